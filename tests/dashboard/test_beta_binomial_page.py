@@ -1,0 +1,114 @@
+"""AppTest tests of the Beta-Binomial page, run on its own.
+
+References: the course's formulas (posterior Beta(α₀+h, β₀+t), mean (α₀+h)/(α₀+β₀+n),
+MAP (α₀+h−1)/(α₀+β₀+n−2), MLE h/n), its worked example (Beta(2, 2) and H, H, H, T, H)
+and Q6 (Beta(1, 1), 7 heads, 3 tails), and scipy.stats.beta for the credible interval.
+"""
+
+from __future__ import annotations
+
+import pytest
+from scipy import stats
+
+from tests.dashboard.helpers import chart_specs, metric, page_test
+
+
+def closed_form(alpha0: float, beta0: float, h: int, t: int) -> tuple[float, float, float]:
+    """Posterior mean, MAP and MLE from the course's formulas (interior-mode case)."""
+    n = h + t
+    return (alpha0 + h) / (alpha0 + beta0 + n), (alpha0 + h - 1) / (alpha0 + beta0 + n - 2), h / n
+
+
+@pytest.fixture
+def at():
+    return page_test("beta_binomial.py").run()
+
+
+def test_default_view_is_the_course_walkthrough(at):
+    # Beta(2, 2) with 4 heads and 1 tail -> Beta(6, 3): mean 0.667, MAP 5/7, MLE 0.8.
+    assert not at.exception
+    mean, mode, mle = closed_form(2, 2, 4, 1)
+    assert metric(at, "Posterior mean") == f"{mean:.3f}" == "0.667"
+    assert metric(at, "MAP (posterior mode)") == f"{mode:.3f}" == "0.714"
+    assert metric(at, "MLE (h / n)") == f"{mle:.3f}" == "0.800"
+    assert any("Beta(6, 3)" in m.value for m in at.markdown)
+
+
+def test_changing_the_counts_updates_the_metrics(at):
+    # Course Q6: Beta(1, 1) prior, 7 heads / 3 tails -> Beta(8, 4), mean 0.667, MAP 0.700.
+    at.number_input(key="alpha0").set_value(1.0)
+    at.number_input(key="beta0").set_value(1.0)
+    at.number_input(key="tails").set_value(3)
+    at.number_input(key="heads").set_value(7).run()
+    assert not at.exception
+    mean, mode, mle = closed_form(1, 1, 7, 3)
+    assert metric(at, "Posterior mean") == f"{mean:.3f}" == "0.667"
+    assert metric(at, "MAP (posterior mode)") == f"{mode:.3f}" == "0.700"
+    assert metric(at, "MLE (h / n)") == f"{mle:.3f}" == "0.700"
+    lo, hi = stats.beta.ppf([0.025, 0.975], 8, 4)
+    assert metric(at, "95% credible interval") == f"{lo:.3f} – {hi:.3f}"
+
+
+def test_estimates_without_data_are_shown_as_undefined(at):
+    # No flips: the MLE h/n is 0/0; a flat prior has no single mode.
+    at.number_input(key="alpha0").set_value(1.0)
+    at.number_input(key="beta0").set_value(1.0)
+    at.number_input(key="heads").set_value(0)
+    at.number_input(key="tails").set_value(0).run()
+    assert not at.exception
+    assert metric(at, "MLE (h / n)") == "undefined"
+    assert metric(at, "MAP (posterior mode)") == "undefined"
+    assert metric(at, "Posterior mean") == "0.500"
+
+
+def test_query_params_reproduce_a_shared_view():
+    at = page_test("beta_binomial.py")
+    at.query_params.update({"alpha0": "3", "beta0": "5", "heads": "12", "tails": "20", "flips": "TTH"})
+    at.run()
+    assert not at.exception
+    mean, mode, mle = closed_form(3, 5, 12, 20)
+    assert metric(at, "Posterior mean") == f"{mean:.3f}"
+    assert metric(at, "MAP (posterior mode)") == f"{mode:.3f}"
+    assert metric(at, "MLE (h / n)") == f"{mle:.3f}"
+    steps = at.dataframe[0].value
+    assert list(steps["flip"]) == ["prior", "T", "T", "H"]
+    assert list(steps["alpha"]) == [3, 3, 3, 4]
+    assert list(steps["beta"]) == [5, 6, 7, 7]
+
+
+def test_flip_by_flip_table_matches_the_course(at):
+    # Course walkthrough means after each of H, H, H, T, H from Beta(2, 2).
+    steps = at.dataframe[0].value
+    assert [round(m, 3) for m in steps["mean"]] == [0.5, 0.6, 0.667, 0.714, 0.625, 0.667]
+    assert list(steps["flip"]) == ["prior", "H", "H", "H", "T", "H"]
+
+
+def test_bad_flip_string_shows_an_error_not_a_traceback(at):
+    at.text_input(key="flips").set_value("HHXT").run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1
+    assert "`flips`" in errors[0] and "'X'" in errors[0] and "position 3" in errors[0]
+    # The counts part of the page is unaffected.
+    assert metric(at, "Posterior mean") == "0.667"
+
+
+def test_charts_show_the_three_curves_and_the_steps(at):
+    specs = chart_specs(at)
+    assert len(specs) == 2
+    curves, steps = specs
+    assert curves["encoding"]["color"]["scale"]["domain"] == [
+        "prior", "posterior", "likelihood (normalised)",
+    ]
+    assert steps["layer"][0]["encoding"]["y"]["field"] == "mean"
+
+
+def test_invalid_values_in_the_url_fall_back_to_the_defaults():
+    # Streamlit drops a bound query parameter outside the widget's range.
+    at = page_test("beta_binomial.py")
+    at.query_params.update({"alpha0": "-5", "heads": "-3"})
+    at.run()
+    assert not at.exception
+    assert at.number_input(key="alpha0").value == 2.0
+    assert at.number_input(key="heads").value == 4
+    assert metric(at, "Posterior mean") == "0.667"

@@ -1,0 +1,78 @@
+"""AppTest tests of the KL-vs-JS page, run on its own.
+
+References: the closed-form KL between normals and JS through the mixture's entropy
+(tests/dashboard/reference.py), both written independently of core.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from tests.dashboard import reference
+from tests.dashboard.helpers import chart_specs, metric, page_test
+
+# Metrics show 4 decimals, so a displayed value is within half a unit of the last digit.
+DISPLAY_TOL = 0.5e-4 + 1e-9
+
+
+def shown(at, label: str) -> float:
+    return float(metric(at, label))
+
+
+@pytest.fixture
+def at():
+    return page_test("kl_vs_js.py").run()
+
+
+def test_default_view_shows_all_three_divergences(at):
+    # Defaults: P = N(0, 1), Q = N(2, 1.5²).
+    assert not at.exception
+    assert shown(at, "KL(P‖Q), nats") == pytest.approx(reference.gaussian_kl(0, 1, 2, 1.5), abs=DISPLAY_TOL)
+    assert shown(at, "KL(Q‖P), nats") == pytest.approx(reference.gaussian_kl(2, 1.5, 0, 1), abs=DISPLAY_TOL)
+    assert shown(at, "JS(P, Q), nats") == pytest.approx(reference.gaussian_js(0, 1, 2, 1.5), abs=DISPLAY_TOL)
+    assert shown(at, "JS ceiling ln 2, nats") == pytest.approx(math.log(2), abs=DISPLAY_TOL)
+
+
+def test_moving_q_away_grows_kl_while_js_stays_under_ln2(at):
+    at.number_input(key="sigma2").set_value(1.0)
+    at.number_input(key="mu2").set_value(8.0).run()
+    assert not at.exception
+    # Equal widths: both KLs are (mu1 - mu2)² / 2 = 32.
+    assert shown(at, "KL(P‖Q), nats") == pytest.approx(reference.gaussian_kl(0, 1, 8, 1), abs=DISPLAY_TOL)
+    assert shown(at, "KL(P‖Q), nats") == pytest.approx(32.0, abs=DISPLAY_TOL)
+    assert shown(at, "KL(Q‖P), nats") == pytest.approx(32.0, abs=DISPLAY_TOL)
+    js = shown(at, "JS(P, Q), nats")
+    assert js == pytest.approx(reference.gaussian_js(0, 1, 8, 1), abs=DISPLAY_TOL)
+    assert js <= math.log(2)
+
+
+def test_query_params_reproduce_a_shared_view():
+    at = page_test("kl_vs_js.py")
+    at.query_params.update({"mu1": "-1", "sigma1": "0.5", "mu2": "1.5", "sigma2": "2"})
+    at.run()
+    assert not at.exception
+    assert shown(at, "KL(P‖Q), nats") == pytest.approx(reference.gaussian_kl(-1, 0.5, 1.5, 2), abs=DISPLAY_TOL)
+    assert shown(at, "KL(Q‖P), nats") == pytest.approx(reference.gaussian_kl(1.5, 2, -1, 0.5), abs=DISPLAY_TOL)
+    assert shown(at, "JS(P, Q), nats") == pytest.approx(reference.gaussian_js(-1, 0.5, 1.5, 2), abs=DISPLAY_TOL)
+
+
+def test_charts_show_the_densities_and_the_sweep_with_the_bound(at):
+    specs = chart_specs(at)
+    assert len(specs) == 2
+    densities, sweep = specs
+    assert densities["encoding"]["color"]["scale"]["domain"] == ["P", "Q"]
+    lines, rule, _label, here = sweep["layer"]
+    assert lines["encoding"]["color"]["scale"]["domain"] == ["KL(P‖Q)", "KL(Q‖P)", "JS(P, Q)"]
+    assert rule["mark"]["type"] == "rule" and rule["encoding"]["y"]["field"] == "nats"
+    assert here["encoding"]["x"]["field"] == "separation"
+
+
+def test_a_non_positive_sigma_in_the_url_falls_back_to_the_default():
+    at = page_test("kl_vs_js.py")
+    at.query_params.update({"sigma1": "0", "mu2": "8", "sigma2": "1"})
+    at.run()
+    assert not at.exception
+    assert at.number_input(key="sigma1").value == 1.0
+    assert shown(at, "KL(P‖Q), nats") == pytest.approx(32.0, abs=DISPLAY_TOL)

@@ -1,0 +1,52 @@
+"""DESIGN.md's layering: dashboard -> grader -> core, exercises -> grader, core.
+
+Static check of every import statement, so a forbidden arrow fails here before it
+becomes a cycle or drags streamlit into the numeric core.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+OURS = {"core", "grader", "exercises", "dashboard", "benchmarks"}
+
+# package -> top-level modules it must never import
+FORBIDDEN = {
+    "core": OURS - {"core"} | {"streamlit", "altair", "sqlalchemy", "pluggy"},
+    "grader": {"exercises", "dashboard", "benchmarks", "streamlit", "altair"},
+    "exercises": {"dashboard", "benchmarks", "streamlit", "altair"},
+    "dashboard": {"exercises", "benchmarks"},
+}
+
+
+def imported_top_levels(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def cases():
+    for package, forbidden in FORBIDDEN.items():
+        for path in sorted((ROOT / package).rglob("*.py")):
+            yield pytest.param(path, forbidden, id=str(path.relative_to(ROOT)))
+
+
+@pytest.mark.parametrize(("path", "forbidden"), list(cases()))
+def test_imports_respect_layers(path, forbidden):
+    bad = imported_top_levels(path) & forbidden
+    assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}, which its layer forbids"
+
+
+def test_the_check_sees_a_violation(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text("import streamlit as st\nfrom grader.plugins import x\n")
+    assert imported_top_levels(bad) == {"streamlit", "grader"}
