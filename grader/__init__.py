@@ -1,0 +1,102 @@
+"""ProbStats grader: exercises as pluggy plugins, personal variants, grading, a gradebook.
+
+The public API (used by exercise plugins, the CLI and the dashboard)::
+
+    from grader import hookimpl, Exercise, Misconception, DashboardLink, Number, Record
+    registry = load_exercises()                       # loaded once, lazily
+    exercise = registry.get("interview.perplexity_from_nll")
+    variant = variant_for("s123", exercise)           # seed and params
+    feedback = grade_answer(exercise, "exp(3)", student_id="s123")
+    book = Gradebook()                                # PROBSTATS_DB or ./gradebook.db
+
+See ``docs/plugins.md`` for the instructor's guide.
+"""
+
+from grader.answers import (
+    AnswerError,
+    AnswerKind,
+    Choice,
+    Evaluation,
+    MultipleChoice,
+    Number,
+    PartResult,
+    Record,
+    RecordValue,
+    Vector,
+    parse_number,
+)
+from grader.checks import CheckResult, check_exercise
+from grader.exercise import DashboardLink, Exercise, InvalidExercise, Misconception, Params
+from grader.expressions import ExpressionError, evaluate
+from grader.gradebook import Gradebook, ScoreRow
+from grader.grading import ExerciseFailure, Feedback, grade_answer
+from grader.hookspecs import hookimpl
+from grader.plugins import (
+    LoadError,
+    PluginInfo,
+    Registry,
+    UnknownExercise,
+    build_registry,
+    get_plugin_manager,
+    load_exercises,
+)
+from grader.sheet import render_sheet, render_template
+from grader.submissions import (
+    GradedSubmission,
+    Submission,
+    SubmissionError,
+    SubmissionFileError,
+    grade_submission,
+    parse_submission,
+    read_submission,
+)
+from grader.variants import Variant, course_secret, variant_for, variant_seed
+
+__all__ = [
+    "AnswerError",
+    "AnswerKind",
+    "CheckResult",
+    "Choice",
+    "DashboardLink",
+    "Evaluation",
+    "Exercise",
+    "ExerciseFailure",
+    "ExpressionError",
+    "Feedback",
+    "Gradebook",
+    "GradedSubmission",
+    "InvalidExercise",
+    "LoadError",
+    "Misconception",
+    "MultipleChoice",
+    "Number",
+    "Params",
+    "PartResult",
+    "PluginInfo",
+    "Record",
+    "RecordValue",
+    "Registry",
+    "ScoreRow",
+    "Submission",
+    "SubmissionError",
+    "SubmissionFileError",
+    "UnknownExercise",
+    "Variant",
+    "Vector",
+    "build_registry",
+    "check_exercise",
+    "course_secret",
+    "evaluate",
+    "get_plugin_manager",
+    "grade_answer",
+    "grade_submission",
+    "hookimpl",
+    "load_exercises",
+    "parse_number",
+    "parse_submission",
+    "read_submission",
+    "render_sheet",
+    "render_template",
+    "variant_for",
+    "variant_seed",
+]

@@ -1,0 +1,348 @@
+"""The gradebook: students, attempts and graded submissions, with SQLAlchemy 2 Core.
+
+``PROBSTATS_DB`` holds an SQLAlchemy URL; the default is the SQLite file
+``gradebook.db`` in the working folder (WAL journal, so readers never block the
+writer). PostgreSQL works by URL: the SQL is portable Core only.
+
+Tables: ``students``; ``attempts`` (one per submitted file or web form: source, time,
+the per-part errors); ``submissions`` (one per graded answer: answer, variant seed,
+score, points, feedback, misconception, source, time). Recording one graded
+submission is one transaction: all of its rows are stored, or none.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.pool import StaticPool
+
+if TYPE_CHECKING:
+    from grader.submissions import GradedSubmission
+
+__all__ = ["DB_ENV", "Gradebook", "ScoreRow", "default_url"]
+
+DB_ENV = "PROBSTATS_DB"
+
+metadata = sa.MetaData()
+
+students = sa.Table(
+    "students",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+attempts = sa.Table(
+    "attempts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("student_id", sa.String(64), sa.ForeignKey("students.id"), nullable=False),
+    sa.Column("source", sa.String(512), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("n_graded", sa.Integer, nullable=False),
+    sa.Column("errors", sa.Text, nullable=False),
+)
+
+submissions = sa.Table(
+    "submissions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("attempt_id", sa.Integer, sa.ForeignKey("attempts.id"), nullable=False),
+    sa.Column("student_id", sa.String(64), sa.ForeignKey("students.id"), nullable=False),
+    sa.Column("exercise_id", sa.String(128), nullable=False),
+    sa.Column("answer", sa.Text, nullable=False),
+    sa.Column("seed", sa.BigInteger, nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("points", sa.Float, nullable=False),
+    sa.Column("max_points", sa.Float, nullable=False),
+    sa.Column("misconception", sa.String(128), nullable=True),
+    sa.Column("feedback", sa.Text, nullable=False),
+    sa.Column("source", sa.String(512), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_submissions_student_exercise", "student_id", "exercise_id"),
+)
+
+
+def default_url() -> str:
+    """``PROBSTATS_DB``, or the SQLite file ``gradebook.db`` in the working folder."""
+    return os.environ.get(DB_ENV) or f"sqlite:///{Path.cwd() / 'gradebook.db'}"
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """A student's standing on one exercise."""
+
+    student_id: str
+    exercise_id: str
+    attempts: int
+    best_score: float
+    best_points: float
+    latest_score: float
+    latest_points: float
+    max_points: float
+
+
+def _create_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return sa.create_engine(url, pool_pre_ping=True)
+    in_memory = parsed.database in (None, "", ":memory:")
+    engine = sa.create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": 60},
+        poolclass=StaticPool if in_memory else None,
+    )
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # We issue BEGIN ourselves (below), so the driver must not.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=60000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # Take the write lock up front: a deferred transaction that later upgrades to a
+        # writer can fail at once with "database is locked" when another writer won.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+class Gradebook:
+    """Stored submissions and scores.
+
+    Parameters
+    ----------
+    url : str, optional
+        An SQLAlchemy URL; :func:`default_url` by default.
+
+    Examples
+    --------
+    >>> book = Gradebook("sqlite://")  # in memory
+    >>> book.students()
+    []
+    """
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or default_url()
+        self.engine = _create_engine(self.url)
+        metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sa.Connection]:
+        with self.engine.begin() as connection:
+            yield connection
+
+    def record(self, graded: GradedSubmission) -> int:
+        """Store a graded submission in one transaction; return its attempt id."""
+        now = datetime.now(UTC)
+        with self._transaction() as conn:
+            self._add_student(conn, graded.student_id, now)
+            errors = [{"exercise_id": e.exercise_id, "message": e.message} for e in graded.errors]
+            inserted = conn.execute(
+                attempts.insert().values(
+                    student_id=graded.student_id,
+                    source=graded.source,
+                    created_at=now,
+                    n_graded=len(graded.feedback),
+                    errors=json.dumps(errors),
+                )
+            ).inserted_primary_key
+            assert inserted is not None  # an INSERT always reports its key
+            attempt_id = int(inserted[0])
+            rows = [
+                {
+                    "attempt_id": attempt_id,
+                    "student_id": graded.student_id,
+                    "exercise_id": f.exercise_id,
+                    "answer": json.dumps(f.answer),
+                    "seed": f.seed,
+                    "score": f.score,
+                    "points": f.points,
+                    "max_points": f.max_points,
+                    "misconception": f.misconception,
+                    "feedback": json.dumps(f.to_dict()),
+                    "source": graded.source,
+                    "created_at": now,
+                }
+                for f in graded.feedback
+            ]
+            if rows:
+                conn.execute(submissions.insert(), rows)
+        return attempt_id
+
+    def _add_student(self, conn: sa.Connection, student_id: str, now: datetime) -> None:
+        """Insert the student unless present (an upsert where the dialect has one)."""
+        values = {"id": student_id, "created_at": now}
+        dialect = conn.dialect.name
+        if dialect in ("sqlite", "postgresql"):
+            insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+            conn.execute(insert(students).values(**values).on_conflict_do_nothing())
+            return
+        known = conn.execute(sa.select(students.c.id).where(students.c.id == student_id)).first()
+        if known is None:
+            conn.execute(students.insert().values(**values))
+
+    def students(self) -> list[str]:
+        """Student ids, sorted."""
+        with self.engine.connect() as conn:
+            return list(conn.scalars(sa.select(students.c.id).order_by(students.c.id)))
+
+    def submission_count(self) -> int:
+        """Number of stored graded answers."""
+        with self.engine.connect() as conn:
+            return int(conn.scalar(sa.select(sa.func.count()).select_from(submissions)) or 0)
+
+    def attempts(
+        self, *, student_id: str | None = None, exercise_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Stored graded answers, oldest first, optionally for one student/exercise.
+
+        Each is a dict with the columns of ``submissions`` (``answer`` and ``feedback``
+        decoded from JSON).
+        """
+        query = sa.select(submissions).order_by(submissions.c.id)
+        if student_id is not None:
+            query = query.where(submissions.c.student_id == student_id)
+        if exercise_id is not None:
+            query = query.where(submissions.c.exercise_id == exercise_id)
+        with self.engine.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(query)]
+        for row in rows:
+            row["answer"] = json.loads(row["answer"])
+            row["feedback"] = json.loads(row["feedback"])
+        return rows
+
+    def uploads(self, *, student_id: str | None = None) -> list[dict[str, Any]]:
+        """Stored attempts (one per submitted file or form), oldest first, with their errors."""
+        query = sa.select(attempts).order_by(attempts.c.id)
+        if student_id is not None:
+            query = query.where(attempts.c.student_id == student_id)
+        with self.engine.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(query)]
+        for row in rows:
+            row["errors"] = json.loads(row["errors"])
+        return rows
+
+    def best_scores(self, *, student_id: str | None = None) -> list[ScoreRow]:
+        """Best and latest score per (student, exercise), sorted by student then exercise."""
+        s = submissions.c
+        group = (
+            sa.select(
+                s.student_id,
+                s.exercise_id,
+                sa.func.count().label("n"),
+                sa.func.max(s.score).label("best_score"),
+                sa.func.max(s.points).label("best_points"),
+                sa.func.max(s.id).label("latest_id"),
+            )
+            .group_by(s.student_id, s.exercise_id)
+        )
+        if student_id is not None:
+            group = group.where(s.student_id == student_id)
+        grouped = group.subquery()
+        latest = submissions.alias("latest")
+        query = (
+            sa.select(grouped, latest.c.score, latest.c.points, latest.c.max_points)
+            .join(latest, latest.c.id == grouped.c.latest_id)
+            .order_by(grouped.c.student_id, grouped.c.exercise_id)
+        )
+        with self.engine.connect() as conn:
+            return [
+                ScoreRow(
+                    student_id=r.student_id,
+                    exercise_id=r.exercise_id,
+                    attempts=int(r.n),
+                    best_score=float(r.best_score),
+                    best_points=float(r.best_points),
+                    latest_score=float(r.score),
+                    latest_points=float(r.points),
+                    max_points=float(r.max_points),
+                )
+                for r in conn.execute(query)
+            ]
+
+    def export_csv(
+        self,
+        target: str | Path | IO[str],
+        *,
+        long: bool = False,
+        exercise_ids: Sequence[str] | None = None,
+    ) -> None:
+        """Write the gradebook as CSV.
+
+        Parameters
+        ----------
+        target : path or text file
+            Where to write.
+        long : bool
+            False (wide): a row per student, a column per exercise with the best points,
+            and ``total``. True (long): a row per stored graded answer.
+        exercise_ids : sequence of str, optional
+            Wide format: the exercise columns (default: every exercise in the gradebook).
+        """
+        if isinstance(target, str | Path):
+            with open(target, "w", newline="", encoding="utf-8") as handle:
+                self._write_csv(handle, long=long, exercise_ids=exercise_ids)
+        else:
+            self._write_csv(target, long=long, exercise_ids=exercise_ids)
+
+    def csv_text(self, *, long: bool = False, exercise_ids: Sequence[str] | None = None) -> str:
+        """The CSV export as a string (see :meth:`export_csv`)."""
+        buffer = io.StringIO()
+        self._write_csv(buffer, long=long, exercise_ids=exercise_ids)
+        return buffer.getvalue()
+
+    def _write_csv(self, handle: IO[str], *, long: bool, exercise_ids: Sequence[str] | None) -> None:
+        writer = csv.writer(handle, lineterminator="\n")
+        if long:
+            columns = [
+                "student_id", "exercise_id", "attempt_id", "source", "created_at",
+                "score", "points", "max_points", "misconception", "seed", "answer",
+            ]
+            writer.writerow(columns)
+            query = sa.select(*(submissions.c[c] for c in columns)).order_by(submissions.c.id)
+            with self.engine.connect() as conn:
+                for row in conn.execute(query):
+                    values = list(row)
+                    values[4] = values[4].isoformat() if values[4] is not None else ""
+                    writer.writerow(values)
+            return
+        scores = self.best_scores()
+        ids = sorted({r.exercise_id for r in scores}) if exercise_ids is None else list(exercise_ids)
+        table: dict[str, dict[str, float]] = {}
+        for r in scores:
+            table.setdefault(r.student_id, {})[r.exercise_id] = r.best_points
+        writer.writerow(["student_id", *ids, "total"])
+        for student in self.students():
+            best = table.get(student, {})
+            cells = [_number(best[i]) if i in best else "" for i in ids]
+            total = sum(best.get(i, 0.0) for i in ids)
+            writer.writerow([student, *cells, _number(total)])
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"

@@ -1,0 +1,93 @@
+"""The personal problem sheet (markdown) and the answer template (TOML or JSON)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from grader.exercise import Exercise
+from grader.variants import variant_for
+
+__all__ = ["render_sheet", "render_template", "toml_value"]
+
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def render_sheet(exercises: Sequence[Exercise], student_id: str, *, secret: str | None = None) -> str:
+    """The markdown problem sheet of ``student_id``: their variant of each exercise.
+
+    Exercises are grouped by topic in the given order; each shows its id, points, prompt,
+    what to type, and the dashboard page that visualises it.
+    """
+    lines = [f"# ProbStats problem sheet for `{student_id}`", ""]
+    lines.append(
+        f"Fill in `answers-{student_id}.toml` and submit it with "
+        f"`probstats grade answers-{student_id}.toml`. Numbers may be typed as expressions "
+        "such as `5/7`, `exp(3)` or `log(2)`."
+    )
+    topic = None
+    for exercise in exercises:
+        if exercise.topic != topic:
+            topic = exercise.topic
+            lines += ["", f"## {topic}"]
+        params = variant_for(student_id, exercise, secret=secret).params
+        points = f"{exercise.points:g} point{'s' if exercise.points != 1 else ''}"
+        lines += ["", f"### `{exercise.id}`: {exercise.title} ({points})", ""]
+        lines.append(exercise.render_prompt(params).strip())
+        lines += ["", f"*Answer:* {exercise.answer.describe()}."]
+        url = exercise.dashboard_url(params)
+        if url is not None:
+            lines.append(f"*See it move:* dashboard page `{url}`.")
+    return "\n".join(lines) + "\n"
+
+
+def render_template(exercises: Sequence[Exercise], student_id: str, *, fmt: str = "toml") -> str:
+    """An answer file to fill in: the student id and a placeholder per exercise.
+
+    Placeholders left untouched are skipped by the grader, not marked wrong.
+    """
+    if fmt == "json":
+        data = {"student_id": student_id, "answers": {e.id: e.answer.template() for e in exercises}}
+        return json.dumps(data, indent=2) + "\n"
+    if fmt != "toml":
+        raise ValueError(f"`fmt` must be one of 'toml', 'json'; got {fmt!r}")
+    lines = [
+        f"# Answers of {student_id}. Fill in, then run: probstats grade <this file>",
+        f"student_id = {toml_value(student_id)}",
+        "",
+        "[answers]",
+    ]
+    for exercise in exercises:
+        lines.append(f"# {exercise.title}: {exercise.answer.describe()}")
+        lines.append(f"{toml_key(exercise.id)} = {toml_value(exercise.answer.template())}")
+    return "\n".join(lines) + "\n"
+
+
+def toml_key(key: str) -> str:
+    """A TOML key, quoted unless bare (``"a.b"`` must be quoted to stay one key)."""
+    return key if _BARE_KEY.match(key) else json.dumps(key)
+
+
+def toml_value(value: Any) -> str:
+    """A TOML value for strings, numbers, booleans, lists and (inline) tables.
+
+    Examples
+    --------
+    >>> toml_value({"alpha": "", "mean": 0.5})
+    '{ alpha = "", mean = 0.5 }'
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)  # a JSON string is a valid TOML basic string
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        return "{ " + ", ".join(f"{toml_key(k)} = {toml_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"cannot write {type(value).__name__} as TOML")

@@ -1,0 +1,132 @@
+"""Personal variants: a student's parameters are a pure function of (secret, student, exercise).
+
+The seed is the first 63 bits of ``HMAC-SHA256(course secret, student id, exercise id)``;
+the parameters are ``exercise.generate(np.random.default_rng(seed))``. The sheet, the web
+page and the grader all call :func:`variant_for`, so they always agree, and a student
+cannot compute another student's variant without the course secret.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from grader.exercise import Exercise, Params, to_plain
+
+__all__ = [
+    "DEFAULT_SECRET",
+    "SECRET_ENV",
+    "Variant",
+    "check_student_id",
+    "course_secret",
+    "variant_for",
+    "variant_seed",
+]
+
+#: The environment variable holding the course secret.
+SECRET_ENV = "PROBSTATS_COURSE_SECRET"
+#: Used when the variable is unset: fine for trying things out, not for a real course.
+DEFAULT_SECRET = "probstats-insecure-default-secret"
+
+_MAX_ID = 64
+
+
+def course_secret() -> str:
+    """The course secret from ``PROBSTATS_COURSE_SECRET``, or :data:`DEFAULT_SECRET`."""
+    return os.environ.get(SECRET_ENV) or DEFAULT_SECRET
+
+
+def check_student_id(student_id: object, name: str = "student_id") -> str:
+    """Return ``student_id`` if it is 1 to 64 printable characters without spaces.
+
+    Examples
+    --------
+    >>> check_student_id("s123")
+    's123'
+    >>> check_student_id("a b")
+    Traceback (most recent call last):
+    ...
+    ValueError: `student_id` must be 1 to 64 printable characters without spaces; got 'a b'
+    """
+    if not isinstance(student_id, str):
+        raise TypeError(f"`{name}` must be text; got {type(student_id).__name__}")
+    ok = 0 < len(student_id) <= _MAX_ID and all(c.isprintable() and not c.isspace() for c in student_id)
+    if not ok:
+        raise ValueError(
+            f"`{name}` must be 1 to {_MAX_ID} printable characters without spaces; got {student_id!r}"
+        )
+    return student_id
+
+
+def variant_seed(student_id: str, exercise_id: str, *, secret: str | None = None) -> int:
+    """The 63-bit seed of a student's variant of an exercise.
+
+    Parameters
+    ----------
+    student_id, exercise_id : str
+        Who and what.
+    secret : str, optional
+        The course secret; :func:`course_secret` by default.
+
+    Returns
+    -------
+    int
+        In ``[0, 2**63)``, so it fits a signed 64-bit database column.
+
+    Notes
+    -----
+    ``seed = int(HMAC-SHA256(secret, student_id + "\\x1f" + exercise_id)[:8]) >> 1``.
+    The unit separator keeps ``("a.b", "c")`` and ``("a", "b.c")`` apart.
+
+    Examples
+    --------
+    >>> variant_seed("s1", "interview.perplexity_from_nll", secret="x") == variant_seed(
+    ...     "s1", "interview.perplexity_from_nll", secret="x")
+    True
+    """
+    check_student_id(student_id)
+    key = (course_secret() if secret is None else secret).encode()
+    message = f"{student_id}\x1f{exercise_id}".encode()
+    digest = hmac.new(key, message, hashlib.sha256).digest()
+    return int.from_bytes(digest[:8], "big") >> 1
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A student's variant: its seed and the parameters drawn from it."""
+
+    seed: int
+    params: Params
+
+
+def variant_for(student_id: str, exercise: Exercise, *, secret: str | None = None) -> Variant:
+    """The variant of ``exercise`` for ``student_id``: seed and parameters.
+
+    Parameters
+    ----------
+    student_id : str
+        The student.
+    exercise : Exercise
+        The exercise.
+    secret : str, optional
+        The course secret; :func:`course_secret` by default.
+
+    Returns
+    -------
+    Variant
+        ``params = exercise.generate(np.random.default_rng(seed))`` as plain Python values.
+    """
+    seed = variant_seed(student_id, exercise.id, secret=secret)
+    return Variant(seed, params_for_seed(exercise, seed))
+
+
+def params_for_seed(exercise: Exercise, seed: int) -> Params:
+    """The parameters drawn from a given seed (plain Python values)."""
+    params = to_plain(exercise.generate(np.random.default_rng(seed)))
+    if not isinstance(params, dict):
+        raise TypeError(f"exercise {exercise.id!r}: generate(rng) must return a dict; got {type(params).__name__}")
+    return params

@@ -1,0 +1,22 @@
+"""Small exercises for the grader's tests (built from the public API only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grader import Exercise, Misconception, Number
+
+
+def doubling(exercise_id: str = "demo.double", **overrides: Any) -> Exercise:
+    """Twice an integer x in [1, 1000); misconception: half of it."""
+    fields: dict[str, Any] = {
+        "id": exercise_id,
+        "title": "Double a number",
+        "generate": lambda rng: {"x": int(rng.integers(1, 1000))},
+        "prompt": "What is twice {x}?",
+        "solve": lambda p: 2 * p["x"],
+        "answer": Number(rtol=1e-9),
+        "misconceptions": (Misconception("halved", "You halved it instead.", lambda p: p["x"] / 2),),
+    }
+    fields.update(overrides)
+    return Exercise(**fields)

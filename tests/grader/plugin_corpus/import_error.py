@@ -1,0 +1,3 @@
+"""Fails to import."""
+
+import probstats_module_that_does_not_exist  # noqa: F401

@@ -1,0 +1,173 @@
+"""The gradebook: one transaction per submission, best/latest scores, CSV, 8 writer threads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import threading
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from grader import Gradebook, build_registry, grade_submission, parse_submission, variant_for
+from grader.gradebook import default_url
+
+REGISTRY = build_registry()
+Q3 = "interview.perplexity_from_nll"
+Q6 = "interview.beta_binomial_posterior"
+
+
+def submit(book: Gradebook, student: str, answers: dict[str, object], source: str = "test") -> object:
+    submission = parse_submission({"student_id": student, "answers": answers}, source=source)
+    return grade_submission(submission, REGISTRY, gradebook=book, secret="k")
+
+
+def q3_right(student: str) -> str:
+    nll = variant_for(student, REGISTRY.get(Q3), secret="k").params["nll"]
+    return f"exp({nll})"
+
+
+POSTGRES_URL = os.environ.get("PROBSTATS_TEST_POSTGRES_URL")
+
+
+def postgres_url() -> str:
+    """The PostgreSQL test database that .ci/run starts; its absence fails under CI."""
+    if not POSTGRES_URL:
+        if os.environ.get("CI") == "true":
+            pytest.fail("PROBSTATS_TEST_POSTGRES_URL is not set under CI: .ci/run should start PostgreSQL")
+        pytest.skip("no PostgreSQL here: set PROBSTATS_TEST_POSTGRES_URL (.ci/run starts one)")
+    return POSTGRES_URL
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def book(request: pytest.FixtureRequest, tmp_path: Path) -> Gradebook:
+    if request.param == "sqlite":
+        gradebook = Gradebook(f"sqlite:///{tmp_path / 'gb.db'}")
+        yield gradebook
+        gradebook.close()
+        return
+    url = postgres_url()
+    # Each test starts from empty tables; xdist workers get a schema of their own.
+    schema = f"gb_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    engine.dispose()
+    gradebook = Gradebook(sa.make_url(url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False))
+    yield gradebook
+    gradebook.close()
+
+
+def test_default_url(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("PROBSTATS_DB", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert default_url() == f"sqlite:///{tmp_path / 'gradebook.db'}"
+    monkeypatch.setenv("PROBSTATS_DB", "sqlite:///elsewhere.db")
+    assert default_url() == "sqlite:///elsewhere.db"
+
+
+def test_sqlite_file_uses_wal(tmp_path: Path) -> None:
+    book = Gradebook(f"sqlite:///{tmp_path / 'gb.db'}")
+    with book.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    book.close()
+
+
+def test_record_stores_answers_seed_score_feedback_source(book: Gradebook) -> None:
+    result = submit(book, "s1", {Q3: q3_right("s1"), "nope.x": 1}, source="hw1.toml")
+    rows = book.attempts(student_id="s1")
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["exercise_id"] == Q3
+    assert row["answer"] == q3_right("s1")
+    assert row["seed"] == variant_for("s1", REGISTRY.get(Q3), secret="k").seed
+    assert (row["score"], row["points"], row["max_points"]) == (1.0, 1.0, 1.0)
+    assert row["feedback"]["message"] == "Correct."
+    assert row["source"] == "hw1.toml"
+    assert row["attempt_id"] == result.attempt_id
+    uploads = book.uploads(student_id="s1")
+    assert uploads[0]["errors"] == [{"exercise_id": "nope.x", "message": "unknown exercise id 'nope.x'"}]
+    assert book.students() == ["s1"]
+
+
+def test_best_and_latest(book: Gradebook) -> None:
+    submit(book, "s1", {Q3: 1})  # wrong
+    submit(book, "s1", {Q3: q3_right("s1")})  # right
+    submit(book, "s1", {Q3: 2})  # wrong again
+    (row,) = book.best_scores()
+    assert (row.student_id, row.exercise_id, row.attempts) == ("s1", Q3, 3)
+    assert (row.best_score, row.latest_score, row.best_points, row.latest_points) == (1.0, 0.0, 1.0, 0.0)
+
+
+def test_a_failing_transaction_stores_nothing(book: Gradebook) -> None:
+    submission = parse_submission({"student_id": "s1", "answers": {Q3: 1, Q6: {"alpha": 1}}}, source="t")
+    result = grade_submission(submission, REGISTRY, secret="k")
+    # The second row cannot be written (not JSON-serialisable): the whole file rolls back.
+    result.feedback[1] = type(result.feedback[1])(**{**result.feedback[1].__dict__, "answer": object()})
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        book.record(result)
+    assert book.submission_count() == 0
+    assert book.uploads() == []
+    assert book.students() == []
+
+
+def test_csv_wide_and_long(book: Gradebook) -> None:
+    submit(book, "s2", {Q3: q3_right("s2")})
+    submit(book, "s1", {Q3: 1, Q6: {"alpha": 1, "beta": 1, "mean": 0, "map": 0, "mle": 0}})
+    wide = list(csv.reader(io.StringIO(book.csv_text())))
+    assert wide == [
+        ["student_id", Q6, Q3, "total"],
+        ["s1", "0", "0", "0"],
+        ["s2", "", "1", "1"],
+    ]
+    long = list(csv.DictReader(io.StringIO(book.csv_text(long=True))))
+    assert [(r["student_id"], r["exercise_id"], r["points"]) for r in long] == [
+        ("s2", Q3, "1.0"),
+        ("s1", Q3, "0.0"),
+        ("s1", Q6, "0.0"),
+    ]
+    assert set(long[0]) == {
+        "student_id", "exercise_id", "attempt_id", "source", "created_at",
+        "score", "points", "max_points", "misconception", "seed", "answer",
+    }
+
+
+def test_csv_to_a_path_with_chosen_columns(book: Gradebook, tmp_path: Path) -> None:
+    submit(book, "s1", {Q3: q3_right("s1")})
+    target = tmp_path / "out.csv"
+    book.export_csv(target, exercise_ids=[Q3, "other.x"])
+    assert target.read_text().splitlines() == ["student_id,interview.perplexity_from_nll,other.x,total", "s1,1,,1"]
+
+
+def test_eight_threads_times_500_submissions(book: Gradebook) -> None:
+    exercise = REGISTRY.get(Q3)
+    errors: list[BaseException] = []
+
+    def worker(thread: int) -> None:
+        try:
+            for i in range(500):
+                student = f"t{thread}-s{i % 50}"
+                submission = parse_submission({"student_id": student, "answers": {exercise.id: i}}, source=f"t{thread}")
+                grade_submission(submission, REGISTRY, gradebook=book, secret="k")
+        except BaseException as exc:  # surfaced in the main thread below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(t,)) for t in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert book.submission_count() == 4000
+    with book.engine.connect() as conn:
+        assert conn.scalar(sa.text("SELECT count(*) FROM attempts")) == 4000
+        assert conn.scalar(sa.text("SELECT count(*) FROM students")) == 400
+
+
+def test_in_memory_gradebook(tmp_path: Path) -> None:
+    book = Gradebook("sqlite://")
+    submit(book, "s1", {Q3: 1})
+    assert book.submission_count() == 1
