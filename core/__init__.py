@@ -57,6 +57,7 @@ from core.information import (
     wasserstein1_distributions,
     wasserstein1_samples,
 )
+from core.mcmc import ess_bulk, ess_tail, rhat
 from core.moments import (
     CLTResult,
     TotalExpectation,
@@ -121,6 +122,8 @@ __all__ = [
     "dirichlet_categorical_update",
     "effective_sample_size",
     "entropy",
+    "ess_bulk",
+    "ess_tail",
     "expectation",
     "family",
     "fisher_information",
@@ -150,6 +153,7 @@ __all__ = [
     "prior_variance_from_weight_decay",
     "rejection_sample",
     "reparameterisation_gap",
+    "rhat",
     "ridge_solution",
     "sample_categorical",
     "sample_correlation",

@@ -1,0 +1,122 @@
+"""Warm-up adaptation as Stan does it: dual-averaging step size and windowed diagonal metric.
+
+References: Hoffman and Gelman (2014), "The No-U-Turn Sampler", Algorithm 5 (dual
+averaging); Stan's ``stepsize_adaptation.hpp``, ``windowed_adaptation.hpp`` and
+``var_adaptation.hpp`` (the schedule and the regularised variance).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["DualAveraging", "WelfordVariance", "metric_window_ends"]
+
+
+class DualAveraging:
+    """Nesterov dual averaging of log step size toward a target acceptance statistic.
+
+    After iteration t with acceptance statistic α_t:
+    s̄_t = (1 − 1/(t + t₀)) s̄_{t−1} + (δ − min(1, α_t))/(t + t₀),
+    x_t = μ − √t s̄_t/γ, x̄_t = t^{−κ} x_t + (1 − t^{−κ}) x̄_{t−1}; the step size used
+    next is exp(x_t), the one kept after warm-up exp(x̄_t). μ = log(10 ε₀).
+    """
+
+    def __init__(
+        self,
+        step_size: float,
+        *,
+        target_accept: float = 0.8,
+        gamma: float = 0.05,
+        t0: float = 10.0,
+        kappa: float = 0.75,
+    ) -> None:
+        self.target_accept = target_accept
+        self.gamma = gamma
+        self.t0 = t0
+        self.kappa = kappa
+        self.restart(step_size)
+
+    def restart(self, step_size: float) -> None:
+        """Forget the history and shrink toward log(10 · step_size) (Stan's set_mu + restart)."""
+        self.mu = math.log(10.0 * step_size)
+        self.counter = 0
+        self.s_bar = 0.0
+        self.x_bar = 0.0
+
+    def update(self, accept_stat: float) -> float:
+        """Learn from one iteration's acceptance statistic; return the next step size."""
+        self.counter += 1
+        stat = min(1.0, accept_stat) if not math.isnan(accept_stat) else 0.0
+        eta = 1.0 / (self.counter + self.t0)
+        self.s_bar = (1.0 - eta) * self.s_bar + eta * (self.target_accept - stat)
+        x = self.mu - self.s_bar * math.sqrt(self.counter) / self.gamma
+        x_eta = self.counter ** (-self.kappa)
+        self.x_bar = (1.0 - x_eta) * self.x_bar + x_eta * x
+        return math.exp(x)
+
+    @property
+    def final_step_size(self) -> float:
+        """exp(x̄): the averaged step size to sample with after warm-up."""
+        return math.exp(self.x_bar)
+
+
+def metric_window_ends(
+    n_warmup: int, *, init_buffer: int = 75, term_buffer: int = 50, base_window: int = 25
+) -> tuple[int, list[int]]:
+    """Stan's windowed warm-up: where metric windows start and end (0-based iterations).
+
+    Returns ``(first, ends)``: draws from iteration ``first`` up to each end (inclusive)
+    feed one window; the metric is updated at every end. Windows double from
+    ``base_window`` (25, 50, 100, … for 1000 warm-up iterations: ends 99, 149, 249,
+    449, 949); the last one stretches to ``n_warmup − term_buffer − 1``. Below 20
+    iterations there is no metric adaptation; when the buffers do not fit they become
+    15% / 75% / 10% of the warm-up, as in Stan.
+    """
+    if n_warmup < 20:
+        return 0, []
+    if init_buffer + base_window + term_buffer > n_warmup:
+        init_buffer = int(0.15 * n_warmup)
+        term_buffer = int(0.1 * n_warmup)
+        base_window = n_warmup - (init_buffer + term_buffer)
+    last = n_warmup - term_buffer - 1
+    ends = []
+    size = base_window
+    end = init_buffer + size - 1
+    while True:
+        ends.append(end)
+        if end >= last:
+            break
+        size *= 2
+        nxt = end + size
+        if nxt != last and nxt + 2 * size >= n_warmup - term_buffer:
+            nxt = last
+        end = nxt
+    return init_buffer, ends
+
+
+class WelfordVariance:
+    """Running per-coordinate variance (Welford), regularised as Stan's diag_e metric."""
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+        self.restart()
+
+    def restart(self) -> None:
+        self.n = 0
+        self.mean = np.zeros(self.dim)
+        self.m2 = np.zeros(self.dim)
+
+    def add(self, x: NDArray[np.float64]) -> None:
+        self.n += 1
+        delta = x - self.mean
+        self.mean += delta / self.n
+        self.m2 += delta * (x - self.mean)
+
+    def regularised_variance(self) -> NDArray[np.float64]:
+        """(n/(n + 5)) · s² + 10⁻³ · 5/(n + 5): shrink toward 10⁻³ for short windows."""
+        n = self.n
+        var = self.m2 / (n - 1.0)
+        return np.asarray((n / (n + 5.0)) * var + 1e-3 * (5.0 / (n + 5.0)), dtype=np.float64)
