@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from grader.checks import check_exercise
+from grader.checks import run_checks
 from grader.exercise import Exercise
 from grader.gradebook import Gradebook
 from grader.plugins import Registry, UnknownExercise, load_exercises
@@ -210,20 +210,12 @@ def _gradebook(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     if args.variants < 1:
         raise ValueError(f"--variants must be >= 1; got {args.variants}")
-    registry = _registry()
-    exercises = _select(registry, args.exercise)
-    results = [check_exercise(e, n_variants=args.variants) for e in exercises]
-    load_errors = [str(e) for e in registry.errors]
+    report = run_checks(_registry(), exercise_ids=args.exercise, n_variants=args.variants)
     if args.json:
-        _print_json({"exercises": [r.to_dict() for r in results], "load_errors": load_errors})
+        _print_json(report.to_dict())
     else:
-        for r in results:
-            status = "ok" if r.ok else f"{len(r.problems)} problem(s)"
-            print(f"{r.exercise_id}: {status} ({r.distinct_variants} distinct of {r.variants} variants)")
-            for problem in r.problems:
-                print(f"  {problem}")
-        print(f"{sum(r.ok for r in results)} of {len(results)} exercises passed")
-    return 0 if all(r.ok for r in results) and not load_errors else 1
+        print(report.to_text())
+    return 0 if report.ok else 1
 
 
 def _plugins(args: argparse.Namespace) -> int:
@@ -313,7 +305,9 @@ def _print_feedback(result: GradedSubmission) -> None:
         print(f"  {f.exercise_id}: {f.points:g}/{f.max_points:g}. {f.message}")
         for part in f.parts:
             if part.part != "answer":
-                print(f"    {part.part}: {part.verdict} ({part.message})")
+                # The message says more than the verdict word only when they differ.
+                detail = "" if part.message.lower().rstrip(".") == part.verdict else f" ({part.message})"
+                print(f"    {part.part}: {part.verdict}{detail}")
         if f.expected is not None:
             print(f"    expected: {json.dumps(f.expected)}")
     for error in result.errors:
