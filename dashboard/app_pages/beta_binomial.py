@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, compute
-from dashboard.ui import format_number, show_input_error
+from dashboard.ui import format_number, show_chart, show_input_error
 
 st.title("Beta-Binomial: learning a coin's bias")
 st.markdown(
@@ -61,9 +61,7 @@ else:
         f"{format_number(summary.interval_low)} – {format_number(summary.interval_high)}",
         help="Equal-tailed: the posterior puts the same small mass below and above it.",
     )
-    st.altair_chart(
-        charts.beta_binomial_chart(curves, dashed=[compute.LIKELIHOOD]), width="stretch"
-    )
+    show_chart(charts.beta_binomial_chart(curves, dashed=[compute.LIKELIHOOD]), name="beta-binomial-densities")
     st.caption(
         "The likelihood (dashed) is scaled to area 1 so it shares the axis with the two "
         "densities; its peak is at the MLE. With the flat prior Beta(1, 1) it coincides "
@@ -98,4 +96,4 @@ else:
             "mle": st.column_config.NumberColumn("MLE", format="%.3f"),
         },
     )
-    col_chart.altair_chart(charts.posterior_steps_chart(steps), width="stretch")
+    show_chart(charts.posterior_steps_chart(steps), name="posterior-mean-by-flip", where=col_chart)

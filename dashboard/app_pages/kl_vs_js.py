@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, compute
-from dashboard.ui import format_number, show_input_error
+from dashboard.ui import format_number, show_chart, show_input_error
 
 st.title("KL vs JS: comparing two Gaussians")
 st.markdown(
@@ -46,7 +46,7 @@ try:
 except ValueError as exc:
     show_input_error(exc)
 else:
-    st.altair_chart(charts.gaussian_densities_chart(curves), width="stretch")
+    show_chart(charts.gaussian_densities_chart(curves), name="gaussian-densities")
 
     m_pq, m_qp, m_js, m_bound = st.columns(4)
     m_pq.metric(
@@ -73,11 +73,11 @@ else:
         "ln 2 line. The vertical line marks your inputs. The y axis is logarithmic above "
         "0.1 nats, so the bounded and the unbounded curves both stay readable."
     )
-    st.altair_chart(
+    show_chart(
         charts.divergence_sweep_chart(
             sweep.frame,
             js_bound=compute.JS_BOUND_NATS,
             current_separation=sweep.current_separation,
         ),
-        width="stretch",
+        name="kl-js-sweep",
     )
