@@ -25,10 +25,10 @@ from grader.answers import (
     Vector,
     parse_number,
 )
-from grader.checks import CheckResult, check_exercise
+from grader.checks import CheckReport, CheckResult, check_exercise, run_checks
 from grader.exercise import DashboardLink, Exercise, InvalidExercise, Misconception, Params
 from grader.expressions import ExpressionError, evaluate
-from grader.gradebook import Gradebook, ScoreRow
+from grader.gradebook import ExerciseStats, Gradebook, ScoreRow
 from grader.grading import ExerciseFailure, Feedback, grade_answer
 from grader.hookspecs import hookimpl
 from grader.plugins import (
@@ -55,12 +55,14 @@ from grader.variants import Variant, course_secret, variant_for, variant_seed
 __all__ = [
     "AnswerError",
     "AnswerKind",
+    "CheckReport",
     "CheckResult",
     "Choice",
     "DashboardLink",
     "Evaluation",
     "Exercise",
     "ExerciseFailure",
+    "ExerciseStats",
     "ExpressionError",
     "Feedback",
     "Gradebook",
@@ -97,6 +99,7 @@ __all__ = [
     "read_submission",
     "render_sheet",
     "render_template",
+    "run_checks",
     "variant_for",
     "variant_seed",
 ]

@@ -10,14 +10,18 @@ dashboard link.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.exercise import Exercise
 from grader.grading import grade_answer
 from grader.variants import params_for_seed, variant_seed
 
-__all__ = ["CHECK_SECRET", "CheckResult", "check_exercise"]
+if TYPE_CHECKING:
+    from grader.plugins import Registry
+
+__all__ = ["CHECK_SECRET", "CheckReport", "CheckResult", "check_exercise", "run_checks"]
 
 #: A fixed secret, so ``check`` explores the same variants on every run.
 CHECK_SECRET = "probstats-check"
@@ -71,6 +75,100 @@ def check_exercise(exercise: Exercise, *, n_variants: int = 20, secret: str = CH
             result.problems.append(f"variant {i}: {type(exc).__name__}: {exc}")
     result.distinct_variants = len(seen)
     return result
+
+
+@dataclass
+class CheckReport:
+    """The outcome of checking several exercises: what ``probstats check`` reports.
+
+    ``results`` holds one :class:`CheckResult` per exercise, in the order checked;
+    ``load_errors`` the registry's plugin load errors (as ``plugin 'NAME': MESSAGE``).
+    """
+
+    results: list[CheckResult]
+    load_errors: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> int:
+        """How many exercises passed."""
+        return sum(r.ok for r in self.results)
+
+    @property
+    def ok(self) -> bool:
+        """True when every exercise passed and every plugin loaded."""
+        return self.passed == len(self.results) and not self.load_errors
+
+    def to_text(self) -> str:
+        """The report as ``probstats check`` prints it (load errors go to stderr there).
+
+        A line per exercise (``ID: ok (D distinct of N variants)`` or
+        ``ID: K problem(s) (...)`` followed by its problems, indented), then
+        ``P of E exercises passed``.
+        """
+        lines = []
+        for r in self.results:
+            status = "ok" if r.ok else f"{len(r.problems)} problem(s)"
+            lines.append(f"{r.exercise_id}: {status} ({r.distinct_variants} distinct of {r.variants} variants)")
+            lines.extend(f"  {problem}" for problem in r.problems)
+        lines.append(f"{self.passed} of {len(self.results)} exercises passed")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """What ``probstats check --json`` prints."""
+        return {"exercises": [r.to_dict() for r in self.results], "load_errors": list(self.load_errors)}
+
+
+def run_checks(
+    registry: Registry,
+    *,
+    exercise_ids: Sequence[str] | None = None,
+    n_variants: int = 20,
+    secret: str = CHECK_SECRET,
+) -> CheckReport:
+    """Check the exercises of ``registry`` (all, or ``exercise_ids``): ``probstats check``.
+
+    Parameters
+    ----------
+    registry : Registry
+        The loaded exercises (:func:`grader.load_exercises`).
+    exercise_ids : sequence of str, optional
+        Only these exercises, in this order; every registered exercise by default.
+    n_variants : int
+        Variants per exercise (see :func:`check_exercise`).
+    secret : str
+        The course secret used for the synthetic students.
+
+    Returns
+    -------
+    CheckReport
+        The per-exercise results and the registry's load errors.
+
+    Raises
+    ------
+    ValueError
+        If ``n_variants`` is not an integer >= 1.
+    grader.UnknownExercise
+        If an id in ``exercise_ids`` is not registered (before anything is checked).
+
+    Examples
+    --------
+    >>> from grader import build_registry
+    >>> report = run_checks(build_registry(autoload=False), exercise_ids=["interview.perplexity_from_nll"],
+    ...                     n_variants=2)
+    >>> print(report.to_text())
+    interview.perplexity_from_nll: ok (2 distinct of 2 variants)
+    1 of 1 exercises passed
+    >>> report.ok
+    True
+    """
+    if isinstance(n_variants, bool) or not isinstance(n_variants, int) or n_variants < 1:
+        raise ValueError(f"`n_variants` must be an integer >= 1; got {n_variants!r}")
+    if exercise_ids:
+        exercises = [registry.get(i) for i in exercise_ids]
+    else:
+        exercises = list(registry.exercises.values())
+    results = [check_exercise(e, n_variants=n_variants, secret=secret) for e in exercises]
+    return CheckReport(results, [str(e) for e in registry.errors])
 
 
 class _Problem(Exception):

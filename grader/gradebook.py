@@ -32,7 +32,7 @@ from sqlalchemy.pool import StaticPool
 if TYPE_CHECKING:
     from grader.submissions import GradedSubmission
 
-__all__ = ["DB_ENV", "Gradebook", "ScoreRow", "default_url"]
+__all__ = ["DB_ENV", "ExerciseStats", "Gradebook", "ScoreRow", "default_url"]
 
 DB_ENV = "PROBSTATS_DB"
 
@@ -93,6 +93,30 @@ class ScoreRow:
     latest_score: float
     latest_points: float
     max_points: float
+
+
+@dataclass(frozen=True)
+class ExerciseStats:
+    """How one exercise went, over every stored graded answer to it.
+
+    ``attempts`` counts graded answers, ``students`` the distinct students who answered.
+    ``mean_score`` is the mean score over all graded answers; ``mean_best_score`` the
+    mean over students of each student's best score. ``misconceptions`` maps each
+    recognised misconception to the number of answers in which it was recognised, most
+    frequent first.
+    """
+
+    exercise_id: str
+    students: int
+    attempts: int
+    mean_score: float
+    mean_best_score: float
+    max_points: float
+    misconceptions: dict[str, int]
+
+    def misconception_shares(self) -> dict[str, float]:
+        """Each misconception's share of the graded answers: ``count / attempts``."""
+        return {name: count / self.attempts for name, count in self.misconceptions.items()}
 
 
 def _create_engine(url: str) -> Engine:
@@ -284,6 +308,76 @@ class Gradebook:
                 )
                 for r in conn.execute(query)
             ]
+
+    def exercise_stats(self) -> list[ExerciseStats]:
+        """Per-exercise statistics over every stored graded answer, sorted by exercise id.
+
+        Returns
+        -------
+        list of ExerciseStats
+            One per exercise with at least one graded answer.
+
+        Notes
+        -----
+        For an exercise with graded answer scores s_1..s_n from m students whose best
+        scores are b_1..b_m: ``mean_score = (s_1 + ... + s_n) / n``,
+        ``mean_best_score = (b_1 + ... + b_m) / m``, and a misconception recognised in k
+        answers has the share ``k / n``.
+
+        Examples
+        --------
+        >>> Gradebook("sqlite://").exercise_stats()
+        []
+        """
+        s = submissions.c
+        best = (
+            sa.select(s.exercise_id, s.student_id, sa.func.max(s.score).label("best"))
+            .group_by(s.exercise_id, s.student_id)
+            .subquery()
+        )
+        overall = (
+            sa.select(
+                s.exercise_id,
+                sa.func.count().label("n"),
+                sa.func.avg(s.score).label("mean_score"),
+                sa.func.max(s.max_points).label("max_points"),
+            )
+            .group_by(s.exercise_id)
+            .order_by(s.exercise_id)
+        )
+        per_student = sa.select(
+            best.c.exercise_id,
+            sa.func.count().label("students"),
+            sa.func.avg(best.c.best).label("mean_best"),
+        ).group_by(best.c.exercise_id)
+        recognised = (
+            sa.select(s.exercise_id, s.misconception, sa.func.count().label("n"))
+            .where(s.misconception.is_not(None))
+            .group_by(s.exercise_id, s.misconception)
+        )
+        with self.engine.connect() as conn:
+            totals = list(conn.execute(overall))
+            students_of = {r.exercise_id: (int(r.students), float(r.mean_best)) for r in conn.execute(per_student)}
+            counts: dict[str, list[tuple[str, int]]] = {}
+            for r in conn.execute(recognised):
+                counts.setdefault(r.exercise_id, []).append((r.misconception, int(r.n)))
+        stats = []
+        for r in totals:
+            n_students, mean_best = students_of[r.exercise_id]
+            # Most frequent first; ties by name, so the order does not depend on the database.
+            ranked = sorted(counts.get(r.exercise_id, []), key=lambda item: (-item[1], item[0]))
+            stats.append(
+                ExerciseStats(
+                    exercise_id=r.exercise_id,
+                    students=n_students,
+                    attempts=int(r.n),
+                    mean_score=float(r.mean_score),
+                    mean_best_score=mean_best,
+                    max_points=float(r.max_points),
+                    misconceptions=dict(ranked),
+                )
+            )
+        return stats
 
     def export_csv(
         self,
