@@ -75,15 +75,70 @@ PAGES: tuple[PageSpec, ...] = (
         "app_pages/home.py", "Home", "Start", ":material/home:", "home",
         "What ProbStats Lab is and a map of its pages.", default=True,
     ),
+    # --- Moments page
+    PageSpec(
+        "app_pages/moments.py", "Random variables & moments", "Random variables & distributions",
+        ":material/functions:", "moments",
+        "Edit a distribution and a joint table; see E[X], Var, Cov, Corr, E[E[X|Y]] and the CLT at work.",
+    ),
+    # --- Distributions page
+    PageSpec(
+        "app_pages/distributions.py", "The five distributions", "Random variables & distributions",
+        ":material/bar_chart:", "distributions",
+        "Bernoulli, Categorical, Gaussian, Beta and Dirichlet: parameters, moments, entropy and samples.",
+    ),
     PageSpec(
         "app_pages/beta_binomial.py", "Beta-Binomial update", "Bayesian inference",
         ":material/casino:", "beta-binomial",
         "Update a Beta prior on a coin's bias with heads and tails; compare posterior mean, MAP and MLE.",
     ),
+    # --- Entropy & perplexity page
+    PageSpec(
+        "app_pages/entropy.py", "Entropy & perplexity", "Information theory",
+        ":material/thermostat:", "entropy",
+        "Softmax with temperature over a vocabulary; cross-entropy = entropy + KL; perplexity.",
+    ),
     PageSpec(
         "app_pages/kl_vs_js.py", "KL vs JS divergence", "Information theory",
         ":material/compare_arrows:", "kl-vs-js",
         "Pull two Gaussians apart and watch KL grow without bound while JS stays under ln 2.",
+    ),
+    # --- Mutual information page
+    PageSpec(
+        "app_pages/mutual_information.py", "Mutual information", "Information theory",
+        ":material/join_inner:", "mutual-information",
+        "Heatmaps of a joint table against independence; I(X;Y) as overlapping entropies; MI against ρ.",
+    ),
+    # --- Sampling page
+    PageSpec(
+        "app_pages/sampling.py", "Sampling", "Sampling & MCMC", ":material/shuffle:", "sampling",
+        "Temperature, top-k and top-p on a next-token distribution; inverse-CDF, rejection and "
+        "importance sampling; PPO clipping and KL estimators.",
+    ),
+    # --- MCMC page
+    PageSpec(
+        "app_pages/mcmc.py", "MCMC samplers", "Sampling & MCMC", ":material/route:", "mcmc",
+        "Run Metropolis, Gibbs, HMC and NUTS on hard targets; read trace, rank and "
+        "autocorrelation plots and R-hat/ESS, side by side.",
+    ),
+    # --- Fisher information page
+    PageSpec(
+        "app_pages/fisher.py", "Fisher information", "Fisher information", ":material/target:",
+        "fisher-information",
+        "Log-likelihood curvature sharpening with n, the Cramér–Rao bound, natural-gradient paths "
+        "and the K-FAC approximation.",
+    ),
+    # --- Exercises and Instructor pages (the file is not named exercises.py: run as a
+    # script, it would shadow the built-in `exercises` plugin package)
+    PageSpec(
+        "app_pages/student_exercises.py", "Exercises", "Practice", ":material/edit_note:", "exercises",
+        "Your own variant of each exercise: answer, get graded feedback that names the mistake, "
+        "and see your attempts.",
+    ),
+    PageSpec(
+        "app_pages/instructor.py", "Instructor", "Practice", ":material/school:", "instructor",
+        "The gradebook, per-exercise statistics and misconceptions, plugins, CSV export and "
+        "`probstats check`.",
     ),
 )
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import math
 import re
 from typing import Literal
+from urllib.parse import urlencode
 
 import altair as alt
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from dashboard import export
+from dashboard import export, grading
 
-__all__ = ["format_number", "show_chart", "show_input_error"]
+__all__ = ["exercise_links_markdown", "format_number", "show_chart", "show_exercise_links", "show_input_error"]
 
 #: Shown in place of a number core reports as undefined (nan).
 UNDEFINED = "undefined"
@@ -64,3 +65,27 @@ def show_chart(
         key=f"download-csv-{stem}", icon=":material/table:", on_click="ignore",
         help="Download the data behind this chart as CSV",
     )
+
+
+def exercise_links_markdown(url_path: str) -> str:
+    """A markdown list linking each exercise this page visualises to the Exercises page.
+
+    Empty when no exercise points here. Links are relative (``exercises?exercise=…``),
+    so they work under any server base path; a student id already in the URL is kept.
+    """
+    student = st.query_params.get("student", "")
+    lines = []
+    for exercise_id, title in grading.exercises_for_page(url_path):
+        query = {"exercise": exercise_id, **({"student": student} if student else {})}
+        lines.append(f"- [{title}](exercises?{urlencode(query)}) (`{exercise_id}`)")
+    return "\n".join(lines)
+
+
+def show_exercise_links(url_path: str) -> None:
+    """End a topic page with links to the exercises that this page visualises."""
+    links = exercise_links_markdown(url_path)
+    if links:
+        st.divider()
+        st.subheader("Practise it", anchor="practise-it")
+        st.markdown("Graded exercises that this page helps with; each gets a personal variant:")
+        st.markdown(links)

@@ -16,6 +16,7 @@ from core.mcmc.diagnostics import (
     ess_mean,
     ess_tail,
     mcse_mean,
+    rank_histograms,
     rhat,
 )
 from core.mcmc.gibbs import (
@@ -24,18 +25,20 @@ from core.mcmc.gibbs import (
     gibbs_normal_gamma,
     normal_gamma_posterior,
 )
-from core.mcmc.hmc import DIVERGENCE_THRESHOLD, hmc
-from core.mcmc.metropolis import metropolis
+from core.mcmc.hmc import DIVERGENCE_THRESHOLD, hmc, leapfrog_step
+from core.mcmc.metropolis import metropolis, mh_acceptance_probability
 from core.mcmc.nuts import nuts
 from core.mcmc.targets import (
     Target,
     banana,
     beta_binomial_logit,
     correlated_gaussian,
+    density_grid,
     from_log_density,
     funnel,
     gaussian,
     gaussian_mixture,
+    marginal_density,
 )
 from core.mcmc.trace import STAT_NAMES, Trace
 
@@ -50,6 +53,7 @@ __all__ = [
     "banana",
     "beta_binomial_logit",
     "correlated_gaussian",
+    "density_grid",
     "ebfmi",
     "ess_bulk",
     "ess_mean",
@@ -61,9 +65,13 @@ __all__ = [
     "gibbs_bivariate_gaussian",
     "gibbs_normal_gamma",
     "hmc",
+    "leapfrog_step",
+    "marginal_density",
     "mcse_mean",
     "metropolis",
+    "mh_acceptance_probability",
     "normal_gamma_posterior",
     "nuts",
+    "rank_histograms",
     "rhat",
 ]

@@ -20,7 +20,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import fft, special, stats
 from scipy.stats import mstats
 
-from core.validation import check_finite
+from core.validation import check_finite, check_int
 
 __all__ = [
     "autocorrelation",
@@ -30,6 +30,7 @@ __all__ = [
     "ess_mean",
     "ess_tail",
     "mcse_mean",
+    "rank_histograms",
     "rhat",
 ]
 
@@ -389,3 +390,48 @@ def ebfmi(energy: ArrayLike) -> NDArray[np.float64]:
         raise ValueError("`energy` must vary within every chain; E-BFMI divides by its variance")
     out: NDArray[Any] = np.mean(np.square(np.diff(arr, axis=1)), axis=1) / var
     return out.astype(np.float64)
+
+
+def rank_histograms(
+    chains: ArrayLike, *, n_bins: int | None = None
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Per-chain histograms of the draws' ranks among all draws: the data of a rank plot.
+
+    Parameters
+    ----------
+    chains : array_like
+        Draws of one scalar, shaped (n_chains, n_draws); at least 4 draws per chain.
+    n_bins : int, optional
+        Number of equal-width rank bins; default ⌈2 log₂ n_draws⌉ + 1, twice Sturges'
+        formula, as ``az.plot_rank``.
+
+    Returns
+    -------
+    edges : numpy.ndarray
+        Bin edges over [0, S] for S draws in all, shape (n_bins + 1,).
+    counts : numpy.ndarray
+        Draws of each chain falling in each bin, shape (n_chains, n_bins).
+
+    Notes
+    -----
+    Every draw gets its rank r among all S draws (ties share their average rank); chain
+    c's histogram counts its own ranks. When the chains sample the same distribution the
+    ranks are spread evenly over the chains, so each histogram is flat at about
+    n_draws / n_bins (Vehtari et al. 2021, section 4.3); a chain stuck in one region
+    piles its ranks at one end. Same binning as ArviZ's ``plot_rank``.
+
+    Examples
+    --------
+    >>> edges, counts = rank_histograms([[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]], n_bins=2)
+    >>> edges.tolist(), counts.tolist()  # rank 4 lies on an edge: numpy puts it in the upper bin
+    ([0.0, 4.0, 8.0], [[3.0, 1.0], [0.0, 4.0]])
+    """
+    arr = _check_chains(chains, min_chains=1)
+    if n_bins is None:
+        bins = math.ceil(2 * math.log2(arr.shape[1])) + 1
+    else:
+        bins = check_int(n_bins, "n_bins", minimum=1)
+    ranks = _average_ranks(arr)
+    edges = np.histogram_bin_edges(ranks, bins=bins, range=(0, ranks.size))
+    counts = np.array([np.histogram(row, bins=edges)[0] for row in ranks], dtype=np.float64)
+    return edges.astype(np.float64), counts

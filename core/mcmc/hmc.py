@@ -26,9 +26,9 @@ from core.mcmc._common import (
 from core.mcmc.adaptation import DualAveraging, WelfordVariance, metric_window_ends
 from core.mcmc.targets import Target
 from core.mcmc.trace import Trace
-from core.validation import check_finite, check_int
+from core.validation import check_finite, check_int, check_positive, check_scalar
 
-__all__ = ["DIVERGENCE_THRESHOLD", "hmc"]
+__all__ = ["DIVERGENCE_THRESHOLD", "hmc", "leapfrog_step"]
 
 #: A transition whose energy error H − H₀ exceeds this is divergent (Stan's max_deltaH).
 DIVERGENCE_THRESHOLD = 1000.0
@@ -117,8 +117,12 @@ def run_gradient_sampler(
     target_accept: float,
     step_size: float | None,
     keep_trajectories: bool,
+    windows: tuple[int, int, int] = (75, 25, 50),
 ) -> Trace:
-    """Warm up (dual averaging + Stan's metric windows) and sample each chain in turn."""
+    """Warm up (dual averaging + Stan's metric windows) and sample each chain in turn.
+
+    ``windows`` is Stan's (init_buffer, window, term_buffer), see metric_window_ends.
+    """
     rngs = chain_generators(rng, n_chains)
     x0 = start_points(target, init, rngs)
     d = target.dim
@@ -128,7 +132,10 @@ def run_gradient_sampler(
     final_eps = np.empty(n_chains)
     final_inv_m = np.empty((n_chains, d))
     trajectories: list[list[Array]] | None = [] if keep_trajectories else None
-    first, ends = metric_window_ends(n_warmup)
+    init_buffer, base_window, term_buffer = windows
+    first, ends = metric_window_ends(
+        n_warmup, init_buffer=init_buffer, term_buffer=term_buffer, base_window=base_window
+    )
     window_ends = set(ends)
     n_grad = n_grad_sampling = 0
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
@@ -138,9 +145,11 @@ def run_gradient_sampler(
             q = x0[c]
             logp, g = chain.grad_at(q)
             eps = 1.0 if step_size is None else step_size
+            # Stan sets μ = log(10 ε) from the nominal ε = 1 *before* the initial search
+            # (services/sample/hmc_nuts_diag_e_adapt.hpp); later restarts use the searched ε.
+            adapt = DualAveraging(eps, target_accept=target_accept)
             if step_size is None:
                 eps = chain.find_step_size(q, logp, g, eps)
-            adapt = DualAveraging(eps, target_accept=target_accept)
             window = WelfordVariance(d)
             for i in range(n_warmup):
                 q, logp, g, st, _ = transition(q, logp, g, eps)
@@ -322,3 +331,66 @@ def hmc(
         step_size=eps,
         keep_trajectories=keep_trajectories,
     )
+
+
+def leapfrog_step(
+    q: ArrayLike,
+    p: ArrayLike,
+    grad_logp: Callable[[Array], ArrayLike],
+    *,
+    step_size: float,
+    inv_metric: ArrayLike | None = None,
+) -> tuple[Array, Array]:
+    """One leapfrog step of Hamiltonian dynamics, as inside :func:`hmc` (for teaching).
+
+    Parameters
+    ----------
+    q : array_like, shape (d,) or scalar
+        Position.
+    p : array_like, same shape as ``q``
+        Momentum.
+    grad_logp : callable
+        ``grad_logp(q)`` -> ∇ log π(q), same shape as ``q``.
+    step_size : float
+        ε > 0.
+    inv_metric : array_like, optional
+        Diagonal of M⁻¹ (positive), same shape as ``q``; the identity by default.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        The new position and momentum (q₁, p₁).
+
+    Notes
+    -----
+    Half a momentum step, a full position step, half a momentum step:
+    p½ = p + (ε/2)∇log π(q); q₁ = q + ε M⁻¹p½; p₁ = p½ + (ε/2)∇log π(q₁).
+    The two half steps make the map reversible and volume-preserving.
+
+    Examples
+    --------
+    Standard normal, ∇log π(q) = −q, from q = 1, p = 0 with ε = 0.5:
+    p½ = −0.25, q₁ = 0.875, p₁ = −0.25 − 0.25·0.875 = −0.46875.
+
+    >>> leapfrog_step(1.0, 0.0, lambda q: -q, step_size=0.5)
+    (array(0.875), array(-0.46875))
+    """
+    q0 = check_finite(q, "q").astype(np.float64)
+    p0 = check_finite(p, "p").astype(np.float64)
+    if p0.shape != q0.shape:
+        raise ValueError(f"`p` must have the shape of `q` {q0.shape}; got {p0.shape}")
+    eps = float(check_positive(check_scalar(step_size, "step_size"), "step_size"))
+    inv_m = np.ones_like(q0) if inv_metric is None else check_positive(inv_metric, "inv_metric")
+    if inv_m.shape != q0.shape:
+        raise ValueError(f"`inv_metric` must have the shape of `q` {q0.shape}; got {inv_m.shape}")
+
+    def gradient(x: Array) -> Array:
+        g = check_finite(grad_logp(x), "grad_logp(q)").astype(np.float64)
+        if g.shape != q0.shape:
+            raise ValueError(f"`grad_logp` must return the shape of `q` {q0.shape}; got {g.shape}")
+        return g
+
+    p_half = p0 + 0.5 * eps * gradient(q0)
+    q1 = q0 + eps * inv_m * p_half
+    p1 = p_half + 0.5 * eps * gradient(q1)
+    return np.asarray(q1), np.asarray(p1)  # 0-d arrays, not numpy scalars, for scalar input

@@ -18,9 +18,9 @@ from core.mcmc._common import (
 from core.mcmc.adaptation import WelfordVariance, metric_window_ends
 from core.mcmc.targets import Target
 from core.mcmc.trace import Trace
-from core.validation import check_finite
+from core.validation import as_float_array, check_finite, check_scalar
 
-__all__ = ["metropolis"]
+__all__ = ["metropolis", "mh_acceptance_probability"]
 
 
 def metropolis(
@@ -32,6 +32,7 @@ def metropolis(
     rng: RngLike = None,
     target_accept: float = 0.234,
     init: ArrayLike | None = None,
+    proposal_scale: float | None = None,
 ) -> Trace:
     """Random-walk Metropolis-Hastings with a Gaussian proposal tuned in warm-up.
 
@@ -48,6 +49,10 @@ def metropolis(
         high-dimensional Gaussian-like targets (Roberts, Gelman and Gilks 1997).
     init : array_like, optional
         Start points, (dim,) or (n_chains, dim); default ``target.init`` + U(−2, 2).
+    proposal_scale : float, optional
+        A fixed proposal standard deviation s (> 0): proposals are x + s·z in every
+        coordinate and nothing is tuned in warm-up (which then only burns in), so the
+        effect of a too-small or too-large step can be seen. ``target_accept`` is unused.
 
     Returns
     -------
@@ -70,12 +75,21 @@ def metropolis(
     >>> tr = metropolis(gaussian(2), n_chains=2, n_warmup=500, n_draws=100, rng=0)
     >>> tr.draws.shape, tr.n_grad_evals
     ((2, 100, 2), 0)
+    >>> fixed = metropolis(gaussian(2), n_chains=2, n_warmup=0, n_draws=4, rng=0, proposal_scale=0.1)
+    >>> bool((fixed.stats["step_size"] == 0.1).all())
+    True
     """
     t = check_target(target)
     nc, nw, nd = check_run(n_chains, n_warmup, n_draws)
     delta = float(check_finite(target_accept, "target_accept"))
     if not 0.0 < delta < 1.0:
         raise ValueError(f"`target_accept` must lie in (0, 1); got {delta}")
+    adapt = proposal_scale is None
+    fixed_scale = math.nan  # unused while adapting
+    if proposal_scale is not None:
+        fixed_scale = float(check_finite(proposal_scale, "proposal_scale"))
+        if fixed_scale <= 0:
+            raise ValueError(f"`proposal_scale` must be > 0; got {fixed_scale}")
     gen = as_generator(rng)
     rngs = list(gen.spawn(nc))
     x = start_points(t, init, rngs)
@@ -94,7 +108,7 @@ def metropolis(
     stats = empty_stats(nc, nd)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         for i in range(nw + nd):
-            scale = math.exp(log_scale)
+            scale = math.exp(log_scale) if adapt else fixed_scale
             proposal = x + (scale * sd) * gen.standard_normal((nc, d))
             logp_new = np.asarray(t.logp_grad(proposal)[0], dtype=np.float64)
             log_ratio = np.where(np.isnan(logp_new), -np.inf, logp_new - logp)
@@ -104,6 +118,8 @@ def metropolis(
             logp = np.where(accepted, logp_new, logp)
             if i < nw:
                 warm[:, i] = x
+                if not adapt:
+                    continue
                 # Robbins-Monro on log s with the acceptance pooled over chains.
                 since_restart += 1
                 gain = since_restart**-0.6
@@ -129,7 +145,65 @@ def metropolis(
         n_grad_evals=0,
         n_grad_evals_sampling=0,
         warmup_draws=warm,
-        step_size=np.full(nc, math.exp(log_scale)),
+        step_size=np.full(nc, math.exp(log_scale) if adapt else fixed_scale),
         inv_metric=np.tile(sd**2, (nc, 1)),
         trajectories=None,
     )
+
+
+def mh_acceptance_probability(
+    log_target_current: float,
+    log_target_proposed: float,
+    *,
+    log_q_forward: float = 0.0,
+    log_q_backward: float = 0.0,
+) -> float:
+    """Metropolis-Hastings acceptance probability of one proposal x → x′.
+
+    Parameters
+    ----------
+    log_target_current : float
+        log π(x) (up to a constant), finite.
+    log_target_proposed : float
+        log π(x′) (same constant); ``-inf`` outside the support (never accepted).
+    log_q_forward : float, optional
+        log q(x′ | x), the density of proposing x′ from x. Omit both proposal terms for a
+        symmetric proposal (they cancel).
+    log_q_backward : float, optional
+        log q(x | x′), the density of proposing the way back.
+
+    Returns
+    -------
+    float
+        α = min(1, π(x′) q(x | x′) / (π(x) q(x′ | x))), in [0, 1].
+
+    Notes
+    -----
+    The Hastings correction q(x | x′)/q(x′ | x) makes the chain satisfy detailed balance
+    with an asymmetric proposal; without it the chain samples a different distribution.
+    The normalising constants of π and q cancel, so only log densities up to a constant
+    are needed. Computed in logs: α = exp(min(0, log π(x′) − log π(x) + log q(x | x′) −
+    log q(x′ | x))).
+
+    Examples
+    --------
+    >>> round(mh_acceptance_probability(0.0, -1.0), 6)  # symmetric: e^{-1}
+    0.367879
+    >>> mh_acceptance_probability(-1.0, 0.0)  # uphill: always accepted
+    1.0
+    >>> round(mh_acceptance_probability(0.0, -1.0, log_q_forward=-2.0, log_q_backward=-1.5), 6)
+    0.606531
+    """
+    current = check_scalar(log_target_current, "log_target_current")
+    proposed_arr = as_float_array(log_target_proposed, "log_target_proposed")
+    if proposed_arr.ndim != 0:
+        raise ValueError(f"`log_target_proposed` must be a single number, got shape {proposed_arr.shape}")
+    proposed = float(proposed_arr)
+    if math.isnan(proposed) or proposed == math.inf:
+        raise ValueError(f"`log_target_proposed` must be finite or -inf; got {proposed}")
+    forward = check_scalar(log_q_forward, "log_q_forward")
+    backward = check_scalar(log_q_backward, "log_q_backward")
+    if proposed == -math.inf:
+        return 0.0
+    log_alpha = proposed - current + backward - forward
+    return math.exp(min(0.0, log_alpha))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, compute
-from dashboard.ui import format_number, show_chart, show_input_error
+from dashboard.ui import format_number, show_chart, show_exercise_links, show_input_error
 
 st.title("Beta-Binomial: learning a coin's bias")
 st.markdown(
@@ -97,3 +97,5 @@ else:
         },
     )
     show_chart(charts.posterior_steps_chart(steps), name="posterior-mean-by-flip", where=col_chart)
+
+show_exercise_links("beta-binomial")

@@ -1,9 +1,12 @@
-"""Home page: what ProbStats Lab is, and a map of the pages by course section."""
+"""Home page: what ProbStats Lab is, and a map of the course: sections, pages, exercises."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
+from dashboard import grading
 from dashboard.pages import SECTIONS, pages_by_section
 
 st.title("ProbStats Lab")
@@ -30,3 +33,9 @@ for section, specs in pages_by_section().items():
         for spec in specs:
             st.page_link(spec.path, label=spec.title, icon=spec.icon)
             st.markdown(spec.summary)
+            exercises = grading.exercises_for_page(spec.url_path)
+            if exercises:
+                st.caption(
+                    f"{len(exercises)} graded exercise{'s' if len(exercises) > 1 else ''}: "
+                    + ", ".join(f"[{title}](exercises?{urlencode({'exercise': eid})})" for eid, title in exercises)
+                )

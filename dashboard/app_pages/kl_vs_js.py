@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, compute
-from dashboard.ui import format_number, show_chart, show_input_error
+from dashboard.ui import format_number, show_chart, show_exercise_links, show_input_error
 
 st.title("KL vs JS: comparing two Gaussians")
 st.markdown(
@@ -81,3 +81,5 @@ else:
         ),
         name="kl-js-sweep",
     )
+
+show_exercise_links("kl-vs-js")

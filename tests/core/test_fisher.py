@@ -445,3 +445,118 @@ class TestValidation:
             fi.score("bernoulli", [0.5], p=0.5)
         with pytest.raises(ValueError, match=r"`x` must be category indices in \[0, 3\)"):
             fi.score("categorical", [3], probs=[0.2, 0.3, 0.5])
+
+
+# ------------------------------------------------- log-likelihood curves (display helpers)
+
+
+class TestLogLikelihoodCurve:
+    def test_bernoulli_against_scipy_binomial_log_pmf(self):
+        # ℓ(p) − ℓ(p̂) for k successes in n: differences of scipy.stats.binom.logpmf
+        # (the binomial coefficient cancels).
+        n, k = 40, 12
+        grid = np.linspace(0.05, 0.95, 19)
+        curve = fi.log_likelihood_curve("bernoulli", grid, mle=k / n, n=n)
+        expected = stats.binom.logpmf(k, n, grid) - stats.binom.logpmf(k, n, k / n)
+        np.testing.assert_allclose(curve.relative_log_likelihood, expected, rtol=1e-10, atol=1e-12)
+        # −ℓ''(p̂) by a central difference of scipy's log-pmf, and n / (p̂ (1 − p̂)) by hand
+        h = 1e-4
+        second = (stats.binom.logpmf(k, n, 0.3 + h) - 2 * stats.binom.logpmf(k, n, 0.3)
+                  + stats.binom.logpmf(k, n, 0.3 - h)) / h**2
+        assert curve.curvature == pytest.approx(-second, rel=1e-6)
+        assert curve.curvature == pytest.approx(n / (0.3 * 0.7), rel=1e-12)
+        assert curve.fisher == pytest.approx(1 / (0.3 * 0.7), rel=1e-12)
+        assert curve.standard_error == pytest.approx(math.sqrt(0.3 * 0.7 / n), rel=1e-12)
+        np.testing.assert_allclose(curve.quadratic, -0.5 * n / 0.21 * (grid - 0.3) ** 2, rtol=1e-12)
+        assert curve.relative_log_likelihood.max() <= 0.0
+
+    def test_gaussian_mean_against_scipy_norm(self):
+        x = np.array([0.3, 1.9, -0.4, 2.2, 1.0])
+        grid = np.linspace(-2, 3, 11)
+        curve = fi.log_likelihood_curve("gaussian", grid, mle=x.mean(), n=x.size, sigma=1.5)
+        ll = np.array([stats.norm.logpdf(x, m, 1.5).sum() for m in grid])
+        expected = ll - stats.norm.logpdf(x, x.mean(), 1.5).sum()
+        np.testing.assert_allclose(curve.relative_log_likelihood, expected, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(curve.quadratic, expected, rtol=1e-10, atol=1e-12)  # exactly quadratic
+        assert curve.curvature == pytest.approx(5 / 1.5**2, rel=1e-12)
+
+    def test_curve_sharpens_with_n(self):
+        grid = [0.4]
+        small = fi.log_likelihood_curve("bernoulli", grid, mle=0.5, n=10).relative_log_likelihood
+        large = fi.log_likelihood_curve("bernoulli", grid, mle=0.5, n=100).relative_log_likelihood
+        assert large[0] == pytest.approx(10 * small[0], rel=1e-12)
+
+    def test_bad_inputs(self):
+        with pytest.raises(ValueError, match=r"`mle` must lie in \(0, 1\)"):
+            fi.log_likelihood_curve("bernoulli", [0.5], mle=0.0, n=10)
+        with pytest.raises(ValueError, match=r"`grid` must lie in \(0, 1\)"):
+            fi.log_likelihood_curve("bernoulli", [0.0, 0.5], mle=0.5, n=10)
+        with pytest.raises(ValueError, match=r"`sigma` is only for the Gaussian"):
+            fi.log_likelihood_curve("bernoulli", [0.5], mle=0.5, n=10, sigma=1.0)
+        with pytest.raises(ValueError, match=r"`sigma` \(the known standard deviation\) is required"):
+            fi.log_likelihood_curve("gaussian", [0.5], mle=0.5, n=10)
+        with pytest.raises(ValueError, match=r"`sigma` must be > 0"):
+            fi.log_likelihood_curve("gaussian", [0.5], mle=0.5, n=10, sigma=0.0)
+        with pytest.raises(ValueError, match=r"`n` must be >= 1"):
+            fi.log_likelihood_curve("gaussian", [0.5], mle=0.5, n=0, sigma=1.0)
+        with pytest.raises(ValueError, match=r"`grid` must be a non-empty 1-D array"):
+            fi.log_likelihood_curve("gaussian", [[0.5]], mle=0.5, n=3, sigma=1.0)
+        with pytest.raises(ValueError, match=r"`family` must be one of"):
+            fi.log_likelihood_curve("poisson", [0.5], mle=0.5, n=3)
+        with pytest.raises(ValueError, match=r"`grid`"):
+            fi.log_likelihood_curve("gaussian", [0.5, np.nan], mle=0.5, n=3, sigma=1.0)
+        with pytest.raises(ValueError, match=r"`mle` must be a single number"):
+            fi.log_likelihood_curve("gaussian", [0.5], mle=[0.5, 1.0], n=3, sigma=1.0)
+
+
+class TestGaussianAverageNLL:
+    def test_against_scipy_norm(self):
+        x = np.array([0.3, 1.9, -0.4, 2.2, 1.0])
+        mu, sigma = np.meshgrid([-1.0, 0.5, 2.0], [0.5, 1.0, 3.0])
+        got = fi.gaussian_average_nll(mu, sigma, data_mean=x.mean(), data_var=x.var())
+        expected = np.vectorize(lambda m, s: -stats.norm.logpdf(x, m, s).mean())(mu, sigma)
+        np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+    def test_bad_inputs(self):
+        with pytest.raises(ValueError, match=r"`sigma` must be > 0"):
+            fi.gaussian_average_nll(0.0, [1.0, -1.0], data_mean=0.0, data_var=1.0)
+        with pytest.raises(ValueError, match=r"`data_var` must be >= 0"):
+            fi.gaussian_average_nll(0.0, 1.0, data_mean=0.0, data_var=-1.0)
+        with pytest.raises(ValueError, match=r"`mu`"):
+            fi.gaussian_average_nll([0.0, np.inf], 1.0, data_mean=0.0, data_var=1.0)
+        with pytest.raises(ValueError, match=r"`data_mean` must be a single number"):
+            fi.gaussian_average_nll(0.0, 1.0, data_mean=[0.0, 1.0], data_var=1.0)
+
+
+class TestKFACRandomLayer:
+    def test_draws_are_documented_and_match_brute_force(self):
+        res = fi.kfac_random_layer(n_inputs=20, input_dim=3, n_classes=4, weight_scale=1.5,
+                                   rng=np.random.default_rng(8))
+        rng = np.random.default_rng(8)  # the documented draw order: inputs, then weights
+        a = rng.standard_normal((20, 3))
+        w = 1.5 * rng.standard_normal((4, 3))
+        f_bf, g_bf = brute_force_layer_fisher(a, w)
+        np.testing.assert_allclose(res.fisher_exact, f_bf, rtol=1e-10, atol=1e-12)
+        expected = np.linalg.norm(f_bf - np.kron(g_bf, a.T @ a / 20)) / np.linalg.norm(f_bf)
+        assert res.relative_error == pytest.approx(expected, rel=1e-9)
+
+    def test_exact_at_zero_scale_and_worse_with_larger_weights(self):
+        errors = [fi.kfac_random_layer(n_inputs=40, input_dim=3, n_classes=3, weight_scale=s,
+                                       rng=np.random.default_rng(2)).relative_error
+                  for s in (0.0, 0.5, 3.0)]
+        assert errors[0] < 1e-12
+        assert errors[1] < errors[2]
+
+    def test_bad_inputs(self):
+        with pytest.raises(ValueError, match=r"`weight_scale` must be >= 0"):
+            fi.kfac_random_layer(n_inputs=5, input_dim=2, n_classes=2, weight_scale=-1.0,
+                                 rng=np.random.default_rng(0))
+        with pytest.raises(ValueError, match=r"`n_inputs` must be >= 1"):
+            fi.kfac_random_layer(n_inputs=0, input_dim=2, n_classes=2, weight_scale=1.0,
+                                 rng=np.random.default_rng(0))
+        with pytest.raises(ValueError, match=r"`n_classes` must be >= 2"):
+            fi.kfac_random_layer(n_inputs=5, input_dim=2, n_classes=1, weight_scale=1.0,
+                                 rng=np.random.default_rng(0))
+        with pytest.raises(ValueError, match=r"the exact Fisher is kept only up to 4096"):
+            fi.kfac_random_layer(n_inputs=5, input_dim=100, n_classes=50, weight_scale=1.0,
+                                 rng=np.random.default_rng(0))

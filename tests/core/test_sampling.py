@@ -679,3 +679,16 @@ class TestKLDiv:
             smp.kl_div(np.log(self.Q), self.P, reduction="avg")
         with pytest.raises(ValueError, match=r"`input` and `target` must have the same shape"):
             smp.kl_div(np.log(self.Q), self.P[:2])
+
+
+class TestRejectionPicture:
+    def test_heights_decide_acceptance_under_the_envelope(self):
+        # Beta(2, 2) under M · Uniform(0, 1) with M = 1.5, the density's peak (closed form).
+        res = smp.rejection_sample(stats.beta(2, 2).pdf, stats.uniform(), M=1.5, n_proposals=500,
+                                   rng=np.random.default_rng(7))
+        assert res.proposals.shape == res.accepted.shape == res.heights.shape == (500,)
+        assert np.all((res.heights >= 0) & (res.heights <= 1.5))
+        # accepted exactly when the point lies under scipy's Beta(2, 2) density
+        np.testing.assert_array_equal(res.accepted, res.heights < stats.beta(2, 2).pdf(res.proposals))
+        np.testing.assert_array_equal(res.samples, res.proposals[res.accepted])
+        assert res.n_accepted == int(res.accepted.sum())

@@ -96,3 +96,206 @@ def test_too_many_rows_are_refused():
 def test_a_non_frame_is_a_type_error():
     with pytest.raises(TypeError, match=r"`steps` must be a pandas DataFrame, got dict"):
         charts.posterior_steps_chart({"step": [0]})
+
+
+# --- Moments, distributions, entropy and mutual information pages
+
+
+def test_discrete_pmf_chart_marks_the_mean():
+    pmf = pd.DataFrame({"x": [0.0, 1.0, 5.0], "probability": [0.5, 0.3, 0.2]})
+    spec = charts.discrete_pmf_chart(pmf, mean=1.3).to_dict()
+    bars, rule = spec["layer"]
+    assert bars["mark"]["type"] == "bar" and rule["mark"]["type"] == "rule"
+    assert spec["datasets"][rule["data"]["name"]] == [{"x": 1.3, "label": "E[X] = 1.300"}]
+    assert len(charts.discrete_pmf_chart(pmf).to_dict()["layer"]) == 1
+
+
+@pytest.mark.parametrize(("discrete", "marks"), [(True, ["rect", "rule", "point"]), (False, ["rect", "line"])])
+def test_samples_vs_density_chart_draws_bars_under_the_exact_curve(discrete, marks):
+    samples = pd.DataFrame({"bin_start": [0.0, 1.0], "bin_end": [1.0, 2.0], "density": [0.4, 0.6]})
+    density = pd.DataFrame({"x": [0.5, 1.5], "density": [0.45, 0.55]})
+    spec = charts.samples_vs_density_chart(samples, density, discrete=discrete, x_title="x").to_dict()
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == marks
+    assert spec["layer"][0]["encoding"]["x2"]["field"] == "bin_end"
+    assert len(spec["datasets"]) == 2
+
+
+def test_samples_vs_density_chart_refuses_raw_draws():
+    raw = pd.DataFrame({"x": np.zeros(10), "density": 0.0})
+    with pytest.raises(ValueError, match=r"`samples` is missing column\(s\) \['bin_start', 'bin_end'\]"):
+        charts.samples_vs_density_chart(raw, raw, discrete=False, x_title="x")
+
+
+def test_simplex_chart_labels_the_corners_and_adds_samples():
+    grid = pd.DataFrame({"x": [0.5], "y": [0.3], "pi1": [0.3], "pi2": [0.3], "pi3": [0.4], "density": [2.0]})
+    spec = charts.simplex_chart(grid, pd.DataFrame({"x": [0.4], "y": [0.2]})).to_dict()
+    heat, corners, dots = spec["layer"]
+    assert heat["encoding"]["color"]["field"] == "density"
+    assert [r["label"] for r in spec["datasets"][corners["data"]["name"]]] == ["π₁ = 1", "π₂ = 1", "π₃ = 1"]
+    assert dots["mark"]["type"] == "circle"
+    assert len(charts.simplex_chart(grid).to_dict()["layer"]) == 2
+
+
+def test_token_probabilities_chart_groups_p_and_q_per_token():
+    frame = pd.DataFrame(
+        {"token": ["a", "b", "a", "b"], "distribution": ["P", "P", "Q", "Q"], "probability": [0.7, 0.3, 0.4, 0.6]}
+    )
+    spec = charts.token_probabilities_chart(frame).to_dict()
+    assert spec["encoding"]["xOffset"]["field"] == "distribution"
+    assert spec["encoding"]["x"]["sort"] == ["a", "b"]
+
+
+def test_cross_entropy_decomposition_chart_stacks_and_highlights_the_current_bar():
+    frame = pd.DataFrame(
+        {"temperature": ["T = 1", "T = 1", "T = 2", "T = 2"], "part": ["H(P)", "KL", "H(P)", "KL"],
+         "value": [1.0, 0.2, 1.0, 0.5], "current": [True, True, False, False]}
+    )
+    spec = charts.cross_entropy_decomposition_chart(frame, unit="bits").to_dict()
+    assert spec["encoding"]["y"]["stack"] == "zero"
+    assert spec["encoding"]["y"]["title"] == "cross-entropy H(P, Q), bits"
+    assert spec["encoding"]["opacity"]["condition"]["test"] == "datum.current"
+
+
+def test_joint_heatmaps_chart_has_three_panels_with_a_diverging_pmi():
+    cells = pd.DataFrame({"x": ["0", "0", "1", "1"], "y": ["0", "1", "0", "1"]})
+    frame = pd.concat(
+        [cells.assign(panel=p, value=v, text="t") for p, v in (("J", 0.25), ("PP", 0.25), ("PMI", 0.0))],
+        ignore_index=True,
+    )
+    spec = charts.joint_heatmaps_chart(frame).to_dict()
+    assert len(spec["hconcat"]) == 3
+    assert spec["resolve"]["scale"]["color"] == "independent"
+    pmi_cells = spec["hconcat"][2]["layer"][0]
+    assert pmi_cells["encoding"]["color"]["scale"] == {"scheme": "redblue", "domainMid": 0}
+    with pytest.raises(ValueError, match=r"`frame` must hold 3 panels"):
+        charts.joint_heatmaps_chart(frame[frame["panel"] != "PMI"])
+
+
+def test_information_diagram_and_sweep_charts():
+    bars = pd.DataFrame({"entropy": ["H(X)"], "part": ["I(X;Y)"], "start": [0.2], "end": [0.5], "value": [0.3]})
+    spec = charts.information_diagram_chart(bars, unit="nats").to_dict()
+    assert spec["encoding"]["x2"]["field"] == "end"
+    sweep = pd.DataFrame({"rho": [0.0, 0.5], "curve": ["closed", "closed"], "mi": [0.0, 0.14]})
+    layers = charts.mutual_information_sweep_chart(sweep, unit="bits", current_rho=0.5).to_dict()
+    lines, here = layers["layer"]
+    assert lines["encoding"]["y"]["title"] == "I(X; Y), bits"
+    assert layers["datasets"][here["data"]["name"]] == [{"rho": 0.5}]
+
+
+# --- Sampling and Fisher information pages
+
+
+def test_token_sampling_chart_fades_the_removed_tokens():
+    bars = pd.DataFrame({"token": ["a", "b", "a", "b"], "stage": ["T", "T", "filtered", "filtered"],
+                         "probability": [0.6, 0.4, 1.0, 0.0], "kept": [True, False, True, False]})
+    spec = charts.token_sampling_chart(bars).to_dict()
+    assert spec["encoding"]["color"]["scale"]["domain"] == ["T", "filtered"]
+    assert spec["encoding"]["opacity"]["condition"]["test"] == "datum.kept"
+
+
+def test_inverse_cdf_chart_layers():
+    bands = pd.DataFrame({"token": ["a", "b"], "position": [0, 1], "cdf_low": [0.0, 0.3], "cdf_high": [0.3, 1.0]})
+    draws = pd.DataFrame({"draw": [1], "u": [0.5], "token": ["b"], "position": [1]})
+    spec = charts.inverse_cdf_chart(bands, draws).to_dict()
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["rect", "line", "rule", "point"]
+
+
+def test_rejection_and_importance_charts():
+    points = pd.DataFrame({"x": [0.2, 0.5], "height": [0.1, 1.4], "outcome": ["accepted", "rejected"]})
+    curves = pd.DataFrame({"x": [0.0, 1.0, 0.0, 1.0], "density": [0.0, 0.0, 1.5, 1.5],
+                           "curve": ["target", "target", "roof", "roof"]})
+    spec = charts.rejection_chart(points, curves).to_dict()
+    assert spec["layer"][1]["encoding"]["strokeDash"]["scale"]["range"] == [[1, 0], [6, 4]]
+    weights = charts.importance_weights_chart(pd.DataFrame({"x": [0.0], "weight": [1.0]})).to_dict()
+    assert weights["encoding"]["y"]["field"] == "weight"
+    sweep = pd.DataFrame({"shift": [0.0, 1.0], "ess_fraction": [1.0, 0.4], "spread": [0.1, 0.3],
+                          "mean_estimate": [1.0, 0.9]})
+    panels = charts.importance_sweep_chart(sweep, current_shift=1.0, exact=1.0).to_dict()["hconcat"]
+    assert len(panels) == 3
+
+
+def test_ppo_clip_chart_shades_only_when_a_region_is_given():
+    curves = pd.DataFrame({"ratio": [0.5, 1.5], "curve": ["min", "min"], "objective": [0.5, 1.2]})
+    shaded = charts.ppo_clip_chart(curves, clipped_from=1.2, clipped_to=1.5, ratio=1.5, objective=1.2)
+    assert [layer["mark"]["type"] for layer in shaded.to_dict()["layer"]] == ["rect", "line", "point"]
+    plain = charts.ppo_clip_chart(curves, clipped_from=math.nan, clipped_to=math.nan, ratio=1.0, objective=1.0)
+    assert [layer["mark"]["type"] for layer in plain.to_dict()["layer"]] == ["line", "point"]
+
+
+def test_fisher_charts():
+    curves = pd.DataFrame({"theta": [0.1, 0.2, 0.1, 0.2], "curve": ["n = 5", "n = 5", "quadratic", "quadratic"],
+                           "log_likelihood": [-1.0, 0.0, -0.9, 0.0]})
+    spec = charts.log_likelihood_chart(curves, mle=0.2).to_dict()
+    assert spec["layer"][0]["encoding"]["strokeDash"]["scale"]["range"] == [[1, 0], [6, 4]]
+    hist = pd.DataFrame({"bin_start": [0.0], "bin_end": [0.1], "density": [10.0]})
+    assert len(charts.cramer_rao_chart(hist, pd.DataFrame({"x": [0.0], "density": [1.0]})).to_dict()["layer"]) == 2
+    landscape = pd.DataFrame({"mu": [0.0, 1.0, 0.0, 1.0], "sigma": [1.0, 1.0, 2.0, 2.0], "nll": [1.0, 2.0, 3.0, 4.0]})
+    paths = pd.DataFrame({"method": ["natural"], "step": [0], "mu": [0.0], "sigma": [1.0], "loss": [1.0]})
+    heat, lines = charts.gradient_paths_chart(landscape, paths).to_dict()["layer"]
+    assert heat["mark"]["type"] == "rect" and lines["encoding"]["order"]["field"] == "step"
+    matrices = pd.DataFrame({"row": [0, 0], "col": [0, 0], "matrix": ["exact", "kfac"], "value": [1.0, 0.9]})
+    assert charts.kfac_matrices_chart(matrices).to_dict()["facet"]["column"]["field"] == "matrix"
+    sweep = pd.DataFrame({"weight_scale": [0.0, 1.0], "relative_error": [0.0, 0.3]})
+    assert len(charts.kfac_error_chart(sweep, current_scale=1.0).to_dict()["layer"]) == 2
+
+
+def test_sampling_and_fisher_charts_refuse_oversized_or_malformed_frames():
+    big = pd.DataFrame({"x": np.zeros(charts.MAX_ROWS + 1), "weight": 1.0})
+    with pytest.raises(ValueError, match=r"`points` has 5001 rows; thin it"):
+        charts.importance_weights_chart(big)
+    with pytest.raises(ValueError, match=r"`landscape` is missing column\(s\) \['nll'\]"):
+        charts.gradient_paths_chart(pd.DataFrame({"mu": [0.0], "sigma": [1.0]}),
+                                    pd.DataFrame({"method": [], "step": [], "mu": [], "sigma": [], "loss": []}))
+
+
+# --- MCMC page
+
+
+def mcmc_density_frame() -> pd.DataFrame:
+    x = np.array([0.0, 1.0, 2.0])
+    return pd.DataFrame({"x": x, "y": x, "x0": x - 0.5, "x1": x + 0.5, "y0": x - 0.5, "y1": x + 0.5,
+                         "density": [0.3, 0.2, 0.01], "region": ["50%", "99%", "outside"]})
+
+
+def test_mcmc_density_chart_drops_cells_outside_and_draws_the_path():
+    draws = pd.DataFrame({"chain": [1, 2], "draw": [0, 0], "x": [0.1, 0.2], "y": [0.3, 0.4]})
+    path = pd.DataFrame({"step": [0, 1, 2], "x": [0.0, 0.5, 1.0], "y": [0.0, 0.2, 0.1]})
+    points = pd.DataFrame({"point": ["start", "draw"], "x": [0.0, 1.0], "y": [0.0, 0.1]})
+    spec = charts.mcmc_density_chart(mcmc_density_frame(), draws, x_title="x1", y_title="x2",
+                                     path=path, path_points=points).to_dict()
+    regions, _dots, line, ends = spec["layer"]
+    assert [r["region"] for r in spec["datasets"][regions["data"]["name"]]] == ["50%", "99%"]
+    assert regions["encoding"]["color"]["scale"]["domain"] == ["50%", "90%", "99%"]
+    assert len(spec["datasets"][line["data"]["name"]]) == 3
+    assert ends["encoding"]["shape"]["scale"]["range"] == ["square", "diamond"]
+    bare = charts.mcmc_density_chart(mcmc_density_frame(), draws, x_title="a", y_title="b")
+    assert len(bare.to_dict()["layer"]) == 2
+
+
+def test_mcmc_facet_charts_split_by_coordinate_and_chain():
+    traces = pd.DataFrame({"chain": [1, 1, 2, 2], "draw": [0, 1, 0, 1], "coordinate": ["v", "v", "x1", "x1"],
+                           "value": [0.0, 1.0, 2.0, 3.0]})
+    spec = charts.mcmc_trace_chart(traces, width=123).to_dict()
+    assert spec["facet"]["row"]["sort"] == ["v", "x1"] and spec["spec"]["width"] == 123
+    ranks = pd.DataFrame({"coordinate": "x1", "chain": [1, 2], "bin_start": [0.0, 0.0],
+                          "bin_end": [4.0, 4.0], "count": [4.0, 4.0], "expected": [4.0, 4.0]})
+    spec = charts.mcmc_rank_chart(ranks).to_dict()
+    assert set(spec["facet"]) == {"row", "column"}
+    assert [layer["mark"]["type"] for layer in spec["spec"]["layer"]] == ["rect", "rule"]
+    acf = pd.DataFrame({"coordinate": "x1", "chain": 1, "lag": [0, 1], "autocorrelation": [1.0, 0.5]})
+    assert charts.mcmc_autocorrelation_chart(acf).to_dict()["facet"]["column"]["field"] == "coordinate"
+
+
+def test_mcmc_marginals_chart_has_one_panel_per_coordinate():
+    hist = pd.DataFrame({"coordinate": ["x1", "x2"], "bin_start": [0.0, 0.0], "bin_end": [1.0, 1.0],
+                         "density": [1.0, 1.0]})
+    truth = pd.DataFrame({"coordinate": ["x1", "x2"], "x": [0.5, 0.5], "density": [1.0, 1.0]})
+    spec = charts.mcmc_marginals_chart(hist, truth).to_dict()
+    assert len(spec["hconcat"]) == 2
+    assert spec["hconcat"][1]["layer"][0]["encoding"]["x"]["title"] == "x2"
+
+
+def test_mcmc_charts_refuse_unthinned_draws():
+    big = pd.DataFrame({"chain": np.ones(charts.MAX_ROWS + 1), "draw": 0, "x": 0.0, "y": 0.0})
+    with pytest.raises(ValueError, match=r"`draws` has 5001 rows; thin it"):
+        charts.mcmc_density_chart(mcmc_density_frame(), big, x_title="a", y_title="b")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import inspect
 import math
 import re
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -19,8 +20,10 @@ from tests.dashboard import reference
 
 
 def test_every_cache_is_bounded():
-    decorators = re.findall(r"@st\.cache_data\((.*?)\)", inspect.getsource(compute))
-    assert len(decorators) == 6
+    source = inspect.getsource(compute)
+    decorators = re.findall(r"@st\.cache_data\((.*?)\)", source)
+    # Every cache_data in the module was matched with its arguments (none is bare).
+    assert len(decorators) == source.count("@st.cache_data") >= 6
     assert all("max_entries=CACHE_ENTRIES" in d for d in decorators)
     assert compute.CACHE_ENTRIES == 64
 
@@ -129,3 +132,331 @@ class TestSweep:
         assert kl["separation"].iloc[-1] == pytest.approx(20.0) == sweep.current_separation
         # Equal widths: KL = separation² / 2 in either direction.
         np.testing.assert_allclose(kl["nats"], kl["separation"] ** 2 / 2, rtol=1e-12)
+
+
+# --- Moments, distributions, entropy and mutual information pages
+
+
+class TestParsing:
+    def test_numbers_tables_and_tokens(self):
+        assert compute.parse_numbers(" 1,2  3e-1 ,-4 ", "values") == (1.0, 2.0, 0.3, -4.0)
+        assert compute.parse_table("1, 2\n\n3, 4;5, 6", "joint") == ((1.0, 2.0), (3.0, 4.0), (5.0, 6.0))
+        assert compute.parse_tokens("the, , cat", "tokens") == ("the", "cat")
+
+    @pytest.mark.parametrize(
+        ("call", "message"),
+        [
+            (lambda: compute.parse_numbers("  , ", "probs"), "`probs` is empty"),
+            (lambda: compute.parse_numbers("1, 2x", "probs"), "`probs` has '2x', which is not a number"),
+            (lambda: compute.parse_table("", "joint"), "`joint` is empty"),
+            (lambda: compute.parse_table("1; 2, 3", "joint"), "`joint` row 2 has 2 entries; row 1 has 1"),
+            (lambda: compute.parse_tokens(",", "tokens"), "`tokens` is empty"),
+        ],
+    )
+    def test_bad_text_is_named(self, call, message):
+        with pytest.raises(ValueError, match=re.escape(message)):
+            call()
+
+    def test_docstring_examples_run(self):
+        import doctest
+
+        result = doctest.testmod(compute)
+        assert result.attempted > 0 and result.failed == 0
+
+
+class TestMomentsWrappers:
+    def test_joint_moments_match_weighted_numpy_covariance(self):
+        x, y = (0.0, 1.0, 3.0), (-1.0, 2.0)
+        joint = ((0.1, 0.2), (0.25, 0.05), (0.1, 0.3))
+        xs, ys = np.meshgrid(x, y, indexing="ij")
+        cov = np.cov(xs.ravel(), ys.ravel(), aweights=np.ravel(joint), ddof=0)
+        m = compute.joint_moments(x, y, joint)
+        assert m.covariance == pytest.approx(cov[0, 1], rel=1e-12)
+        assert m.correlation == pytest.approx(cov[0, 1] / math.sqrt(cov[0, 0] * cov[1, 1]), rel=1e-12)
+        assert m.correlation_note is None
+
+    def test_total_expectation_needs_one_y_value_per_column(self):
+        with pytest.raises(ValueError, match=r"`y_values` must have one entry per column of `joint` \(2\); got 3"):
+            compute.total_expectation_steps((0.0, 1.0), (1.0, 2.0, 3.0), ((0.25, 0.25), (0.25, 0.25)))
+
+    def test_clt_histogram_is_a_density_on_mu_plus_minus_4_5_sigma(self):
+        view = compute.clt_view("gaussian", {"mu": 1.0, "sigma": 2.0}, 4, 0, n_means=2000, bins=30)
+        hist = view.histogram
+        assert len(hist) == 30
+        assert hist["bin_start"].iloc[0] == pytest.approx(1.0 - 4.5 * 1.0)  # σ/√n = 1
+        assert hist["bin_end"].iloc[-1] == pytest.approx(1.0 + 4.5 * 1.0)
+        width = hist["bin_end"] - hist["bin_start"]
+        # The mass inside ±4.5σ: all but ~7e-6 of a normal, so all 2000 means here.
+        assert float((hist["density"] * width).sum()) == pytest.approx(1.0, abs=1e-12)
+        np.testing.assert_allclose(view.curve["density"], stats.norm.pdf(view.curve["x"], 1.0, 1.0), rtol=1e-12)
+
+
+class TestDistributionWrappers:
+    def test_the_dirichlet_has_no_line_plot(self):
+        with pytest.raises(ValueError, match="lives on the simplex"):
+            compute.family_density("dirichlet", {"alpha": (1.0, 2.0, 3.0)})
+        with pytest.raises(ValueError, match="lives on the simplex"):
+            compute.family_samples("dirichlet", {"alpha": (1.0, 2.0, 3.0)}, 0)
+
+    def test_dirichlet_triangle_needs_three_components(self):
+        with pytest.raises(ValueError, match="`alpha` must have 3 components to draw on the triangle; got 2"):
+            compute.dirichlet_samples((1.0, 2.0), 0)
+        with pytest.raises(ValueError, match="`alpha` must have 3 components for a simplex grid; got 4"):
+            compute.dirichlet_simplex((1.0, 2.0, 3.0, 4.0))
+
+    def test_discrete_samples_are_frequencies_per_outcome(self):
+        frame = compute.family_samples("categorical", {"probs": (0.5, 0.0, 0.5)}, 1, n_samples=1000)
+        np.testing.assert_allclose(frame["bin_start"] + 0.25, [0, 1, 2])
+        assert frame["density"].sum() == pytest.approx(1.0)
+        assert frame["density"].iloc[1] == 0.0  # an impossible outcome is never drawn
+
+
+class TestEntropyWrappers:
+    def test_unit_and_vocabulary_are_checked(self):
+        with pytest.raises(ValueError, match="`unit` must be 'nats' or 'bits'; got 'bans'"):
+            compute.information_summary((0.0, 1.0), (1.0, 0.0), 1.0, "bans")
+        with pytest.raises(ValueError, match="`vocab_size` must be >= 1; got 0"):
+            compute.uniform_model(0)
+        with pytest.raises(ValueError, match="`temperature` must be > 0"):
+            compute.information_summary((0.0, 1.0), (1.0, 0.0), 0.0, "nats")
+        with pytest.raises(ValueError, match="`mean_nll` must be >= 0"):
+            compute.perplexity_of(-1.0, "nats")
+
+    def test_identical_distributions_have_zero_kl(self):
+        s = compute.information_summary((1.0, 2.0, 3.0), (1.0, 2.0, 3.0), 1.0, "nats")
+        assert s.kl == pytest.approx(0.0, abs=1e-15)
+        assert s.cross_entropy == pytest.approx(s.entropy_p, rel=1e-12)
+
+
+class TestMutualInformationWrappers:
+    def test_gaussian_table_labels_are_cell_centres(self):
+        table = compute.gaussian_table(0.3, 5)
+        # Inner edges −3, −1, 1, 3: midpoints −2, 0, 2; outer cells half a width (1) beyond ±3.
+        assert table.labels == ("-4.00", "-2.00", "+0.00", "+2.00", "+4.00")
+        assert sum(map(sum, table.joint)) == pytest.approx(1.0, abs=1e-12)
+
+    def test_information_diagram_segments_tile_the_joint_entropy(self):
+        s = compute.mutual_information_summary(((0.3, 0.1), (0.2, 0.4)), "bits")
+        frame = compute.information_diagram(s)
+        whole = frame[frame["entropy"] == "H(X, Y)"]
+        assert whole["start"].iloc[0] == 0.0
+        np.testing.assert_allclose(whole["start"].iloc[1:], whole["end"].iloc[:-1])
+        assert whole["end"].iloc[-1] == pytest.approx(s.h_xy, rel=1e-12)
+        assert frame.groupby("entropy")["value"].sum()["H(Y)"] == pytest.approx(s.h_y, rel=1e-12)
+
+    def test_heatmap_labels_must_fit_the_table(self):
+        with pytest.raises(ValueError, match=r"`x_labels` and `y_labels` must label the 2×2 table; got 3 and 2"):
+            compute.joint_heatmaps(((0.25, 0.25), (0.25, 0.25)), ("a", "b", "c"), ("a", "b"), "nats")
+
+    def test_index_labels(self):
+        assert compute.index_labels(((0.5, 0.5),)) == (("0",), ("0", "1"))
+
+
+# --- Sampling page
+# References: scipy.special.softmax, scipy.stats densities, the Beta(2, 2) peak 1.5,
+# PPO's min(rA, clip(r)A), KL(N(0,1)‖N(μ,1)) = μ²/2, scipy.special.rel_entr.
+
+
+class TestSamplingWrappers:
+    def test_next_token_tables_and_kept_set(self):
+        logits = (2.0, 1.0, 0.5, -1.0)
+        view = compute.next_token(("a", "b", "c", "d"), logits, 0.5, 2, None)
+        z = np.array(logits) / 0.5
+        np.testing.assert_allclose(view.table["p_tempered"], special.softmax(z), rtol=1e-12)
+        kept = special.softmax(np.where([True, True, False, False], z, -np.inf))
+        np.testing.assert_allclose(view.table["p_final"], kept, rtol=1e-12, atol=1e-15)
+        assert view.kept == ("a", "b")
+        assert view.kept_mass == pytest.approx(special.softmax(z)[:2].sum(), rel=1e-12)
+        bars = compute.token_bars(view)
+        assert list(bars["stage"].unique()) == [compute.TEMPERED, compute.FILTERED] and len(bars) == 8
+
+    def test_next_token_rejects_mismatched_and_repeated_names(self):
+        with pytest.raises(ValueError, match=r"`tokens` has 1 names but `logits` has 2 numbers"):
+            compute.next_token(("a",), (1.0, 2.0), 1.0, None, None)
+        with pytest.raises(ValueError, match=r"`tokens` must be distinct names"):
+            compute.next_token(("a", "a"), (1.0, 2.0), 1.0, None, None)
+        with pytest.raises(ValueError, match=r"`temperature` must be > 0"):
+            compute.next_token(("a", "b"), (1.0, 2.0), 0.0, None, None)
+
+    def test_inverse_cdf_bands_and_draws(self):
+        probs = (0.2, 0.5, 0.3)
+        view = compute.inverse_cdf(("x", "y", "z"), probs, 3, n_draws=50)
+        np.testing.assert_allclose(view.bands["cdf_low"], [0.0, 0.2, 0.7])
+        np.testing.assert_allclose(view.bands["cdf_high"], [0.2, 0.7, 1.0])
+        expected = np.searchsorted([0.2, 0.7, 1.0], view.draws["u"], side="right")
+        assert list(view.draws["position"]) == list(expected)
+
+    def test_rejection_view(self):
+        view = compute.rejection_view(2.0, 2.0, 1.5, 3000, 1)
+        se = math.sqrt((1 / 1.5) * (1 - 1 / 1.5) / 3000)  # binomial standard error
+        assert abs(view.acceptance_rate - 1 / 1.5) < 4 * se
+        assert len(view.points) == compute.REJECTION_POINTS_SHOWN < 3000
+        target = view.curves[view.curves["curve"] == compute.TARGET]
+        np.testing.assert_allclose(target["density"], stats.beta.pdf(target["x"], 2, 2), rtol=1e-12)
+        with pytest.raises(ValueError, match=r"`M` = 1 does not bound p/q"):
+            compute.rejection_view(2.0, 2.0, 1.0, 100, 1)
+
+    def test_importance_view(self):
+        view = compute.importance_view(0.5, 1.5, 400, 2, repeats=3)
+        x, w = view.points["x"].to_numpy(), view.points["weight"].to_numpy()
+        np.testing.assert_allclose(w, stats.norm.pdf(x) / stats.norm.pdf(x, 0.5, 1.5), rtol=1e-10)
+        assert view.estimate == pytest.approx(np.mean(w * x**2), rel=1e-12)
+        assert view.ess == pytest.approx(w.sum() ** 2 / (w**2).sum(), rel=1e-12)
+        assert view.exact == 1.0
+        assert list(view.sweep["shift"]) == list(compute.IMPORTANCE_SHIFTS)
+        with pytest.raises(ValueError, match=r"`sigma` must be > 0"):
+            compute.importance_view(0.0, 0.0, 100, 0, repeats=2)
+
+    def test_ppo_view(self):
+        view = compute.ppo_view(-2.0, 0.25, 0.6)
+        curve = view.curves[view.curves["curve"] == compute.CLIPPED_OBJECTIVE]
+        r = curve["ratio"].to_numpy()
+        np.testing.assert_allclose(curve["objective"], np.minimum(-2 * r, -2 * np.clip(r, 0.75, 1.25)), rtol=1e-12)
+        assert view.objective == pytest.approx(-1.5) and view.clipped
+        assert view.clipped_to < 0.75 <= view.clipped_to + 0.011
+        with pytest.raises(ValueError, match=r"`epsilon` must lie in \(0, 1\)"):
+            compute.ppo_view(1.0, 1.5, 1.0)
+        with pytest.raises(ValueError, match=r"`ratio` must be > 0"):
+            compute.ppo_view(1.0, 0.2, 0.0)
+
+    def test_kl_estimators_and_the_trap(self):
+        view = compute.kl_estimator_view(1.0, 4000, 0)
+        assert view.exact == pytest.approx(0.5, rel=1e-12)
+        k1 = view.table.iloc[0]
+        assert abs(k1["estimate"] - 0.5) < 4 * k1["stderr"]
+        trap = compute.kl_div_trap((0.9, 0.1), (0.5, 0.5))
+        assert trap.exact == pytest.approx(float(special.rel_entr([0.9, 0.1], [0.5, 0.5]).sum()), rel=1e-12)
+        assert trap.right == pytest.approx(trap.exact, rel=1e-12)
+        assert trap.wrong == pytest.approx(0.9 * (math.log(0.9) - 0.5) + 0.1 * (math.log(0.1) - 0.5), rel=1e-12)
+        assert trap.problems and "not log-probabilities" in trap.problems[0]
+        with pytest.raises(ValueError, match=r"`q` must be > 0"):
+            compute.kl_div_trap((0.5, 0.5), (1.0, 0.0))
+
+
+# --- Fisher information page
+# References: scipy.stats.binom / norm, F(p) = 1/(p(1−p)), the brute-force layer Fisher.
+
+
+class TestFisherWrappers:
+    def test_likelihood_view(self):
+        view = compute.likelihood_view("bernoulli", 0.25, 12, None)
+        assert view.fisher == pytest.approx(1 / (0.25 * 0.75), rel=1e-12)
+        assert view.curvature == pytest.approx(12 / (0.25 * 0.75), rel=1e-12)
+        assert len(view.curves) <= charts.MAX_ROWS
+        assert view.curves["log_likelihood"].min() >= compute.LL_FLOOR
+        c = view.curves[view.curves["curve"] == "n = 48"]
+        ref = stats.binom.logpmf(12, 48, c["theta"]) - stats.binom.logpmf(12, 48, 0.25)
+        np.testing.assert_allclose(c["log_likelihood"], ref, rtol=1e-8, atol=1e-10)
+        with pytest.raises(ValueError, match=r"`mle` must lie in \(0, 1\)"):
+            compute.likelihood_view("bernoulli", 1.0, 12, None)
+
+    def test_cramer_rao_view(self):
+        view = compute.cramer_rao_view(0.5, 10, 500, 0)
+        assert view.bound == pytest.approx(0.025, rel=1e-12)
+        widths = view.histogram["bin_end"] - view.histogram["bin_start"]
+        np.testing.assert_allclose(widths, 0.1)  # one bar per value k/10
+        assert float((view.histogram["density"] * widths).sum()) == pytest.approx(1.0)
+
+    def test_gradient_paths(self):
+        view = compute.gradient_paths(1.0, 2.0, 0.0, 1.0, 0.05, 20, "log_std")
+        assert len(view.landscape) == compute.NLL_GRID_CELLS**2
+        row = view.landscape.iloc[123]
+        ref = -stats.norm.logpdf([-1.0, 3.0], row["mu"], row["sigma"]).mean()
+        assert row["nll"] == pytest.approx(ref, rel=1e-10)
+        assert view.best_loss == pytest.approx(-stats.norm.logpdf([-1.0, 3.0], 1.0, 2.0).mean(), rel=1e-12)
+        assert set(view.paths["method"]) == {"natural gradient", "plain gradient"}
+        with pytest.raises(ValueError, match=r"`data_sd` must be > 0"):
+            compute.gradient_paths(1.0, 0.0, 0.0, 1.0, 0.05, 20, "std")
+
+    def test_kfac_view(self):
+        view = compute.kfac_view(30, 2, 3, 0.0, 1)
+        assert view.relative_error < 1e-12
+        assert len(view.matrices) == 2 * 36
+        assert list(view.sweep["weight_scale"]) == list(compute.KFAC_SCALES)
+        with pytest.raises(ValueError, match=r"`weight_scale` must be >= 0"):
+            compute.kfac_view(30, 2, 3, -1.0, 1)
+
+
+# --- MCMC page
+
+
+class TestMcmc:
+    """References: ArviZ's autocorrelation and rank binning, scipy's normal density, and
+    the highest-density regions of N(0, I₂), the disks r² ≤ −2 ln(1 − q)."""
+
+    MH: ClassVar[dict[str, float]] = {"target_accept": 0.234}
+
+    def test_run_frames_are_thinned_and_binned(self):
+        import arviz as az  # only these tests need it
+
+        run = compute.mcmc_run("correlated_gaussian", {"rho": 0.5}, "metropolis", self.MH,
+                               8, 100, 3000, 1)
+        assert run.thin == math.ceil(3000 / (compute.MCMC_TRACE_ROWS // (8 * 2)))
+        assert len(run.traces) <= compute.MCMC_TRACE_ROWS <= charts.MAX_ROWS
+        assert len(run.scatter) <= compute.MCMC_SCATTER_POINTS
+        # Each chain's rank histogram holds all its draws, in twice-Sturges bins (az.plot_rank).
+        per_chain = run.ranks.groupby(["coordinate", "chain"])["count"].agg(["sum", "size"])
+        assert (per_chain["sum"] == 3000).all()
+        assert (per_chain["size"] == math.ceil(2 * math.log2(3000)) + 1).all()
+        acf = run.autocorrelation.query("coordinate == 'x2' and chain == 3")["autocorrelation"]
+        ref = az.autocorr(run.trace.draws[2, :, 1])[: compute.MCMC_MAX_LAG + 1]
+        np.testing.assert_allclose(acf, ref, rtol=1e-10, atol=1e-12)
+        assert run.grad_evals == 0 and run.divergences == 0
+
+    def test_highest_density_regions_are_the_gaussian_disks(self):
+        view = compute.mcmc_target_view("correlated_gaussian", {"rho": 0.0}, ((-4.0, 4.0), (-4.0, 4.0)))
+        d = view.density
+        r = np.hypot(d["x"], d["y"])
+        cell = math.hypot(d["x1"].iloc[0] - d["x0"].iloc[0], d["y1"].iloc[0] - d["y0"].iloc[0])
+        levels = {"50%": 0.5, "90%": 0.9, "99%": 0.99, "outside": 2.0}
+        level = d["region"].map(levels)
+        for q in compute.HDR_LEVELS:
+            radius = math.sqrt(-2 * math.log(1 - q))
+            assert (level[r < radius - cell] <= q).all()
+            assert (level[r > radius + cell] > q).all()
+        marg = view.marginals
+        assert set(marg["coordinate"]) == {"x1", "x2"}
+        np.testing.assert_allclose(marg["density"], stats.norm.pdf(marg["x"]), rtol=1e-7)
+
+    def test_ranges_cover_the_truth_and_the_draws(self):
+        run = compute.mcmc_run("banana", {"b": 0.03}, "metropolis", self.MH, 2, 100, 200, 0)
+        (x_lo, x_hi), (y_lo, y_hi) = compute.mcmc_plot_ranges("banana", {"b": 0.03}, (run,))
+        assert x_lo <= -30 and x_hi >= 30  # x₁ ~ N(0, 10²): ±3 sd
+        assert y_lo <= -3 * math.sqrt(19) and y_hi >= 3 * math.sqrt(19)  # Var x₂ = 1 + 2b²10⁴
+        hist = compute.mcmc_histograms(run, ((x_lo, x_hi), (y_lo, y_hi)))
+        widths = hist["bin_end"] - hist["bin_start"]
+        inside = ((run.trace.draws[:, :, 0] >= x_lo) & (run.trace.draws[:, :, 0] <= x_hi)).mean()
+        mass = (hist["density"] * widths)[hist["coordinate"] == "x1"].sum()
+        assert mass == pytest.approx(inside, rel=1e-12)
+
+    def test_many_dimensions_show_two_but_tabulate_ten(self):
+        run = compute.mcmc_run("funnel", {"dim": 12, "scale": 3.0}, "metropolis", self.MH,
+                               2, 50, 100, 0)
+        assert list(run.diagnostics["coordinate"]) == ["v"] + [f"x{i}" for i in range(1, 10)]
+        assert set(run.traces["coordinate"]) == {"v", "x1"}
+        shown = compute.mcmc_shown_target("funnel", {"dim": 12, "scale": 3.0})
+        assert shown.dim == 2 and shown.var[0] == 9.0
+
+    def test_leapfrog_path_of_hmc_starts_at_the_previous_draw(self):
+        knobs = {"target_accept": 0.8, "step_size": 0.3, "n_leapfrog": 5}
+        run = compute.mcmc_run("correlated_gaussian", {"rho": 0.9}, "hmc", knobs, 2, 0, 20, 0)
+        path = compute.mcmc_leapfrog_path(run, 2, 4)
+        assert list(path.path["step"]) == list(range(6)) and path.n_leapfrog == 5
+        np.testing.assert_array_equal(path.path[["x", "y"]].iloc[0], run.trace.draws[1, 2])
+        assert list(path.points["point"]) == ["start", "draw"]
+        # Without warm-up the first draw has no recorded start.
+        assert list(compute.mcmc_leapfrog_path(run, 1, 1).points["point"]) == ["draw"]
+        with pytest.raises(ValueError, match=r"`iteration` must be <= 20; got 21"):
+            compute.mcmc_leapfrog_path(run, 1, 21)
+        mh = compute.mcmc_run("correlated_gaussian", {"rho": 0.9}, "metropolis", self.MH, 2, 0, 20, 0)
+        assert compute.mcmc_leapfrog_path(mh, 1, 1) is None
+
+    def test_bad_choices_are_named(self):
+        with pytest.raises(ValueError, match=r"`target` must be one of"):
+            compute.mcmc_target("donut", {})
+        with pytest.raises(ValueError, match=r"`sampler` must be one of"):
+            compute.mcmc_run("banana", {"b": 0.03}, "slice", {}, 2, 10, 10, 0)
+        with pytest.raises(ValueError, match=r"`sampler` Gibbs needs"):
+            compute.mcmc_run("banana", {"b": 0.03}, "gibbs", {}, 2, 10, 10, 0)
+        with pytest.raises(ValueError, match=r"`rho` must lie in \(-1, 1\)"):
+            compute.mcmc_target("correlated_gaussian", {"rho": 1.0})

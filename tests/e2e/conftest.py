@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.helpers import E2E_SECRET
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("PROBSTATS_CHROMIUM", "/usr/bin/chromium")
 # Flags for a closed network and a root user: no sandbox, no background fetches.
@@ -69,7 +71,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {
         **os.environ,
         "PROBSTATS_DB": f"sqlite:///{workdir / 'gradebook.db'}",
-        "PROBSTATS_COURSE_SECRET": "e2e-secret",
+        "PROBSTATS_COURSE_SECRET": E2E_SECRET,
     }
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "streamlit_app.py"),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+#: The course secret of the served app, so tests can compute a student's variant.
+E2E_SECRET = "e2e-secret"
+
 
 def wait_for_app(page: object, timeout: float = 30_000) -> None:
     """Wait until streamlit has rendered the page and finished running the script."""

@@ -32,7 +32,7 @@ def test_beta_binomial_number_input_moves_the_posterior_mean(app_url, page):
     page.goto(f"{app_url}/beta-binomial")
     wait_for_app(page)
     # Course walkthrough: Beta(2, 2) with 4 heads and 1 tail has posterior mean 6/9.
-    assert metric_value(page, "Posterior mean") == "0.667"
+    expect(metric(page, "Posterior mean")).to_have_text("0.667", timeout=20_000)
     heads = page.get_by_label("h: heads observed")
     heads.fill("10")
     heads.press("Enter")
@@ -44,7 +44,7 @@ def test_beta_binomial_number_input_moves_the_posterior_mean(app_url, page):
 def test_a_shared_url_reproduces_the_inputs(app_url, page):
     page.goto(f"{app_url}/beta-binomial?alpha0=1.0&beta0=1.0&heads=7&tails=3")
     wait_for_app(page)
-    assert page.get_by_label("h: heads observed").input_value() == "7"
+    expect(page.get_by_label("h: heads observed")).to_have_value("7", timeout=20_000)
     # Course Q6: Beta(1, 1) with 7 heads and 3 tails is Beta(8, 4): mean 2/3, MAP 0.7.
+    expect(metric(page, "MAP")).to_have_text("0.700", timeout=20_000)
     assert metric_value(page, "Posterior mean") == "0.667"
-    assert metric_value(page, "MAP") == "0.700"

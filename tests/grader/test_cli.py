@@ -112,7 +112,8 @@ def test_grade_one_file_prints_feedback(capsys: pytest.CaptureFixture[str], work
     assert out.splitlines() == [
         "a.toml (s1): 0/1 points",
         f"  {Q3}: 0/1. Incorrect. You computed 2^NLL, as if the NLL were in bits. It is in nats, "
-        "so the perplexity is e^NLL.",
+        "so the perplexity is e^NLL. The Entropy & perplexity page (link below, set to your NLL) "
+        "converts it in either unit.",
         "  error: x.y: unknown exercise id 'x.y'",
     ]
     assert (workdir / "gradebook.db").exists()

@@ -40,7 +40,9 @@ RUNS: dict[tuple[str, str], dict[str, int]] = {
     ("metropolis", "mixture"): {"n_warmup": 2000, "n_draws": 20000},
     ("metropolis", "betabin"): {"n_warmup": 1000, "n_draws": 10000},
     ("hmc", "corr0.9"): {"n_warmup": 500, "n_draws": 1000},
-    ("hmc", "gauss10"): {"n_warmup": 500, "n_draws": 1000},
+    # Static HMC leaves the max R-hat over 10 coordinates above 1.01 for ~10-20% of seeds at
+    # 1,000 draws (measured over 20 seeds); 2,000 draws brought that to 0 of 20.
+    ("hmc", "gauss10"): {"n_warmup": 500, "n_draws": 2000},
     ("hmc", "banana"): {"n_warmup": 500, "n_draws": 2000},
     ("hmc", "mixture"): {"n_warmup": 500, "n_draws": 1000},
     ("hmc", "betabin"): {"n_warmup": 500, "n_draws": 1000},

@@ -1,0 +1,210 @@
+"""Fisher information page: log-likelihood curvature, Cramér–Rao, natural gradient, K-FAC."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, compute
+from dashboard.ui import format_number, show_exercise_links, show_input_error
+
+st.title("Fisher information: how sharply data pins a parameter down")
+st.markdown(
+    "Plot the log-likelihood of a parameter and look at its peak: a narrow, sharply "
+    "curved peak means the data leave little room for doubt, a flat one means many values "
+    "fit almost as well. That curvature, per observation, is the Fisher information. The "
+    "tabs show it growing with the sample size, setting a floor under any unbiased "
+    "estimator's variance, reshaping gradient steps, and being approximated layer by "
+    "layer in large networks."
+)
+
+tab_curve, tab_cr, tab_natural, tab_kfac = st.tabs(
+    ["Log-likelihood curvature", "Cramér–Rao bound", "Natural gradient", "K-FAC"]
+)
+
+# ------------------------------------------------------------------ curvature
+BERNOULLI, GAUSSIAN = "Bernoulli p", "Gaussian mean μ (σ known)"
+with tab_curve:
+    st.markdown(
+        "Each curve is the log-likelihood minus its maximum, for data whose MLE is the "
+        "value you set. Quadrupling the sample size multiplies the curve by four, so it "
+        "halves in width. The dashed parabola has the curve's own curvature at the peak, "
+        "n times the Fisher information; near the peak the two agree."
+    )
+    family_label = st.radio(
+        "Model", [BERNOULLI, GAUSSIAN], horizontal=True, key="ll_family", bind="query-params"
+    )
+    col_mle, col_sigma, col_n = st.columns(3)
+    if family_label == BERNOULLI:
+        family, sigma = "bernoulli", None
+        mle = col_mle.number_input(
+            "Observed share of successes p̂ (the MLE)", min_value=0.01, max_value=0.99,
+            value=0.3, step=0.05, key="ll_phat", bind="query-params",
+        )
+    else:
+        family = "gaussian"
+        mle = col_mle.number_input(
+            "Sample mean x̄ (the MLE)", min_value=-10.0, max_value=10.0, value=1.0, step=0.5,
+            key="ll_xbar", bind="query-params",
+        )
+        sigma = col_sigma.number_input(
+            "Known σ (> 0)", min_value=0.1, max_value=10.0, value=2.0, step=0.1,
+            key="ll_sigma", bind="query-params",
+        )
+    n = col_n.slider(
+        "Sample size n", min_value=1, max_value=500, value=20, step=1, key="ll_n",
+        bind="query-params",
+    )
+    try:
+        ll = compute.likelihood_view(family, mle, n, sigma)
+    except ValueError as exc:
+        show_input_error(exc)
+    else:
+        m_fisher, m_curv, m_se = st.columns(3)
+        m_fisher.metric(
+            "Fisher information per observation F(θ̂)", format_number(ll.fisher, 4),
+            help="1/(p(1 − p)) for a Bernoulli; 1/σ² for a Gaussian mean.",
+        )
+        m_curv.metric("Curvature −ℓ''(θ̂) = n·F(θ̂)", format_number(ll.curvature, 4))
+        m_se.metric("Standard error 1/√(n·F)", format_number(ll.standard_error, 4))
+        st.altair_chart(charts.log_likelihood_chart(ll.curves, mle=ll.mle), width="stretch")
+        st.caption(f"Curves are cut where they drop more than {-compute.LL_FLOOR:g} below the peak.")
+
+# ------------------------------------------------------------------ Cramér–Rao
+with tab_cr:
+    st.markdown(
+        "Simulate many datasets of n coin flips, estimate p from each by the share of "
+        "heads, and histogram the estimates. No unbiased estimator can have a variance "
+        "below 1/(n F(p)) = p(1 − p)/n, the Cramér–Rao bound; the share of heads sits "
+        "exactly on it, so the red normal curve with that variance matches the bars."
+    )
+    col_p, col_n, col_d, col_seed = st.columns(4)
+    cr_p = col_p.slider(
+        "True p", min_value=0.01, max_value=0.99, value=0.3, step=0.01, key="cr_p",
+        bind="query-params",
+    )
+    cr_n = col_n.number_input(
+        "Flips per dataset n", min_value=1, max_value=5000, value=50, step=10, key="cr_n",
+        bind="query-params",
+    )
+    cr_datasets = col_d.slider(
+        "Datasets", min_value=100, max_value=5000, value=2000, step=100, key="cr_datasets",
+        bind="query-params",
+    )
+    cr_seed = col_seed.number_input(
+        "Seed", min_value=0, max_value=10_000, value=0, step=1, key="cr_seed",
+        bind="query-params",
+    )
+    try:
+        cr = compute.cramer_rao_view(cr_p, cr_n, cr_datasets, cr_seed)
+    except ValueError as exc:
+        show_input_error(exc)
+    else:
+        m_mean, m_var, m_bound, m_ratio = st.columns(4)
+        m_mean.metric("Mean of p̂", format_number(cr.mle_mean, 4))
+        m_var.metric("Variance of p̂ (simulated)", f"{cr.mle_variance:.3e}")
+        m_bound.metric("Cramér–Rao bound p(1 − p)/n", f"{cr.bound:.3e}")
+        m_ratio.metric(
+            "Variance / bound", format_number(cr.mle_variance / cr.bound, 3),
+            help="Near 1: the MLE attains the bound. It scatters around 1 by about √(2/datasets).",
+        )
+        st.altair_chart(charts.cramer_rao_chart(cr.histogram, cr.bound_curve), width="stretch")
+
+# ------------------------------------------------------------------ natural gradient
+PARAMETERIZATIONS = {"std": "steps in (μ, σ)", "log_std": "steps in (μ, log σ)"}
+with tab_natural:
+    st.markdown(
+        "Fit a normal N(μ, σ²) to data by descending the average negative log-likelihood "
+        "(shaded: darker is lower). Plain gradient descent treats a step in μ and a step "
+        "in σ alike, so it zig-zags or crawls where the landscape is stretched. The "
+        "natural gradient divides by the Fisher information first and heads far more "
+        "directly to the best fit, and, for small steps, along the same curve whichever "
+        "way σ is parameterised."
+    )
+    col_mean, col_sd, col_mu0, col_s0 = st.columns(4)
+    ng_mean = col_mean.number_input(
+        "Data mean", min_value=-10.0, max_value=10.0, value=2.0, step=0.5, key="ng_mean",
+        bind="query-params",
+    )
+    ng_sd = col_sd.number_input(
+        "Data standard deviation", min_value=0.1, max_value=10.0, value=1.0, step=0.1,
+        key="ng_sd", bind="query-params",
+    )
+    ng_mu0 = col_mu0.number_input(
+        "Start μ₀", min_value=-10.0, max_value=10.0, value=0.0, step=0.5, key="ng_mu0",
+        bind="query-params",
+    )
+    ng_sigma0 = col_s0.number_input(
+        "Start σ₀ (> 0)", min_value=0.1, max_value=10.0, value=3.0, step=0.1, key="ng_sigma0",
+        bind="query-params",
+    )
+    col_lr, col_steps, col_param = st.columns(3)
+    ng_lr = col_lr.number_input(
+        "Step size", min_value=0.001, max_value=5.0, value=0.1, step=0.05, format="%.3f",
+        key="ng_lr", bind="query-params",
+    )
+    ng_steps = col_steps.slider(
+        "Steps", min_value=1, max_value=200, value=50, step=1, key="ng_steps",
+        bind="query-params",
+    )
+    ng_param = col_param.radio(
+        "Parameterisation", list(PARAMETERIZATIONS), format_func=PARAMETERIZATIONS.get,
+        key="ng_param", bind="query-params",
+    )
+    try:
+        paths = compute.gradient_paths(ng_mean, ng_sd, ng_mu0, ng_sigma0, ng_lr, ng_steps, ng_param)
+    except ValueError as exc:
+        show_input_error(exc)
+    else:
+        m_nat, m_plain, m_best = st.columns(3)
+        m_nat.metric("Final loss, natural gradient", format_number(paths.natural_loss, 4))
+        m_plain.metric("Final loss, plain gradient", format_number(paths.plain_loss, 4))
+        m_best.metric("Best possible loss", format_number(paths.best_loss, 4),
+                      help="At the MLE: μ = data mean, σ = data standard deviation.")
+        st.altair_chart(charts.gradient_paths_chart(paths.landscape, paths.paths), width="stretch")
+        g_nat, g_plain = st.columns(2)
+        g_nat.metric(
+            "Natural: (μ, σ) vs (μ, log σ) paths apart by", format_number(paths.natural_gap, 4),
+            help="Largest distance between the two parameterisations' paths; shrinks with the step size.",
+        )
+        g_plain.metric("Plain: (μ, σ) vs (μ, log σ) paths apart by", format_number(paths.plain_gap, 4))
+
+# ------------------------------------------------------------------ K-FAC
+with tab_kfac:
+    st.markdown(
+        "For one linear layer followed by a softmax, the exact Fisher is an average of "
+        "Kronecker products, one per input. K-FAC replaces it by a single Kronecker product "
+        "of two small averages, which is cheap to invert. That swap is exact when the "
+        "prediction does not depend on the input (zero weights) and gets worse as larger "
+        "weights make the prediction vary from input to input."
+    )
+    col_n, col_d, col_c, col_w, col_seed = st.columns(5)
+    kf_n = col_n.slider(
+        "Inputs", min_value=10, max_value=500, value=100, step=10, key="kf_n", bind="query-params"
+    )
+    kf_d = col_d.slider(
+        "Input size D", min_value=1, max_value=6, value=3, step=1, key="kf_d", bind="query-params"
+    )
+    kf_c = col_c.slider(
+        "Classes C", min_value=2, max_value=6, value=4, step=1, key="kf_c", bind="query-params"
+    )
+    kf_w = col_w.slider(
+        "Weight scale", min_value=0.0, max_value=4.0, value=1.0, step=0.25, key="kf_w",
+        bind="query-params",
+    )
+    kf_seed = col_seed.number_input(
+        "Seed", min_value=0, max_value=10_000, value=0, step=1, key="kf_seed", bind="query-params"
+    )
+    try:
+        kfac = compute.kfac_view(kf_n, kf_d, kf_c, kf_w, kf_seed)
+    except ValueError as exc:
+        show_input_error(exc)
+    else:
+        st.metric(
+            "Relative error ‖F − G ⊗ A‖ / ‖F‖", format_number(kfac.relative_error, 4),
+            help="Frobenius norms; F is the exact Fisher of the layer's C·D weights.",
+        )
+        st.altair_chart(charts.kfac_matrices_chart(kfac.matrices), width="content")
+        st.markdown("The same inputs and weight directions, scaled up:")
+        st.altair_chart(charts.kfac_error_chart(kfac.sweep, current_scale=kf_w), width="stretch")
+
+show_exercise_links("fisher-information")

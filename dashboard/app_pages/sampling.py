@@ -1,0 +1,322 @@
+"""Sampling page: decoding a next token, inverse CDF, rejection and importance sampling,
+PPO clipping and the KL estimators used in RLHF."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, compute
+from dashboard.ui import format_number, show_exercise_links, show_input_error
+
+st.title("Sampling: from logits to tokens, and beyond")
+st.markdown(
+    "A language model hands the sampler a score per token; everything after that is "
+    "probability. Start with the first tab: move the temperature and the top-k / top-p "
+    "cut-offs and watch which tokens survive and how their shares are rescaled. The other "
+    "tabs take the same idea further: turning a uniform number into a token, accepting or "
+    "rejecting proposals, reweighting draws from the wrong distribution, and the ratio "
+    "clipping and KL estimates that keep RLHF training close to where it started."
+)
+
+(tab_token, tab_cdf, tab_rejection, tab_importance, tab_ppo, tab_kl) = st.tabs(
+    ["Next token", "Inverse CDF", "Rejection sampling", "Importance sampling",
+     "PPO clipping", "KL estimators"]
+)
+
+# ------------------------------------------------------------------ next token
+view: compute.NextToken | None = None
+with tab_token:
+    st.markdown(
+        "Temperature divides every logit before the softmax: below 1 the favourite takes "
+        "more of the mass, above 1 the shares even out. Top-k then keeps the k highest "
+        "scores, top-p the smallest set of leading tokens whose mass reaches p; whatever "
+        "is kept is rescaled to sum to one. Faded bars are the tokens that can no longer "
+        "be drawn."
+    )
+    col_names, col_logits = st.columns(2)
+    tokens_text = col_names.text_input(
+        "Tokens (comma-separated)", value="the, a, cat, dog, sat, ran, blue", max_chars=400,
+        key="tok_names", bind="query-params",
+    )
+    logits_text = col_logits.text_input(
+        "Logits, one per token", value="3.0, 2.2, 1.5, 1.0, 0.2, -0.5, -1.5", max_chars=400,
+        key="tok_logits", bind="query-params",
+    )
+    col_t, col_k, col_p = st.columns(3)
+    temperature = col_t.slider(
+        "Temperature T", min_value=0.05, max_value=3.0, value=1.0, step=0.05,
+        key="temperature", bind="query-params",
+    )
+    top_k = col_k.number_input(
+        "Top-k (0 = off)", min_value=0, max_value=100, value=0, step=1,
+        key="top_k", bind="query-params",
+    )
+    top_p = col_p.slider(
+        "Top-p (1.0 = off)", min_value=0.05, max_value=1.0, value=0.9, step=0.05,
+        key="top_p", bind="query-params",
+    )
+    try:
+        logits = compute.parse_numbers(logits_text, "logits")
+        tokens = compute.parse_tokens(tokens_text, "tokens")
+        view = compute.next_token(
+            tokens, logits, temperature, top_k if top_k > 0 else None, top_p if top_p < 1.0 else None
+        )
+    except ValueError as exc:
+        show_input_error(exc)
+    else:
+        m_kept, m_mass, m_top = st.columns(3)
+        m_kept.metric("Tokens kept", f"{len(view.kept)} of {len(view.table)}")
+        m_mass.metric(
+            "Mass kept before renormalising", format_number(view.kept_mass),
+            help="The tempered probability of the kept set; each kept share is divided by it.",
+        )
+        top = view.table.loc[view.table["p_final"].idxmax()]
+        m_top.metric("Most likely token", f"{top['token']} ({format_number(top['p_final'])})")
+        st.markdown("Kept set: " + ", ".join(f"**{t}**" for t in view.kept))
+        st.altair_chart(charts.token_sampling_chart(compute.token_bars(view)), width="stretch")
+        st.dataframe(
+            view.table,
+            hide_index=True,
+            column_config={
+                "logit": st.column_config.NumberColumn("logit", format="%.3f"),
+                "p_softmax": st.column_config.NumberColumn("softmax (T = 1)", format="%.4f"),
+                "p_tempered": st.column_config.NumberColumn("after T", format="%.4f"),
+                "p_final": st.column_config.NumberColumn("sampled from", format="%.4f"),
+            },
+        )
+
+# ------------------------------------------------------------------ inverse CDF
+with tab_cdf:
+    st.markdown(
+        "One uniform number u between 0 and 1 is all a sampler needs. Stack the kept "
+        "tokens' probabilities into a staircase (the CDF); u lands on one step, and that "
+        "step's token is the draw. A token with a tall step catches many uniforms; a "
+        "filtered-out token has no step at all. Change the seed to draw fresh uniforms."
+    )
+    cdf_seed = st.number_input(
+        "Seed for the uniforms", min_value=0, max_value=10_000, value=0, step=1,
+        key="cdf_seed", bind="query-params",
+    )
+    if view is None:
+        st.info("Fix the tokens and logits in the *Next token* tab first.")
+    else:
+        draws = compute.inverse_cdf(
+            tuple(view.table["token"]), tuple(view.table["p_final"]), cdf_seed
+        )
+        col_chart, col_table = st.columns([3, 2])
+        col_chart.altair_chart(charts.inverse_cdf_chart(draws.bands, draws.draws), width="stretch")
+        col_table.dataframe(
+            draws.draws[["draw", "u", "token"]],
+            hide_index=True,
+            column_config={"u": st.column_config.NumberColumn("u", format="%.4f")},
+        )
+
+# ------------------------------------------------------------------ rejection
+with tab_rejection:
+    st.markdown(
+        "To sample a Beta(a, b) density p with only a uniform proposal q, raise a flat "
+        "roof at height M above the curve. Each proposal x gets a random height under the "
+        "roof; it is kept when that height falls under p(x). Green points are kept, red "
+        "ones thrown away, so the kept share is the area under p over the area under the "
+        "roof: 1/M. A roof that does not cover the curve is refused."
+    )
+    col_a, col_b, col_m = st.columns(3)
+    rej_a = col_a.number_input(
+        "a (≥ 1)", min_value=1.0, max_value=20.0, value=2.0, step=0.5, key="rej_a",
+        bind="query-params",
+    )
+    rej_b = col_b.number_input(
+        "b (≥ 1)", min_value=1.0, max_value=20.0, value=2.0, step=0.5, key="rej_b",
+        bind="query-params",
+    )
+    rej_m = col_m.number_input(
+        "M: height of the roof", min_value=0.1, max_value=50.0, value=1.5, step=0.1,
+        key="rej_m", bind="query-params",
+    )
+    col_n, col_seed = st.columns(2)
+    rej_n = col_n.slider(
+        "Proposals", min_value=100, max_value=5000, value=2000, step=100, key="rej_n",
+        bind="query-params",
+    )
+    rej_seed = col_seed.number_input(
+        "Seed", min_value=0, max_value=10_000, value=0, step=1, key="rej_seed",
+        bind="query-params",
+    )
+    try:
+        rej = compute.rejection_view(rej_a, rej_b, rej_m, rej_n, rej_seed)
+    except ValueError as exc:
+        show_input_error(exc)
+    else:
+        m_rate, m_expected, m_se, m_max = st.columns(4)
+        m_rate.metric("Acceptance rate", format_number(rej.acceptance_rate),
+                      help=f"{rej.n_accepted} of {rej.n_proposals} proposals kept.")
+        m_expected.metric("1 / M", format_number(rej.expected_rate))
+        m_se.metric("Standard error of the rate", format_number(rej.rate_stderr, 4),
+                    help="√((1/M)(1 − 1/M) / proposals): the rate's usual distance from 1/M.")
+        m_max.metric("Largest p/q seen", format_number(rej.max_ratio),
+                     help="The tightest roof for these draws; M above it only wastes proposals.")
+        st.altair_chart(charts.rejection_chart(rej.points, rej.curves), width="stretch")
+        if rej.n_proposals > compute.REJECTION_POINTS_SHOWN:
+            st.caption(
+                f"The chart shows the first {compute.REJECTION_POINTS_SHOWN} proposals; the "
+                "rate counts all of them."
+            )
+
+# ------------------------------------------------------------------ importance
+with tab_importance:
+    st.markdown(
+        "Here we estimate E[X²] = 1 for X ~ N(0, 1) using draws from a different normal, "
+        "the proposal. Each draw is weighted by how much more likely it is under the "
+        "target than under the proposal. Slide the proposal away from the target: a few "
+        "draws get huge weights, the effective sample size collapses, and repeated "
+        "estimates scatter widely. A wider proposal is far more forgiving than a narrower one."
+    )
+    col_shift, col_scale, col_n, col_seed = st.columns(4)
+    is_shift = col_shift.slider(
+        "Proposal mean", min_value=-3.0, max_value=3.0, value=1.0, step=0.25, key="is_shift",
+        bind="query-params",
+    )
+    is_scale = col_scale.number_input(
+        "Proposal standard deviation", min_value=0.2, max_value=5.0, value=1.0, step=0.1,
+        key="is_scale", bind="query-params",
+    )
+    is_n = col_n.slider(
+        "Draws n", min_value=100, max_value=2000, value=1000, step=100, key="is_n",
+        bind="query-params",
+    )
+    is_seed = col_seed.number_input(
+        "Seed", min_value=0, max_value=10_000, value=0, step=1, key="is_seed",
+        bind="query-params",
+    )
+    try:
+        imp = compute.importance_view(is_shift, is_scale, is_n, is_seed)
+    except ValueError as exc:
+        show_input_error(exc)
+    else:
+        m_est, m_se, m_ess, m_exact = st.columns(4)
+        m_est.metric("Estimate of E[X²]", format_number(imp.estimate, 4),
+                     help="(1/n) Σ wᵢ xᵢ², the plain importance-sampling estimate.")
+        m_se.metric("Its standard error", format_number(imp.stderr, 4))
+        m_ess.metric("Effective sample size", format_number(imp.ess, 1),
+                     help="(Σw)² / Σw²: how many equally weighted draws these are worth.")
+        m_exact.metric("Exact E[X²]", format_number(imp.exact, 4))
+        st.altair_chart(charts.importance_weights_chart(imp.points), width="stretch")
+        st.subheader("Moving the proposal")
+        st.markdown(
+            f"For each proposal mean, {compute.IMPORTANCE_REPEATS} fresh estimates with the "
+            "same n and width. Left: the effective sample size of one run as a share of n. "
+            "Middle: how far the estimates scatter (log scale). Right: their average against "
+            "the true value 1. Far out, the scatter can even look small while the average "
+            "is wrong: the rare draws that carry the answer simply never turn up."
+        )
+        st.altair_chart(
+            charts.importance_sweep_chart(imp.sweep, current_shift=is_shift, exact=imp.exact),
+            width="content",
+        )
+
+# ------------------------------------------------------------------ PPO
+with tab_ppo:
+    st.markdown(
+        "PPO scores a sampled token by the ratio r of its probability under the new policy "
+        "to the old one, times the advantage A. To keep each update small, the ratio is "
+        "clipped to [1 − ε, 1 + ε] and the smaller of the clipped and unclipped terms is "
+        "kept. In the shaded range the objective is flat, so that token stops pushing "
+        "the policy: above 1 + ε when A > 0, below 1 − ε when A < 0."
+    )
+    col_adv, col_eps, col_ratio = st.columns(3)
+    ppo_adv = col_adv.number_input(
+        "Advantage A", min_value=-3.0, max_value=3.0, value=1.0, step=0.5, key="ppo_adv",
+        bind="query-params",
+    )
+    ppo_eps = col_eps.slider(
+        "Clip range ε", min_value=0.05, max_value=0.5, value=0.2, step=0.05, key="ppo_eps",
+        bind="query-params",
+    )
+    ppo_ratio = col_ratio.number_input(
+        "A token's ratio r", min_value=0.05, max_value=2.5, value=1.5, step=0.05,
+        key="ppo_ratio", bind="query-params",
+    )
+    try:
+        ppo = compute.ppo_view(ppo_adv, ppo_eps, ppo_ratio)
+    except ValueError as exc:
+        show_input_error(exc)
+    else:
+        m_unclipped, m_objective, m_clipped = st.columns(3)
+        m_unclipped.metric("r · A (unclipped)", format_number(ppo.unclipped))
+        m_objective.metric("PPO objective", format_number(ppo.objective),
+                           help="min(r·A, clip(r, 1 − ε, 1 + ε)·A)")
+        m_clipped.metric("Clipped?", "yes" if ppo.clipped else "no")
+        st.altair_chart(
+            charts.ppo_clip_chart(ppo.curves, clipped_from=ppo.clipped_from,
+                                  clipped_to=ppo.clipped_to, ratio=ppo.ratio,
+                                  objective=ppo.objective),
+            width="stretch",
+        )
+
+# ------------------------------------------------------------------ KL
+with tab_kl:
+    st.markdown(
+        "RLHF penalises the policy π for drifting from a reference π_ref, estimating "
+        "KL(π‖π_ref) from the policy's own samples. With π = N(0, 1) and π_ref = N(μ, 1) "
+        "the exact value is μ²/2. k1 and k3 are unbiased; k2 is biased but never negative; "
+        "k3 also never goes negative, and while the two policies stay close it has the "
+        "smallest standard error. Push μ up and watch that advantage disappear."
+    )
+    col_mu, col_n, col_seed = st.columns(3)
+    kl_mu = col_mu.slider(
+        "Reference mean μ", min_value=0.0, max_value=3.0, value=1.0, step=0.25, key="kl_mu",
+        bind="query-params",
+    )
+    kl_n = col_n.slider(
+        "Samples", min_value=100, max_value=5000, value=1000, step=100, key="kl_n",
+        bind="query-params",
+    )
+    kl_seed = col_seed.number_input(
+        "Seed", min_value=0, max_value=10_000, value=0, step=1, key="kl_seed",
+        bind="query-params",
+    )
+    try:
+        kl = compute.kl_estimator_view(kl_mu, kl_n, kl_seed)
+    except ValueError as exc:
+        show_input_error(exc)
+    else:
+        st.metric("Exact KL(π‖π_ref), nats", format_number(kl.exact, 4))
+        st.dataframe(
+            kl.table,
+            hide_index=True,
+            column_config={
+                "estimate": st.column_config.NumberColumn("estimate", format="%.4f"),
+                "stderr": st.column_config.NumberColumn("standard error", format="%.4f"),
+            },
+        )
+
+    st.subheader("The F.kl_div trap")
+    st.markdown(
+        "PyTorch's `F.kl_div(input, target)` wants the *log* of the model's distribution "
+        "first. Hand it raw probabilities q instead and it still returns a number, with "
+        "no warning, and that number is not the KL divergence (it can even be negative)."
+    )
+    col_p, col_q = st.columns(2)
+    p_text = col_p.text_input(
+        "p (target), probabilities", value="0.7, 0.2, 0.1", key="trap_p", bind="query-params"
+    )
+    q_text = col_q.text_input(
+        "q (model), probabilities", value="0.4, 0.4, 0.2", key="trap_q", bind="query-params"
+    )
+    try:
+        trap = compute.kl_div_trap(
+            compute.parse_numbers(p_text, "p"), compute.parse_numbers(q_text, "q")
+        )
+    except ValueError as exc:
+        show_input_error(exc)
+    else:
+        m_exact, m_right, m_wrong = st.columns(3)
+        m_exact.metric("KL(p‖q), nats", format_number(trap.exact, 4))
+        m_right.metric("kl_div(log q, p)", format_number(trap.right, 4),
+                       help="The right call (reduction='batchmean'): equal to KL(p‖q).")
+        m_wrong.metric("kl_div(q, p): silently wrong", format_number(trap.wrong, 4),
+                       help="Σ p (log p − q): what torch returns when q is passed unlogged.")
+        for problem in trap.problems:
+            st.warning(f"A check of the wrong call finds: {problem}", icon=":material/warning:")
+
+show_exercise_links("sampling")
