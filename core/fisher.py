@@ -34,6 +34,7 @@ from core.validation import (
     check_positive,
     check_probability,
     check_probability_vector,
+    check_scalar,
 )
 
 __all__ = [
@@ -77,12 +78,6 @@ _REQUIRED = {
 _OPTIONAL = {"gaussian": ("parameterization",)}
 
 
-def _scalar(x: Any, name: str) -> float:
-    arr = check_finite(x, name)
-    if arr.ndim != 0:
-        raise ValueError(f"`{name}` must be a single number; got shape {arr.shape}")
-    return float(arr)
-
 
 def _parse(family: str, params: dict[str, Any]) -> dict[str, Any]:
     """Validate the family name and its parameters; return them checked."""
@@ -100,12 +95,12 @@ def _parse(family: str, params: dict[str, Any]) -> dict[str, Any]:
         )
     out: dict[str, Any] = {}
     if family == "bernoulli":
-        out["p"] = float(check_probability(_scalar(params["p"], "p"), "p", low_open=True, high_open=True))
+        out["p"] = float(check_probability(check_scalar(params["p"], "p"), "p", low_open=True, high_open=True))
     elif family == "bernoulli_logit":
-        out["logit"] = _scalar(params["logit"], "logit")
+        out["logit"] = check_scalar(params["logit"], "logit")
     elif family == "gaussian":
-        out["mu"] = _scalar(params["mu"], "mu")
-        out["sigma"] = float(check_positive(_scalar(params["sigma"], "sigma"), "sigma"))
+        out["mu"] = check_scalar(params["mu"], "mu")
+        out["sigma"] = float(check_positive(check_scalar(params["sigma"], "sigma"), "sigma"))
         out["parameterization"] = check_choice(
             params.get("parameterization", "std"), "parameterization", _GAUSSIAN_PARAMETERIZATIONS
         )
@@ -609,7 +604,7 @@ def natural_gradient_step(
     th = check_finite(theta, "theta").astype(np.float64)
     g = check_finite(grad, "grad").astype(np.float64)
     f = check_finite(fisher, "fisher").astype(np.float64)
-    step = float(check_positive(_scalar(lr, "lr"), "lr"))
+    step = float(check_positive(check_scalar(lr, "lr"), "lr"))
     if th.ndim != 1 or g.shape != th.shape:
         raise ValueError(f"`theta` and `grad` must be 1-D of the same length; got {th.shape} and {g.shape}")
     if f.shape != (th.size, th.size):
@@ -714,9 +709,9 @@ def gaussian_fit_paths(
     mean, var = float(x.mean()), float(x.var())
     if var == 0:
         raise ValueError("`data` must not be all equal (the MLE of sigma would be 0)")
-    mu = _scalar(mu0, "mu0")
-    sigma = float(check_positive(_scalar(sigma0, "sigma0"), "sigma0"))
-    step = float(check_positive(_scalar(lr, "lr"), "lr"))
+    mu = check_scalar(mu0, "mu0")
+    sigma = float(check_positive(check_scalar(sigma0, "sigma0"), "sigma0"))
+    step = float(check_positive(check_scalar(lr, "lr"), "lr"))
     steps = check_int(n_steps, "n_steps", minimum=0)
     kind = check_choice(parameterization, "parameterization", ("std", "log_std"))
 
@@ -974,7 +969,7 @@ def log_likelihood_curve(
     if family == "bernoulli":
         if sigma is not None:
             raise ValueError("`sigma` is only for the Gaussian family")
-        p_hat = float(check_probability(_scalar(mle, "mle"), "mle", low_open=True, high_open=True))
+        p_hat = float(check_probability(check_scalar(mle, "mle"), "mle", low_open=True, high_open=True))
         check_probability(theta, "grid", low_open=True, high_open=True)
         # 0.0 − x rather than −x: the MLE itself gets +0.0, not −0.0
         relative = 0.0 - size * (special.rel_entr(p_hat, theta) + special.rel_entr(1.0 - p_hat, 1.0 - theta))
@@ -983,8 +978,8 @@ def log_likelihood_curve(
     else:
         if sigma is None:
             raise ValueError("`sigma` (the known standard deviation) is required for the Gaussian family")
-        centre = _scalar(mle, "mle")
-        s = float(check_positive(_scalar(sigma, "sigma"), "sigma"))
+        centre = check_scalar(mle, "mle")
+        s = float(check_positive(check_scalar(sigma, "sigma"), "sigma"))
         fisher = float(np.asarray(fisher_information("gaussian", mu=centre, sigma=s))[0, 0])
         relative = 0.0 - size * (theta - centre) ** 2 / (2.0 * s**2)
     curvature = size * fisher
@@ -1025,8 +1020,8 @@ def gaussian_average_nll(
     >>> round(float(gaussian_average_nll(2.0, 1.0, data_mean=2.0, data_var=1.0)), 6)  # ½ log 2π + ½
     1.418939
     """
-    m = _scalar(data_mean, "data_mean")
-    v = _scalar(data_var, "data_var")
+    m = check_scalar(data_mean, "data_mean")
+    v = check_scalar(data_var, "data_var")
     if v < 0:
         raise ValueError(f"`data_var` must be >= 0; got {v}")
     mus = check_finite(mu, "mu").astype(np.float64)
@@ -1080,7 +1075,7 @@ def kfac_random_layer(
     n = check_int(n_inputs, "n_inputs", minimum=1)
     dim = check_int(input_dim, "input_dim", minimum=1)
     classes = check_int(n_classes, "n_classes", minimum=2)
-    scale = _scalar(weight_scale, "weight_scale")
+    scale = check_scalar(weight_scale, "weight_scale")
     if scale < 0:
         raise ValueError(f"`weight_scale` must be >= 0; got {scale}")
     if classes * dim > _KFAC_MAX_PARAMS:

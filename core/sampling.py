@@ -38,6 +38,7 @@ from core.validation import (
     check_probability,
     check_probability_vector,
     check_same_shape,
+    check_scalar,
 )
 
 __all__ = [
@@ -71,13 +72,6 @@ FloatArray = NDArray[np.floating[Any]]
 # --------------------------------------------------------------------------- helpers
 
 
-def _scalar(x: Any, name: str) -> float:
-    """A single finite number (not an array)."""
-    arr = check_finite(x, name)
-    if arr.ndim != 0:
-        raise ValueError(f"`{name}` must be a single number; got shape {arr.shape}")
-    return float(arr)
-
 
 def _check_scores(x: ArrayLike, name: str) -> FloatArray:
     """Logits or log-probabilities: ``-inf`` allowed (a masked token), ``+inf``/nan not.
@@ -104,7 +98,7 @@ def _check_no_nan_or_posinf(arr: FloatArray, name: str) -> None:
 
 
 def _check_top_p(p: Any) -> float:
-    value = _scalar(p, "p")
+    value = check_scalar(p, "p")
     if not 0.0 < value <= 1.0:
         raise ValueError(f"`p` must lie in (0, 1]; got {value}")
     return value
@@ -210,7 +204,7 @@ def apply_temperature(logits: ArrayLike, temperature: float) -> FloatArray:
     array([4., 2., 0.])
     """
     z = _check_scores(logits, "logits")
-    t = float(check_positive(_scalar(temperature, "temperature"), "temperature"))
+    t = float(check_positive(check_scalar(temperature, "temperature"), "temperature"))
     return z / np.asarray(t, dtype=z.dtype)
 
 
@@ -240,7 +234,7 @@ def temper_probs(probs: ArrayLike, temperature: float) -> FloatArray:
     array([0.05882353, 0.94117647])
     """
     p = check_probability_vector(probs, "probs")
-    t = float(check_positive(_scalar(temperature, "temperature"), "temperature"))
+    t = float(check_positive(check_scalar(temperature, "temperature"), "temperature"))
     with np.errstate(divide="ignore"):  # log(0) = -inf is the intended masked value
         logp = np.log(p)
     return special.softmax(logp / np.asarray(t, dtype=p.dtype), axis=-1)
@@ -596,7 +590,7 @@ def rejection_sample(
     >>> bool(abs(res.acceptance_rate - 1 / 1.5) < 4 * res.rate_stderr)
     True
     """
-    bound = float(check_positive(_scalar(M, "M"), "M"))
+    bound = float(check_positive(check_scalar(M, "M"), "M"))
     n = check_int(n_proposals, "n_proposals", minimum=1)
     q_density = _proposal_density(proposal)
     x = np.asarray(proposal.rvs(size=n, random_state=rng))
@@ -946,7 +940,7 @@ def ppo_clip_objective(
     ratio = policy_ratio(logp_new, logp_old)
     adv = check_finite(advantages, "advantages")
     check_same_shape(ratio, adv, "logp_new", "advantages")
-    eps = _scalar(epsilon, "epsilon")
+    eps = check_scalar(epsilon, "epsilon")
     if not 0.0 < eps < 1.0:
         raise ValueError(f"`epsilon` must lie in (0, 1); got {eps}")
     if ratio.size == 0:

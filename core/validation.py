@@ -380,11 +380,11 @@ def check_scalar(value: ArrayLike, name: str) -> float:
     >>> check_scalar([1.0, 2.0], "mu")
     Traceback (most recent call last):
     ...
-    ValueError: `mu` must be a single number, got shape (2,)
+    ValueError: `mu` must be a single number; got shape (2,)
     """
     arr = check_finite(value, name)
     if arr.ndim != 0:
-        raise ValueError(f"`{name}` must be a single number, got shape {arr.shape}")
+        raise ValueError(f"`{name}` must be a single number; got shape {arr.shape}")
     return float(arr)
 
 

@@ -384,7 +384,7 @@ class TestValidation:
             Bernoulli(p)
 
     def test_bernoulli_p_scalar(self) -> None:
-        with pytest.raises(ValueError, match=r"`p` must be a single number, got shape \(2,\)"):
+        with pytest.raises(ValueError, match=r"`p` must be a single number; got shape \(2,\)"):
             Bernoulli([0.1, 0.2])  # type: ignore[arg-type]
 
     def test_bernoulli_p_nan(self) -> None:

@@ -29,14 +29,6 @@ SECRET = "exercises-page-test-secret"
 PAGE = "student_exercises.py"
 
 
-@pytest.fixture
-def db_url(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
-    monkeypatch.setenv("PROBSTATS_DB", url)
-    monkeypatch.setenv("PROBSTATS_COURSE_SECRET", SECRET)
-    return url
-
-
 def stored(db_url: str, student: str) -> list[dict]:
     book = Gradebook(db_url)
     try:

@@ -27,14 +27,6 @@ PAGE = "instructor.py"
 
 
 @pytest.fixture
-def db_url(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
-    monkeypatch.setenv("PROBSTATS_DB", url)
-    monkeypatch.setenv("PROBSTATS_COURSE_SECRET", SECRET)
-    return url
-
-
-@pytest.fixture
 def downloads(monkeypatch):
     """What the page passes to download buttons (drawn in columns), by file name."""
     captured: dict[str, str] = {}
