@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.distributions import FAMILIES
 from dashboard import charts, compute
-from dashboard.ui import format_number, show_exercise_links, show_input_error
+from dashboard.ui import format_number, show_chart, show_exercise_links, show_input_error
 
 #: Display names and, in our own words, where each family turns up in a language model.
 TITLES = {
@@ -131,7 +131,7 @@ if params_error is None:
             help="−Σ p log p for the discrete families. For densities the integral −∫ p log p "
             "can be negative: a narrow density has less 'room' than the unit interval.",
         )
-        st.altair_chart(chart, width="stretch" if family_name != "dirichlet" else "content")
+        show_chart(chart, name="distributions-chart", width="stretch" if family_name != "dirichlet" else "content")
         if family_name == "dirichlet":
             st.caption(
                 f"White dots: {compute.SIMPLEX_SAMPLES} draws. All α above 1 pulls mass to the "

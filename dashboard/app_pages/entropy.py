@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, compute
-from dashboard.ui import format_number, show_exercise_links, show_input_error
+from dashboard.ui import format_number, show_chart, show_exercise_links, show_input_error
 
 UNITS = ("nats", "bits")
 
@@ -53,7 +53,7 @@ with col_inputs:
         show_input_error(exc)
 
 if summary is not None:
-    col_chart.altair_chart(charts.token_probabilities_chart(probabilities), width="stretch")
+    show_chart(charts.token_probabilities_chart(probabilities), name="entropy-token-probabilities", where=col_chart)
 
     m_hp, m_hq, m_hpq, m_kl, m_ppl = st.columns(5)
     m_hp.metric(f"H(P), {unit}", format_number(summary.entropy_p, 4),
@@ -81,9 +81,7 @@ if summary is not None:
         )
     with col_bars:
         st.markdown("**Cross-entropy = entropy + KL** at several temperatures (yours is opaque)")
-        st.altair_chart(
-            charts.cross_entropy_decomposition_chart(decomposition, unit=unit), width="stretch"
-        )
+        show_chart(charts.cross_entropy_decomposition_chart(decomposition, unit=unit), name="entropy-cross-entropy-decomposition")
     st.caption(
         "The blue part never changes: the temperature acts on the model, not on the data. "
         "The red part is smallest at the temperature where Q comes closest to P."

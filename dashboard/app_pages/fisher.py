@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, compute
-from dashboard.ui import format_number, show_exercise_links, show_input_error
+from dashboard.ui import format_number, show_chart, show_exercise_links, show_input_error
 
 st.title("Fisher information: how sharply data pins a parameter down")
 st.markdown(
@@ -66,7 +66,7 @@ with tab_curve:
         )
         m_curv.metric("Curvature −ℓ''(θ̂) = n·F(θ̂)", format_number(ll.curvature, 4))
         m_se.metric("Standard error 1/√(n·F)", format_number(ll.standard_error, 4))
-        st.altair_chart(charts.log_likelihood_chart(ll.curves, mle=ll.mle), width="stretch")
+        show_chart(charts.log_likelihood_chart(ll.curves, mle=ll.mle), name="fisher-log-likelihood")
         st.caption(f"Curves are cut where they drop more than {-compute.LL_FLOOR:g} below the peak.")
 
 # ------------------------------------------------------------------ Cramér–Rao
@@ -107,7 +107,7 @@ with tab_cr:
             "Variance / bound", format_number(cr.mle_variance / cr.bound, 3),
             help="Near 1: the MLE attains the bound. It scatters around 1 by about √(2/datasets).",
         )
-        st.altair_chart(charts.cramer_rao_chart(cr.histogram, cr.bound_curve), width="stretch")
+        show_chart(charts.cramer_rao_chart(cr.histogram, cr.bound_curve), name="fisher-cramer-rao")
 
 # ------------------------------------------------------------------ natural gradient
 PARAMETERIZATIONS = {"std": "steps in (μ, σ)", "log_std": "steps in (μ, log σ)"}
@@ -160,7 +160,7 @@ with tab_natural:
         m_plain.metric("Final loss, plain gradient", format_number(paths.plain_loss, 4))
         m_best.metric("Best possible loss", format_number(paths.best_loss, 4),
                       help="At the MLE: μ = data mean, σ = data standard deviation.")
-        st.altair_chart(charts.gradient_paths_chart(paths.landscape, paths.paths), width="stretch")
+        show_chart(charts.gradient_paths_chart(paths.landscape, paths.paths), name="fisher-gradient-paths")
         g_nat, g_plain = st.columns(2)
         g_nat.metric(
             "Natural: (μ, σ) vs (μ, log σ) paths apart by", format_number(paths.natural_gap, 4),
@@ -203,8 +203,8 @@ with tab_kfac:
             "Relative error ‖F − G ⊗ A‖ / ‖F‖", format_number(kfac.relative_error, 4),
             help="Frobenius norms; F is the exact Fisher of the layer's C·D weights.",
         )
-        st.altair_chart(charts.kfac_matrices_chart(kfac.matrices), width="content")
+        show_chart(charts.kfac_matrices_chart(kfac.matrices), name="fisher-kfac-matrices", width="content")
         st.markdown("The same inputs and weight directions, scaled up:")
-        st.altair_chart(charts.kfac_error_chart(kfac.sweep, current_scale=kf_w), width="stretch")
+        show_chart(charts.kfac_error_chart(kfac.sweep, current_scale=kf_w), name="fisher-kfac-error")
 
 show_exercise_links("fisher-information")

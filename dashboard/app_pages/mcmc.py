@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from dashboard import charts, compute
-from dashboard.ui import format_number, show_exercise_links, show_input_error
+from dashboard.ui import format_number, show_chart, show_exercise_links, show_input_error
 
 st.title("MCMC: watching samplers explore a density")
 st.markdown(
@@ -320,21 +320,19 @@ if done and target is not None:
                 "…at kept iteration", min_value=1, max_value=5000, value=1, step=1,
                 key="path_iter", bind="query-params",
             )
-            for where, run in side_by_side():
+            for side, (where, run) in enumerate(side_by_side()):
                 with where:
                     path = None
                     try:
                         path = compute.mcmc_leapfrog_path(run, path_chain, path_iter)
                     except ValueError as exc:
                         show_input_error(exc)
-                    st.altair_chart(
-                        charts.mcmc_density_chart(
-                            view.density, run.scatter, x_title=names[0], y_title=names[1],
-                            path=None if path is None else path.path,
-                            path_points=None if path is None else path.points,
-                        ),
-                        width="stretch",
+                    density_chart = charts.mcmc_density_chart(
+                        view.density, run.scatter, x_title=names[0], y_title=names[1],
+                        path=None if path is None else path.path,
+                        path_points=None if path is None else path.points,
                     )
+                    show_chart(density_chart, name=f"mcmc-density-{side}")
                     caption = f"{run.label}: {len(run.scatter)} of {run.trace.n_chains * run.trace.n_draws} draws shown."
                     if path is not None:
                         caption += (f" The path has {path.n_leapfrog} leapfrog steps (paths are "
@@ -350,9 +348,9 @@ if done and target is not None:
             "a common level; a chain that drifts slowly or sits apart from the others has "
             "not mixed."
         )
-        for where, run in side_by_side():
+        for side, (where, run) in enumerate(side_by_side()):
             with where:
-                st.altair_chart(charts.mcmc_trace_chart(run.traces, width=trace_width), width="stretch")
+                show_chart(charts.mcmc_trace_chart(run.traces, width=trace_width), name=f"mcmc-trace-{side}")
                 if run.thin > 1:
                     st.caption(f"{run.label}: every {run.thin}th draw is drawn.")
 
@@ -362,9 +360,9 @@ if done and target is not None:
             "If the chains sample the same distribution each histogram is flat (the dashed "
             "level); a chain stuck high or low piles its ranks at one end."
         )
-        for where, run in side_by_side():
+        for side, (where, run) in enumerate(side_by_side()):
             with where:
-                st.altair_chart(charts.mcmc_rank_chart(run.ranks, width=rank_width), width="stretch")
+                show_chart(charts.mcmc_rank_chart(run.ranks, width=rank_width), name=f"mcmc-rank-{side}")
 
     with tab_acf:
         st.markdown(
@@ -372,22 +370,20 @@ if done and target is not None:
             "falls to zero, the more independent information each draw carries and the "
             "larger the ESS."
         )
-        for where, run in side_by_side():
+        for side, (where, run) in enumerate(side_by_side()):
             with where:
-                st.altair_chart(charts.mcmc_autocorrelation_chart(run.autocorrelation, width=acf_width),
-                                width="stretch")
+                show_chart(charts.mcmc_autocorrelation_chart(run.autocorrelation, width=acf_width), name=f"mcmc-autocorrelation-{side}")
 
     with tab_marginal:
         st.markdown(
             "Histograms of all kept draws against each coordinate's exact marginal density "
             "(integrated numerically from the target)."
         )
-        for where, run in side_by_side():
+        for side, (where, run) in enumerate(side_by_side()):
             with where:
-                st.altair_chart(
-                    charts.mcmc_marginals_chart(compute.mcmc_histograms(run, ranges),
-                                                view.marginals, width=acf_width),
-                    width="stretch",
+                marginals_chart = charts.mcmc_marginals_chart(
+                    compute.mcmc_histograms(run, ranges), view.marginals, width=acf_width
                 )
+                show_chart(marginals_chart, name=f"mcmc-marginals-{side}")
 
 show_exercise_links("mcmc")

@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.distributions import FAMILIES
 from dashboard import charts, compute
-from dashboard.ui import format_number, show_exercise_links, show_input_error
+from dashboard.ui import format_number, show_chart, show_exercise_links, show_input_error
 
 st.title("Random variables and moments")
 st.markdown(
@@ -52,7 +52,7 @@ if moments is not None:
             help="The computational formula. Shift every value by a large constant (say "
             "1e8) and it loses its digits while the definition stays exact.",
         )
-    col_out.altair_chart(charts.discrete_pmf_chart(moments.pmf, mean=moments.mean), width="stretch")
+    show_chart(charts.discrete_pmf_chart(moments.pmf, mean=moments.mean), name="moments-discrete-pmf", where=col_out)
 
 # ---------------------------------------------------------------- two variables
 st.subheader("Two variables: covariance, correlation and E[E[X|Y]]")
@@ -192,12 +192,10 @@ else:
         "Spread of the simulated means", format_number(clt.sd_of_means, 4),
         help="Their sample standard deviation; close to σ/√n.",
     )
-    st.altair_chart(
-        charts.samples_vs_density_chart(
-            clt.histogram, clt.curve, discrete=False, x_title=f"mean of n = {n} draws"
-        ),
-        width="stretch",
+    clt_chart = charts.samples_vs_density_chart(
+        clt.histogram, clt.curve, discrete=False, x_title=f"mean of n = {n} draws"
     )
+    show_chart(clt_chart, name="moments-clt")
     st.caption(
         "For the categorical the averaged number is the outcome index 0, 1, …; for the "
         "Dirichlet it is the first component π₁. Bars hold about 4000 means, so a few "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, compute
-from dashboard.ui import format_number, show_exercise_links, show_input_error
+from dashboard.ui import format_number, show_chart, show_exercise_links, show_input_error
 
 UNITS = ("nats", "bits")
 GAUSSIAN, PRESET, TYPED = "Bivariate Gaussian", "Preset", "Type a table"
@@ -79,11 +79,8 @@ if summary is not None:
                      help="What is left to learn about X once Y is known: H(X) − I(X; Y).")
         m_cond.metric(f"H(Y|X), {unit}", format_number(summary.h_y_given_x, 4))
         m_joint.metric(f"H(X, Y), {unit}", format_number(summary.h_xy, 4))
-        st.altair_chart(
-            charts.information_diagram_chart(compute.information_diagram(summary), unit=unit),
-            width="stretch",
-        )
-    st.altair_chart(charts.joint_heatmaps_chart(heatmaps), width="content")
+        show_chart(charts.information_diagram_chart(compute.information_diagram(summary), unit=unit), name="mutual-information-information-diagram")
+    show_chart(charts.joint_heatmaps_chart(heatmaps), name="mutual-information-joint-heatmaps", width="content")
     st.caption(
         "Grey cells in the PMI panel are pairs that never occur: their PMI is −∞ and they "
         "add nothing to I(X; Y), which weights each cell's PMI by its probability."
@@ -108,9 +105,6 @@ if source == GAUSSIAN and summary is not None:
         m_discrete.metric(
             f"Discretised on {n_cells}×{n_cells} cells, {unit}", format_number(summary.mi, 4)
         )
-        st.altair_chart(
-            charts.mutual_information_sweep_chart(sweep, unit=unit, current_rho=rho),
-            width="stretch",
-        )
+        show_chart(charts.mutual_information_sweep_chart(sweep, unit=unit, current_rho=rho), name="mutual-information-sweep")
 
 show_exercise_links("mutual-information")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, compute
-from dashboard.ui import format_number, show_exercise_links, show_input_error
+from dashboard.ui import format_number, show_chart, show_exercise_links, show_input_error
 
 st.title("Sampling: from logits to tokens, and beyond")
 st.markdown(
@@ -73,7 +73,7 @@ with tab_token:
         top = view.table.loc[view.table["p_final"].idxmax()]
         m_top.metric("Most likely token", f"{top['token']} ({format_number(top['p_final'])})")
         st.markdown("Kept set: " + ", ".join(f"**{t}**" for t in view.kept))
-        st.altair_chart(charts.token_sampling_chart(compute.token_bars(view)), width="stretch")
+        show_chart(charts.token_sampling_chart(compute.token_bars(view)), name="sampling-token-sampling")
         st.dataframe(
             view.table,
             hide_index=True,
@@ -104,7 +104,7 @@ with tab_cdf:
             tuple(view.table["token"]), tuple(view.table["p_final"]), cdf_seed
         )
         col_chart, col_table = st.columns([3, 2])
-        col_chart.altair_chart(charts.inverse_cdf_chart(draws.bands, draws.draws), width="stretch")
+        show_chart(charts.inverse_cdf_chart(draws.bands, draws.draws), name="sampling-inverse-cdf", where=col_chart)
         col_table.dataframe(
             draws.draws[["draw", "u", "token"]],
             hide_index=True,
@@ -155,7 +155,7 @@ with tab_rejection:
                     help="√((1/M)(1 − 1/M) / proposals): the rate's usual distance from 1/M.")
         m_max.metric("Largest p/q seen", format_number(rej.max_ratio),
                      help="The tightest roof for these draws; M above it only wastes proposals.")
-        st.altair_chart(charts.rejection_chart(rej.points, rej.curves), width="stretch")
+        show_chart(charts.rejection_chart(rej.points, rej.curves), name="sampling-rejection")
         if rej.n_proposals > compute.REJECTION_POINTS_SHOWN:
             st.caption(
                 f"The chart shows the first {compute.REJECTION_POINTS_SHOWN} proposals; the "
@@ -200,7 +200,7 @@ with tab_importance:
         m_ess.metric("Effective sample size", format_number(imp.ess, 1),
                      help="(Σw)² / Σw²: how many equally weighted draws these are worth.")
         m_exact.metric("Exact E[X²]", format_number(imp.exact, 4))
-        st.altair_chart(charts.importance_weights_chart(imp.points), width="stretch")
+        show_chart(charts.importance_weights_chart(imp.points), name="sampling-importance-weights")
         st.subheader("Moving the proposal")
         st.markdown(
             f"For each proposal mean, {compute.IMPORTANCE_REPEATS} fresh estimates with the "
@@ -209,10 +209,7 @@ with tab_importance:
             "the true value 1. Far out, the scatter can even look small while the average "
             "is wrong: the rare draws that carry the answer simply never turn up."
         )
-        st.altair_chart(
-            charts.importance_sweep_chart(imp.sweep, current_shift=is_shift, exact=imp.exact),
-            width="content",
-        )
+        show_chart(charts.importance_sweep_chart(imp.sweep, current_shift=is_shift, exact=imp.exact), name="sampling-importance-sweep", width="content")
 
 # ------------------------------------------------------------------ PPO
 with tab_ppo:
@@ -246,12 +243,11 @@ with tab_ppo:
         m_objective.metric("PPO objective", format_number(ppo.objective),
                            help="min(r·A, clip(r, 1 − ε, 1 + ε)·A)")
         m_clipped.metric("Clipped?", "yes" if ppo.clipped else "no")
-        st.altair_chart(
-            charts.ppo_clip_chart(ppo.curves, clipped_from=ppo.clipped_from,
-                                  clipped_to=ppo.clipped_to, ratio=ppo.ratio,
-                                  objective=ppo.objective),
-            width="stretch",
+        ppo_chart = charts.ppo_clip_chart(
+            ppo.curves, clipped_from=ppo.clipped_from, clipped_to=ppo.clipped_to,
+            ratio=ppo.ratio, objective=ppo.objective,
         )
+        show_chart(ppo_chart, name="sampling-ppo-clip")
 
 # ------------------------------------------------------------------ KL
 with tab_kl:

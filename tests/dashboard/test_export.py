@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from dashboard import export
-from tests.dashboard.helpers import page_test
+from dashboard.pages import PAGES
+from tests.dashboard.helpers import app_test, page_test
 
 A = pd.DataFrame({"x": [0.0, 1.0], "y": [2.0, 3.0]})
 B = pd.DataFrame({"x": [5.0], "y": [6.0]})
@@ -51,3 +52,14 @@ def test_show_chart_offers_png_and_csv_downloads():
     at = page_test("beta_binomial.py").run()
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels.count("PNG") >= 1 and labels.count("CSV") >= 1
+
+
+@pytest.mark.parametrize("spec", [p for p in PAGES if not p.default], ids=lambda p: p.url_path)
+def test_every_chart_on_every_page_has_both_downloads(spec):
+    at = app_test().run()
+    at.switch_page(spec.path).run()
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    n_charts = len(at.get("vega_lite_chart"))
+    assert labels.count("PNG") == n_charts
+    assert labels.count("CSV") >= n_charts  # the Instructor page also offers gradebook CSVs
