@@ -13,6 +13,7 @@ tight enough to catch an unnormalised vector.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -40,6 +41,9 @@ __all__ = [
 
 #: Absolute tolerance on ``sum(p) == 1`` for a probability vector or table.
 PROB_SUM_ATOL = 1e-6
+
+# Largest integer that float64 (and int64) hold exactly: scalar fast paths stop here.
+_EXACT_INT = 2**53
 
 
 def _where(mask: NDArray[np.bool_]) -> str:
@@ -92,6 +96,9 @@ def check_finite(x: ArrayLike, name: str) -> NDArray[np.floating[Any]]:
     ...
     ValueError: `mu` must be finite; found nan at index 1
     """
+    # The common scalar argument: skip numpy's machinery (ints only while exact in float64).
+    if (type(x) is float and math.isfinite(x)) or (type(x) is int and abs(x) <= _EXACT_INT):
+        return np.asarray(x, dtype=np.float64)
     arr = as_float_array(x, name)
     with np.errstate(over="ignore", invalid="ignore"):
         # One pass, no temporary: any inf or nan makes the sum non-finite. Only then (or
@@ -256,6 +263,8 @@ def check_counts(x: ArrayLike, name: str) -> NDArray[np.int64]:
     ...
     ValueError: `tails` must be non-negative; got -1
     """
+    if type(x) is int and 0 <= x <= _EXACT_INT:  # the common scalar count: already whole
+        return np.asarray(x, dtype=np.int64)
     arr = check_finite(x, name)
     frac = arr != np.round(arr)
     if frac.any():

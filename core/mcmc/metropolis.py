@@ -197,7 +197,7 @@ def mh_acceptance_probability(
     current = check_scalar(log_target_current, "log_target_current")
     proposed_arr = as_float_array(log_target_proposed, "log_target_proposed")
     if proposed_arr.ndim != 0:
-        raise ValueError(f"`log_target_proposed` must be a single number, got shape {proposed_arr.shape}")
+        raise ValueError(f"`log_target_proposed` must be a single number; got shape {proposed_arr.shape}")
     proposed = float(proposed_arr)
     if math.isnan(proposed) or proposed == math.inf:
         raise ValueError(f"`log_target_proposed` must be finite or -inf; got {proposed}")

@@ -104,7 +104,7 @@ class TestDiscretisedBivariateGaussian:
             discretised_bivariate_gaussian(-1.5)
         with pytest.raises(ValueError, match="`rho` must be finite; found nan"):
             discretised_bivariate_gaussian(float("nan"))
-        with pytest.raises(ValueError, match=r"`rho` must be a single number, got shape \(2,\)"):
+        with pytest.raises(ValueError, match=r"`rho` must be a single number; got shape \(2,\)"):
             discretised_bivariate_gaussian([0.1, 0.2])  # type: ignore[arg-type]
 
     def test_bad_grid(self) -> None:

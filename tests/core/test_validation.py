@@ -116,3 +116,29 @@ class TestTables:
     def test_huge_finite_values_pass_despite_overflowing_sum(self):
         big = np.full(4, 3e38, dtype=np.float32)  # the float32 sum overflows; the values are finite
         assert v.check_finite(big, "x") is big
+
+
+class TestScalarFastPaths:
+    """Plain Python numbers skip numpy's checks; the results must be the same as the slow path."""
+
+    def test_finite_scalars(self):
+        for value in (0, -3, 2.5, 2**53):
+            out = v.check_finite(value, "x")
+            assert out.dtype == np.float64 and out.ndim == 0 and float(out) == value
+        assert v.check_finite(np.float64(2.5), "x") == 2.5  # numpy scalars take the slow path
+
+    @pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan")])
+    def test_non_finite_floats_still_rejected(self, value):
+        with pytest.raises(ValueError, match=r"`x` must be finite"):
+            v.check_finite(value, "x")
+
+    def test_bools_are_not_numbers(self):
+        with pytest.raises(TypeError, match=r"`x` must be numeric, got dtype bool"):
+            v.check_finite(True, "x")
+
+    def test_counts(self):
+        out = v.check_counts(7, "n")
+        assert out.dtype == np.int64 and int(out) == 7
+        assert int(v.check_counts(2**60, "n")) == 2**60  # beyond the fast path, still exact
+        with pytest.raises(ValueError, match=r"`n` must be non-negative; got -1"):
+            v.check_counts(-1, "n")
