@@ -116,11 +116,49 @@ def _check_n_points(n_points: int, minimum: int = 2) -> int:
     return check_int(n_points, "n_points", minimum=minimum)
 
 
+class _ScipyUnivariate:
+    """Moments, entropy and sampling of a one-dimensional family, read off ``self._rv``.
+
+    Each family sets ``_rv`` to its frozen scipy.stats distribution; the formulas are in
+    the family's own docstring.
+    """
+
+    _rv: Any
+
+    def mean(self) -> float:
+        """E[X]."""
+        return float(self._rv.mean())
+
+    def var(self) -> float:
+        """Var(X)."""
+        return float(self._rv.var())
+
+    def entropy(self, *, base: float | None = None) -> float:
+        """(Differential) entropy, in nats unless ``base`` is given."""
+        return _in_base(float(self._rv.entropy()), base)
+
+    def sample(self, size: Size = None, *, rng: np.random.Generator | None = None) -> Any:
+        """Draw values of shape ``size`` (a plain number when ``size`` is None)."""
+        return self._rv.rvs(size=_check_size(size), random_state=check_rng(rng))
+
+
+class _ScipyContinuous(_ScipyUnivariate):
+    """Density and log density of a continuous one-dimensional family."""
+
+    def pdf(self, x: ArrayLike) -> NDArray[np.float64]:
+        """Density at ``x``."""
+        return np.asarray(self._rv.pdf(check_finite(x, "x")), dtype=np.float64)
+
+    def logpdf(self, x: ArrayLike) -> NDArray[np.float64]:
+        """Log density at ``x`` (−inf where the density is 0)."""
+        return np.asarray(self._rv.logpdf(check_finite(x, "x")), dtype=np.float64)
+
+
 # --------------------------------------------------------------------------- families
 
 
 @dataclass(frozen=True)
-class Bernoulli:
+class Bernoulli(_ScipyUnivariate):
     """Bernoulli(p): 1 with probability ``p``, 0 otherwise.
 
     Parameters
@@ -162,22 +200,6 @@ class Bernoulli:
     def logpmf(self, x: ArrayLike) -> NDArray[np.float64]:
         """Log probability mass at ``x`` (−inf where the mass is 0)."""
         return np.asarray(self._rv.logpmf(check_finite(x, "x")), dtype=np.float64)
-
-    def mean(self) -> float:
-        """E[X] = p."""
-        return float(self._rv.mean())
-
-    def var(self) -> float:
-        """Var(X) = p(1−p)."""
-        return float(self._rv.var())
-
-    def entropy(self, *, base: float | None = None) -> float:
-        """Entropy, in nats unless ``base`` is given."""
-        return _in_base(float(self._rv.entropy()), base)
-
-    def sample(self, size: Size = None, *, rng: np.random.Generator | None = None) -> Any:
-        """Draw 0/1 integers of shape ``size`` (a plain int when ``size`` is None)."""
-        return self._rv.rvs(size=_check_size(size), random_state=check_rng(rng))
 
     def grid(self) -> Grid:
         """The support {0, 1} and its masses."""
@@ -279,7 +301,7 @@ class Categorical:
 
 
 @dataclass(frozen=True)
-class Gaussian:
+class Gaussian(_ScipyContinuous):
     """Gaussian N(mu, sigma²).
 
     Parameters
@@ -319,30 +341,6 @@ class Gaussian:
     def _rv(self) -> Any:
         return stats.norm(loc=self.mu, scale=self.sigma)
 
-    def pdf(self, x: ArrayLike) -> NDArray[np.float64]:
-        """Density at ``x``."""
-        return np.asarray(self._rv.pdf(check_finite(x, "x")), dtype=np.float64)
-
-    def logpdf(self, x: ArrayLike) -> NDArray[np.float64]:
-        """Log density at ``x``."""
-        return np.asarray(self._rv.logpdf(check_finite(x, "x")), dtype=np.float64)
-
-    def mean(self) -> float:
-        """E[X] = μ."""
-        return float(self._rv.mean())
-
-    def var(self) -> float:
-        """Var(X) = σ²."""
-        return float(self._rv.var())
-
-    def entropy(self, *, base: float | None = None) -> float:
-        """Differential entropy ½ log(2πeσ²), in nats unless ``base`` is given."""
-        return _in_base(float(self._rv.entropy()), base)
-
-    def sample(self, size: Size = None, *, rng: np.random.Generator | None = None) -> Any:
-        """Draw floats of shape ``size``."""
-        return self._rv.rvs(size=_check_size(size), random_state=check_rng(rng))
-
     def grid(self, *, n_points: int = 201, width: float = 4.0) -> Grid:
         """``n_points`` evenly spaced points over μ ± ``width``·σ and their densities."""
         n = _check_n_points(n_points)
@@ -352,7 +350,7 @@ class Gaussian:
 
 
 @dataclass(frozen=True)
-class Beta:
+class Beta(_ScipyContinuous):
     """Beta(alpha, beta) on [0, 1].
 
     Parameters
@@ -387,30 +385,6 @@ class Beta:
     @cached_property
     def _rv(self) -> Any:
         return stats.beta(self.alpha, self.beta)
-
-    def pdf(self, x: ArrayLike) -> NDArray[np.float64]:
-        """Density at ``x`` (0 outside [0, 1]; inf at an end where α < 1 or β < 1)."""
-        return np.asarray(self._rv.pdf(check_finite(x, "x")), dtype=np.float64)
-
-    def logpdf(self, x: ArrayLike) -> NDArray[np.float64]:
-        """Log density at ``x``."""
-        return np.asarray(self._rv.logpdf(check_finite(x, "x")), dtype=np.float64)
-
-    def mean(self) -> float:
-        """E[X] = α/(α+β)."""
-        return float(self._rv.mean())
-
-    def var(self) -> float:
-        """Var(X) = αβ/((α+β)²(α+β+1))."""
-        return float(self._rv.var())
-
-    def entropy(self, *, base: float | None = None) -> float:
-        """Differential entropy (may be negative), in nats unless ``base`` is given."""
-        return _in_base(float(self._rv.entropy()), base)
-
-    def sample(self, size: Size = None, *, rng: np.random.Generator | None = None) -> Any:
-        """Draw floats in [0, 1] of shape ``size``."""
-        return self._rv.rvs(size=_check_size(size), random_state=check_rng(rng))
 
     def grid(self, *, n_points: int = 200) -> Grid:
         """Midpoints of ``n_points`` equal cells of [0, 1] and their densities.
