@@ -54,13 +54,14 @@ def show_chart(
     target = st if where is None else where
     target.altair_chart(chart, width=width)
     stem = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    png_col, csv_col, _ = target.columns([1, 1, 6])
-    png_col.download_button(
+    # A horizontal row sized to its buttons: fixed-width columns cut the labels in narrow layouts.
+    row = target.container(horizontal=True, gap="small")
+    row.download_button(
         "PNG", data=lambda: export.chart_png(chart), file_name=f"{stem}.png", mime="image/png",
         key=f"download-png-{stem}", icon=":material/image:", on_click="ignore",
         help="Download this chart as a PNG image",
     )
-    csv_col.download_button(
+    row.download_button(
         "CSV", data=lambda: export.chart_csv(chart), file_name=f"{stem}.csv", mime="text/csv",
         key=f"download-csv-{stem}", icon=":material/table:", on_click="ignore",
         help="Download the data behind this chart as CSV",
