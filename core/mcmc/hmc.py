@@ -3,7 +3,8 @@
 A transition draws a momentum p ~ N(0, M), follows Hamilton's equations for
 H(q, p) = −log π(q) + ½ pᵀM⁻¹p with the leapfrog scheme, and accepts the end point
 with probability min(1, exp(H₀ − H₁)). M is diagonal; its inverse ("inverse metric")
-and the step size are adapted in warm-up as Stan does (see core.mcmc.adaptation).
+and the step size are adapted in warm-up with Stan's windows and dual averaging (see
+core.mcmc.adaptation for the one departure from Stan).
 """
 
 from __future__ import annotations
@@ -146,7 +147,7 @@ def run_gradient_sampler(
             logp, g = chain.grad_at(q)
             eps = 1.0 if step_size is None else step_size
             # Stan sets μ = log(10 ε) from the nominal ε = 1 *before* the initial search
-            # (services/sample/hmc_nuts_diag_e_adapt.hpp); later restarts use the searched ε.
+            # (services/sample/hmc_nuts_diag_e_adapt.hpp).
             adapt = DualAveraging(eps, target_accept=target_accept)
             if step_size is None:
                 eps = chain.find_step_size(q, logp, g, eps)
@@ -161,9 +162,7 @@ def run_gradient_sampler(
                     if i in window_ends:
                         chain.set_inv_metric(window.regularised_variance())
                         window.restart()
-                        if step_size is None:
-                            eps = chain.find_step_size(q, logp, g, eps)
-                            adapt.restart(eps)
+                        adapt.restart_average()  # see core.mcmc.adaptation
             if step_size is None and n_warmup > 0:
                 eps = adapt.final_step_size
             n_grad_warm = chain.n_grad

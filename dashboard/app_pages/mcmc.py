@@ -261,7 +261,9 @@ def show_diagnostics(run: compute.McmcRun) -> None:
         )
     if run.divergences:
         st.warning(
-            f"{run.divergences} divergent transitions: the draws near them are unreliable.",
+            f"{run.divergences} divergent transitions: the draws near them are unreliable. "
+            "Raise the target acceptance (smaller steps) and run again; divergences that "
+            "remain point at geometry no single step size fits, like the funnel's neck.",
             icon=":material/warning:",
         )
 

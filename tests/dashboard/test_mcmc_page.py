@@ -91,6 +91,18 @@ def test_switching_target_and_sampler_updates_the_diagnostics():
         assert ("tail ESS < 400" in row["flags"]) == (r["ess_tail"] < 400)
 
 
+def test_funnel_divergences_are_counted_and_the_warning_says_what_to_do():
+    at = open_page(target="Funnel", sampler="NUTS")  # widgets bind their labels to the URL
+    assert not at.exception and not at.error
+    trace = core_run(mcmc.nuts, mcmc.funnel(10, scale=3.0), target_accept=0.8,
+                     keep_trajectories=True)
+    assert trace.n_divergent > 0  # Neal's funnel: the neck is narrower than any one step
+    assert metric(at, "Divergences") == str(trace.n_divergent)
+    warning = next(w.value for w in at.warning if "divergent transitions" in w.value)
+    assert warning.startswith(f"{trace.n_divergent} divergent transitions")
+    assert "Raise the target acceptance" in warning
+
+
 def test_tiny_proposal_scale_on_a_narrow_ridge_is_flagged():
     at = open_page(rho="0.99", adapt="false", mh_scale="0.01")
     assert not at.exception and not at.error

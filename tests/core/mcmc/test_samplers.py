@@ -46,7 +46,9 @@ RUNS: dict[tuple[str, str], dict[str, int]] = {
     ("hmc", "banana"): {"n_warmup": 500, "n_draws": 2000},
     ("hmc", "mixture"): {"n_warmup": 500, "n_draws": 1000},
     ("hmc", "betabin"): {"n_warmup": 500, "n_draws": 1000},
-    ("hmc", "gauss100"): {"n_warmup": 1000, "n_draws": 1000},
+    # In 100-D static HMC changes energy level slowly, which the folded R-hat sees: the max
+    # over 100 coordinates crossed 1.01 for 3 of 4 seeds at 1,000 draws, 1 of 11 at 2,000.
+    ("hmc", "gauss100"): {"n_warmup": 1000, "n_draws": 2000},
     ("nuts", "corr0.99"): {"n_warmup": 500, "n_draws": 1000},
     ("nuts", "gauss10"): {"n_warmup": 500, "n_draws": 500},
     ("nuts", "banana"): {"n_warmup": 500, "n_draws": 2000},
