@@ -163,6 +163,15 @@ class TestCredibleInterval:
         assert (lo, hi) == pytest.approx((0.05 ** (1 / 3), 0.95 ** (1 / 3)), rel=1e-12)
 
 
+def test_fast_beta_quantile_is_scipys_to_the_bit() -> None:
+    # core.bayes skips stats.beta.ppf's argument handling; both call Boost's ibeta_inv.
+    from core.bayes import _beta_ppf
+
+    rng = np.random.default_rng(5)
+    a, b, q = rng.uniform(0.2, 60, 5000), rng.uniform(0.2, 60, 5000), rng.uniform(0, 1, 5000)
+    np.testing.assert_array_equal(_beta_ppf(q, a, b), stats.beta.ppf(q, a, b))
+
+
 class TestHDI:
     @pytest.mark.parametrize(("a0", "b0", "h", "t"), UNIMODAL)
     @pytest.mark.parametrize("level", LEVELS)
