@@ -56,6 +56,7 @@ from core.moments import (
 )
 from core.sampling import sampling_probs
 from core.validation import check_choice, check_int, check_logits
+from grader.expressions import compile_function
 
 __all__ = [
     "BETA_GRID_POINTS",
@@ -1528,7 +1529,11 @@ MCMC_TARGETS: dict[str, str] = {
     "mixture": "Mixture",
     "funnel": "Funnel",
     "beta_binomial": "Beta-Binomial",
+    "custom": "Your own log density",
 }
+#: The variables of a typed log density, and its default (a ring of radius 2).
+CUSTOM_VARIABLES = ("x", "y")
+CUSTOM_DEFAULT = "-8*(sqrt(x**2 + y**2) - 2)**2"
 #: Samplers the page offers: key -> display name.
 MCMC_SAMPLERS: dict[str, str] = {
     "metropolis": "Metropolis",
@@ -1577,7 +1582,31 @@ def mcmc_target(kind: str, params: dict[str, Any]) -> core_mcmc.Target:
         return core_mcmc.gaussian_mixture(params["separation"], weight=params["weight"])
     if kind == "funnel":
         return core_mcmc.funnel(params["dim"], scale=params["scale"])
+    if kind == "custom":
+        return custom_target(params["logp"], params["x0"], params["y0"])
     return core_mcmc.beta_binomial_logit(params["alpha0"], params["beta0"], params["heads"], params["tails"])
+
+
+def custom_target(text: str, x0: float, y0: float) -> core_mcmc.Target:
+    """A 2-D target from a log density typed in x and y (grader's safe expressions).
+
+    Where the expression is undefined or infinite the density is taken as zero (log p =
+    −∞), so ``log(x)`` confines the chains to x > 0. The gradient is by central finite
+    differences (core.mcmc.from_log_density); there is no known truth.
+    """
+    log_p = compile_function(text, CUSTOM_VARIABLES)
+
+    def log_density(point: np.ndarray) -> float:
+        value = log_p(*point.tolist())
+        return value if math.isfinite(value) else -math.inf
+
+    start = (float(x0), float(y0))
+    if not math.isfinite(log_density(np.array(start))):
+        raise ValueError(
+            f"`logp` must be finite at the start point (x, y) = {start}; got {log_p(*start)}: "
+            "move the start inside the region where the density is positive"
+        )
+    return core_mcmc.from_log_density(log_density, init=start, name=f"log p(x, y) = {text.strip()}")
 
 
 def mcmc_shown_target(kind: str, params: dict[str, Any]) -> core_mcmc.Target:
@@ -1598,6 +1627,8 @@ def coordinate_names(kind: str, dim: int) -> list[str]:
         return ["θ"]
     if kind == "funnel":
         return ["v"] + [f"x{i}" for i in range(1, dim)]
+    if kind == "custom":
+        return list(CUSTOM_VARIABLES)
     return [f"x{i}" for i in range(1, dim + 1)]
 
 
@@ -1798,6 +1829,21 @@ def mcmc_plot_ranges(
     return tuple(ranges)
 
 
+def _normalised_grid(target: core_mcmc.Target, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """exp(log p) on the grid x × y, scaled to integrate to 1 over it (shape (len(y), len(x))).
+
+    For an unnormalised log density: the maximum is subtracted before exponentiating, so
+    a log p of 1000 does not overflow.
+    """
+    points = np.stack(np.meshgrid(x, y), axis=-1)
+    log_p = target.log_density(points)
+    finite = np.isfinite(log_p)
+    if not finite.any():
+        raise ValueError("`logp` is -inf or undefined everywhere on the plotted region")
+    p = np.where(finite, np.exp(np.where(finite, log_p - log_p[finite].max(), 0.0)), 0.0)
+    return p / (p.sum() * (x[1] - x[0]) * (y[1] - y[0]))
+
+
 @dataclass(frozen=True)
 class McmcTargetView:
     """The true density over the plot ranges.
@@ -1815,19 +1861,27 @@ class McmcTargetView:
 def mcmc_target_view(
     kind: str, params: dict[str, Any], ranges: tuple[tuple[float, float], ...]
 ) -> McmcTargetView:
-    """Density grid with highest-density regions, and exact marginals (core.mcmc.targets)."""
+    """Density grid with highest-density regions, and exact marginals (core.mcmc.targets).
+
+    A typed log density has no known marginals: its grid is normalised over the plotted
+    region and its marginals are the grid's sums, exact up to the mass outside the region.
+    """
     target = mcmc_shown_target(kind, params)
     names = coordinate_names(kind, target.dim)
     axes = [np.linspace(lo, hi, MCMC_GRID_POINTS) for lo, hi in ranges]
+    density = pd.DataFrame(columns=["x", "y", "x0", "x1", "y0", "y1", "density", "region"])
+    if target.mean is None:  # a typed density: unnormalised, no known marginals
+        grid = _normalised_grid(target, axes[0], axes[1])  # rows follow y, columns x
+        exact = [grid.sum(axis=0) * (axes[1][1] - axes[1][0]), grid.sum(axis=1) * (axes[0][1] - axes[0][0])]
+    else:
+        grid = density_grid(target, axes[0], axes[1]) if target.dim == 2 else None
+        exact = [marginal_density(target, i, axes[i]) for i in range(target.dim)]
     marginals = pd.concat(
-        [pd.DataFrame({"coordinate": names[i], "x": axes[i],
-                       "density": marginal_density(target, i, axes[i])})
+        [pd.DataFrame({"coordinate": names[i], "x": axes[i], "density": exact[i]})
          for i in range(target.dim)],
         ignore_index=True,
     )
-    density = pd.DataFrame(columns=["x", "y", "x0", "x1", "y0", "y1", "density", "region"])
-    if target.dim == 2:
-        grid = density_grid(target, axes[0], axes[1])
+    if grid is not None:
         # A cell is inside the q-region when the cells at least as dense hold mass ≤ q
         # (cell masses ∝ density on an even grid).
         flat = grid.ravel()

@@ -73,6 +73,28 @@ with col_params:
             "xᵢ ~ N(0, eᵛ): a wide mouth and a narrow neck. One step size cannot fit both; "
             "HMC and NUTS report divergences in the neck."
         )
+    elif kind == "custom":
+        params["logp"] = st.text_input(
+            "log p(x, y), up to a constant", value=compute.CUSTOM_DEFAULT, key="logp",
+            bind="query-params",
+            help="Numbers, x, y, + − * / **, parentheses, exp, log, sqrt, abs, pi and e. "
+            "Where it is undefined the density counts as zero, so log(x) keeps x > 0.",
+        )
+        col_x0, col_y0 = st.columns(2)
+        params["x0"] = col_x0.number_input(
+            "Start near x", min_value=-50.0, max_value=50.0, value=0.0, step=0.5,
+            key="custom_x0", bind="query-params",
+        )
+        params["y0"] = col_y0.number_input(
+            "Start near y", min_value=-50.0, max_value=50.0, value=0.0, step=0.5,
+            key="custom_y0", bind="query-params",
+        )
+        st.caption(
+            "Chains start within ±2 of this point, where the density must be positive. "
+            "HMC and NUTS get the slope by finite differences (four extra evaluations per "
+            "gradient), and count a trajectory that runs into a hard edge, like x = 0 for "
+            "log(x), as divergent. The default is a ring of radius 2: try a random walk on it."
+        )
     else:
         col_a, col_b, col_h, col_t = st.columns(4)
         params["alpha0"] = col_a.number_input(
@@ -238,9 +260,11 @@ def show_diagnostics(run: compute.McmcRun) -> None:
         help=f"The smallest bulk ESS in the table over the run's wall time ({run.seconds:.2f} s "
         "when it was first computed; cached reruns keep that time).",
     )
+    unknown_truth = run.diagnostics["true_mean"].isna().all()  # a typed log density
     st.dataframe(
         run.diagnostics,
         hide_index=True,
+        column_order=[c for c in run.diagnostics.columns if not (unknown_truth and c == "true_mean")],
         column_config={
             "coordinate": st.column_config.TextColumn("coordinate"),
             "mean": st.column_config.NumberColumn("mean", format="%.3f"),
@@ -377,10 +401,16 @@ if done and target is not None:
                 show_chart(charts.mcmc_autocorrelation_chart(run.autocorrelation, width=acf_width), name=f"mcmc-autocorrelation-{side}")
 
     with tab_marginal:
-        st.markdown(
-            "Histograms of all kept draws against each coordinate's exact marginal density "
-            "(integrated numerically from the target)."
-        )
+        if kind == "custom":
+            st.markdown(
+                "Histograms of all kept draws against each coordinate's marginal density, "
+                "summed from your density on the plotted grid (mass outside it is left out)."
+            )
+        else:
+            st.markdown(
+                "Histograms of all kept draws against each coordinate's exact marginal "
+                "density (integrated numerically from the target)."
+            )
         for side, (where, run) in enumerate(side_by_side()):
             with where:
                 marginals_chart = charts.mcmc_marginals_chart(

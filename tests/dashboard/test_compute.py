@@ -429,6 +429,48 @@ class TestMcmc:
         mass = (hist["density"] * widths)[hist["coordinate"] == "x1"].sum()
         assert mass == pytest.approx(inside, rel=1e-12)
 
+    def test_typed_log_density_is_the_closed_form_with_finite_difference_gradients(self):
+        target = compute.custom_target("-((x - 1)**2 + 4*y**2)/2 + 7", 0.0, 0.0)
+        point = np.array([0.3, -0.8])
+        logp, grad = target.logp_grad(point)
+        # Written out here: log p = −((x − 1)² + 4y²)/2 + 7, ∇ = (−(x − 1), −4y).
+        assert logp == pytest.approx(-((0.3 - 1) ** 2 + 4 * 0.64) / 2 + 7, rel=1e-14)
+        np.testing.assert_allclose(grad, [0.7, 3.2], rtol=1e-8)
+        assert target.gradient.startswith("central finite differences")
+        assert target.mean is None  # nothing is claimed about its truth
+        assert compute.coordinate_names("custom", 2) == ["x", "y"]
+
+    def test_typed_log_density_is_zero_where_undefined(self):
+        target = compute.custom_target("log(x) + log(y)", 1.0, 1.0)
+        assert target.log_density([-1.0, 1.0]) == -math.inf
+        assert target.log_density([1.0, 0.0]) == -math.inf  # log 0: too small for a float
+
+    @pytest.mark.parametrize(
+        ("text", "x0", "message"),
+        [
+            ("log(x)", 0.0, r"`logp` must be finite at the start point \(x, y\) = \(0.0, 0.0\); got nan"),
+            ("x + z", 0.0, "unknown name 'z'; allowed: x, y, e, pi"),
+            ("x.__class__", 0.0, r"an attribute \(a.b\) is not allowed in an expression"),
+            ("", 0.0, "the expression is empty"),
+        ],
+    )
+    def test_typed_log_density_errors(self, text, x0, message):
+        with pytest.raises(ValueError, match=message):
+            compute.custom_target(text, x0, 0.0)
+
+    def test_typed_gaussian_grid_and_marginals_are_scipys(self):
+        # N((1, 0), diag(1, 1/4)), unnormalised and shifted by 1000 (no overflow allowed).
+        params = {"logp": "-((x - 1)**2 + 4*y**2)/2 + 1000", "x0": 0.0, "y0": 0.0}
+        view = compute.mcmc_target_view("custom", params, ((-5.0, 7.0), (-3.0, 3.0)))
+        marg = view.marginals
+        x_marg, y_marg = marg[marg["coordinate"] == "x"], marg[marg["coordinate"] == "y"]
+        # Riemann sums over ±6 and ±6 sd: the grid sums match the densities to ~1e-3.
+        np.testing.assert_allclose(x_marg["density"], stats.norm(1, 1).pdf(x_marg["x"]), atol=2e-3)
+        np.testing.assert_allclose(y_marg["density"], stats.norm(0, 0.5).pdf(y_marg["x"]), atol=5e-3)
+        d = view.density
+        ref = stats.multivariate_normal([1, 0], [[1, 0], [0, 0.25]]).pdf(d[["x", "y"]].to_numpy())
+        np.testing.assert_allclose(d["density"], ref, rtol=1e-2, atol=1e-4)
+
     def test_many_dimensions_show_two_but_tabulate_ten(self):
         run = compute.mcmc_run("funnel", {"dim": 12, "scale": 3.0}, "metropolis", self.MH,
                                2, 50, 100, 0)

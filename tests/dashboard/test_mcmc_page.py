@@ -103,6 +103,30 @@ def test_funnel_divergences_are_counted_and_the_warning_says_what_to_do():
     assert "Raise the target acceptance" in warning
 
 
+def test_a_typed_log_density_is_sampled_and_diagnosed():
+    text = "-(x**2 + y**2)/2"
+    at = open_page(target="Your own log density", sampler="NUTS", logp=text)
+    assert not at.exception and not at.error
+    shown = at.dataframe[0].value
+    assert list(shown["coordinate"]) == ["x", "y"]
+    trace = core_run(mcmc.nuts, compute.custom_target(text, 0.0, 0.0), target_accept=0.8,
+                     keep_trajectories=True)
+    assert_table_matches_arviz(shown, trace.draws)
+    assert shown["true_mean"].isna().all()  # a typed density has no known truth
+    # N(0, I₂): every mean within 4 MCSE of 0.
+    assert (shown["mean"].abs() < 4 * shown["mcse"]).all()
+    assert metric(at, "Gradient evals") == f"{trace.n_grad_evals:,}"
+
+
+def test_a_typed_log_density_outside_its_support_at_the_start_is_an_error():
+    at = open_page(target="Your own log density", logp="log(x) + log(y)")
+    assert not at.exception
+    assert any("must be finite at the start point" in e.value for e in at.error)
+    at = open_page(target="Your own log density", logp="__import__('os')")
+    assert not at.exception
+    assert any("unknown function '__import__'" in e.value for e in at.error)
+
+
 def test_tiny_proposal_scale_on_a_narrow_ridge_is_flagged():
     at = open_page(rho="0.99", adapt="false", mh_scale="0.01")
     assert not at.exception and not at.error
@@ -217,7 +241,7 @@ def test_every_widget_is_keyed_and_bound_to_the_url():
     from tests.dashboard.helpers import PAGES
 
     source = (PAGES / "mcmc.py").read_text()
-    widgets = re.findall(r"\.(?:selectbox|number_input|slider|toggle)\(", source)
-    assert len(widgets) == source.count('bind="query-params"') == 26
+    widgets = re.findall(r"\.(?:selectbox|number_input|slider|toggle|text_input)\(", source)
+    assert len(widgets) == source.count('bind="query-params"') == 29
     assert len(widgets) == len(re.findall(r'key=f?"', source))
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grader.expressions import MAX_DEPTH, MAX_LENGTH, ExpressionError, evaluate
+from grader.expressions import MAX_DEPTH, MAX_LENGTH, ExpressionError, compile_function, evaluate
 
 
 class TestValues:
@@ -117,3 +117,79 @@ def test_fuzz_arbitrary_unicode(text: str) -> None:
         evaluate(text)
     except ExpressionError:
         pass
+
+
+class TestCompileFunction:
+    @pytest.mark.parametrize(
+        ("text", "point", "expected"),
+        [
+            # Closed forms written out with math here, independently of the closures.
+            ("-(x**2 + y**2)/2", (1.0, 2.0), -2.5),
+            ("-0.5*x**2 - 0.5*(y - x**2)**2/0.25", (1.5, -0.5), -0.5 * 1.5**2 - 0.5 * (-0.5 - 2.25) ** 2 / 0.25),
+            ("log(x) + 2*log(1 - y)", (0.3, 0.4), math.log(0.3) + 2 * math.log(0.6)),
+            ("-8*(sqrt(x**2 + y**2) - 2)**2", (3.0, 4.0), -8 * 9.0),
+            ("exp(-abs(x)) * pi + e**y", (-2.0, 1.0), math.exp(-2) * math.pi + math.e),
+            ("log(x, 2) - log2(y)", (8.0, 4.0), 1.0),
+            ("-x", (3.0, 0.0), -3.0),
+            ("+y", (0.0, 3.0), 3.0),
+        ],
+    )
+    def test_values(self, text: str, point: tuple[float, float], expected: float) -> None:
+        assert compile_function(text, ("x", "y"))(*point) == pytest.approx(expected, rel=1e-14)
+
+    @pytest.mark.parametrize(
+        ("text", "point", "expected"),
+        [
+            ("log(x)", (-1.0,), math.nan),  # undefined: outside the support
+            ("1/x", (0.0,), math.nan),
+            ("x**0.5", (-4.0,), math.nan),
+            ("exp(x)", (1000.0,), math.inf),  # too large for a float
+            ("x**400", (10.0,), math.inf),
+        ],
+    )
+    def test_undefined_is_nan_and_too_large_is_inf(self, text: str, point: tuple[float], expected: float) -> None:
+        value = compile_function(text, ("x",))(*point)
+        assert (math.isnan(value) and math.isnan(expected)) or value == expected
+
+    @pytest.mark.parametrize(
+        ("text", "variables", "message"),
+        [
+            ("x + z", ("x", "y"), "unknown name 'z'; allowed: x, y, e, pi"),
+            ("x.real", ("x",), r"an attribute \(a.b\) is not allowed"),
+            ("__import__('os')", ("x",), "unknown function '__import__'"),
+            ("x.__class__(1)", ("x",), r"only plain function calls are allowed"),
+            ("x**2000", ("x",), "the exponent 2000 is too large"),
+            ("[x][0]", ("x",), r"indexing \(a\[b\]\) is not allowed"),
+            ("x +", ("x",), "cannot parse"),
+            ("x", ("e",), "the variable 'e' would hide the constant or function"),
+            ("x", ("x", "x"), "variable names must be distinct"),
+            ("x", ("1x",), "a variable name must be an identifier"),
+            ("-" * 55 + "x", ("x",), "nests too deeply"),
+        ],
+    )
+    def test_refused_with_message(self, text: str, variables: tuple[str, ...], message: str) -> None:
+        with pytest.raises(ExpressionError, match=message):
+            compile_function(text, variables)
+
+    def test_wrong_number_of_values(self) -> None:
+        with pytest.raises(TypeError, match="expected 2 value"):
+            compile_function("x + y", ("x", "y"))(1.0)
+
+    def test_never_calls_builtin_eval(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import builtins
+
+        def forbidden(*args: object) -> None:
+            raise AssertionError("eval was called")
+
+        monkeypatch.setattr(builtins, "eval", forbidden)
+        monkeypatch.setattr(builtins, "exec", forbidden)
+        assert compile_function("exp(x) / 2", ("x",))(3.0) == pytest.approx(math.exp(3) / 2)
+
+
+@given(st.text(alphabet=_ALPHABET + "y", max_size=120), st.floats(-5, 5), st.floats(-5, 5))
+def test_compiled_functions_never_raise_on_numbers(text: str, x: float, y: float) -> None:
+    try:
+        f = compile_function(text, ("x", "y"))
+    except ExpressionError:
+        return
+    assert isinstance(f(x, y), float)
