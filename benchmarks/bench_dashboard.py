@@ -1,7 +1,7 @@
 """Dashboard render times: each page's cold first run and warm rerun, through AppTest.
 
-Cold: a fresh AppTest with streamlit's data cache cleared (imports already warm, so this
-is the page's own computation). Warm: a rerun with unchanged inputs, which is what a
+Cold: a fresh AppTest with streamlit's data cache and the MCMC page's store of finished
+runs cleared (imports already warm, so this is the page's own computation). Warm: a rerun with unchanged inputs, which is what a
 learner waits for after any interaction that hits the caches. Goal: warm < 0.3 s.
 There is no reference library for a page, so the ratio column compares warm to the goal.
 """
@@ -33,12 +33,14 @@ def rows() -> Iterator[Row]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    from dashboard.compute import mcmc_runs
     from dashboard.pages import PAGES
 
     # The Exercises and Instructor pages read a gradebook: give them an empty one.
     os.environ.setdefault("PROBSTATS_DB", f"sqlite:///{tempfile.mkdtemp()}/bench.db")
     for spec in PAGES:
         st.cache_data.clear()
+        mcmc_runs().clear()
         # Through the app's navigation, as a learner reaches the page (page links need it).
         at = AppTest.from_file(str(APP), default_timeout=120)
         at.run()

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -1634,13 +1636,13 @@ def coordinate_names(kind: str, dim: int) -> list[str]:
 
 def _sampler_call(
     sampler: str, kind: str, params: dict[str, Any], knobs: dict[str, Any],
-    n_chains: int, n_warmup: int, n_draws: int, seed: int,
+    n_chains: int, n_warmup: int, n_draws: int, seed: int, progress: Any = None,
 ) -> core_mcmc.Trace:
     """Call core's sampler with the knobs that apply to it."""
     check_choice(sampler, "sampler", tuple(MCMC_SAMPLERS))
     run = _MCMC_SAMPLER_FUNCTIONS[sampler]
     sizes = {"n_chains": n_chains, "n_warmup": n_warmup, "n_draws": n_draws,
-             "rng": np.random.default_rng(seed)}
+             "rng": np.random.default_rng(seed), "progress": progress}
     if sampler == "gibbs":
         if kind != "correlated_gaussian":
             raise ValueError(
@@ -1705,7 +1707,43 @@ def _flags(rhat_value: float, bulk: float, tail: float) -> str:
     return ", ".join(found)
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+class _RunStore:
+    """Finished MCMC runs shared by every session; the least recently used goes first.
+
+    Not st.cache_data: it replays the Streamlit calls a cached function makes, and
+    refuses a progress bar created outside the function, which a run must move.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.runs: OrderedDict[str, McmcRun] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> McmcRun | None:
+        with self.lock:
+            run = self.runs.get(key)
+            if run is not None:
+                self.runs.move_to_end(key)
+            return run
+
+    def put(self, key: str, run: McmcRun) -> None:
+        with self.lock:
+            self.runs[key] = run
+            self.runs.move_to_end(key)
+            while len(self.runs) > self.size:
+                self.runs.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.runs.clear()
+
+
+@st.cache_resource(show_spinner=False)
+def mcmc_runs() -> _RunStore:
+    """The one store of finished runs (CACHE_ENTRIES of them), shared by all sessions."""
+    return _RunStore(CACHE_ENTRIES)
+
+
 def mcmc_run(
     kind: str,
     params: dict[str, Any],
@@ -1715,14 +1753,32 @@ def mcmc_run(
     n_warmup: int,
     n_draws: int,
     seed: int,
+    progress: Any = None,
 ) -> McmcRun:
     """Run ``sampler`` on the target and cut the page's tables and chart frames from it.
 
     ``knobs``: ``target_accept`` (all but Gibbs), ``proposal_scale`` (Metropolis; None
     tunes it in warm-up), ``step_size`` (HMC/NUTS; None adapts it), ``n_leapfrog`` (HMC).
+    A run with the same inputs comes from :func:`mcmc_runs` without sampling again;
+    otherwise ``progress(fraction)`` hears how far it has got.
     """
+    key = repr((kind, sorted(params.items()), sampler, sorted(knobs.items()),
+                n_chains, n_warmup, n_draws, seed))
+    store = mcmc_runs()
+    run = store.get(key)
+    if run is None:
+        run = _mcmc_sample(kind, params, sampler, knobs, n_chains, n_warmup, n_draws, seed, progress)
+        store.put(key, run)
+    return run
+
+
+def _mcmc_sample(
+    kind: str, params: dict[str, Any], sampler: str, knobs: dict[str, Any],
+    n_chains: int, n_warmup: int, n_draws: int, seed: int, progress: Any,
+) -> McmcRun:
+    """One run of the sampler, cut into the page's tables and chart frames."""
     start = time.perf_counter()
-    trace = _sampler_call(sampler, kind, params, knobs, n_chains, n_warmup, n_draws, seed)
+    trace = _sampler_call(sampler, kind, params, knobs, n_chains, n_warmup, n_draws, seed, progress)
     seconds = time.perf_counter() - start
     # What the cache keeps: the last warm-up draw (where the first kept iteration starts)
     # and the first MCMC_PATH_DRAWS trajectories of each chain.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -13,9 +14,13 @@ from core.mcmc.targets import Target
 from core.validation import check_finite, check_int
 
 RngLike = np.random.Generator | int | None
+#: A sampler's ``progress`` argument: called with the fraction of the run done.
+ProgressCallback = Callable[[float], Any]
 
 #: Half-width of the uniform jitter around ``Target.init`` for default starts (Stan uses 2).
 INIT_RADIUS = 2.0
+#: A sampler's ``progress`` callback hears about every this many iterations, and the last.
+PROGRESS_EVERY = 100
 
 
 def check_run(n_chains: Any, n_warmup: Any, n_draws: Any) -> tuple[int, int, int]:
@@ -108,3 +113,23 @@ def empty_stats(n_chains: int, n_draws: int) -> dict[str, NDArray[Any]]:
         "energy": np.zeros(shape),
         "energy_error": np.zeros(shape),
     }
+
+
+class Progress:
+    """Counts a run's iterations and tells ``callback`` the fraction done, now and then.
+
+    ``callback(fraction)`` is called every PROGRESS_EVERY iterations and at the last one
+    (fraction 1.0); with ``callback=None`` counting costs one method call per iteration.
+    """
+
+    def __init__(self, callback: ProgressCallback | None, total: int) -> None:
+        if callback is not None and not callable(callback):
+            raise TypeError(f"`progress` must be callable or None; got {type(callback).__name__}")
+        self.callback = callback
+        self.total = max(total, 1)
+        self.done = 0
+
+    def step(self) -> None:
+        self.done += 1
+        if self.callback is not None and (self.done % PROGRESS_EVERY == 0 or self.done == self.total):
+            self.callback(self.done / self.total)

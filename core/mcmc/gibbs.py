@@ -13,7 +13,15 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from core.mcmc._common import INIT_RADIUS, RngLike, as_generator, check_run, empty_stats
+from core.mcmc._common import (
+    INIT_RADIUS,
+    Progress,
+    ProgressCallback,
+    RngLike,
+    as_generator,
+    check_run,
+    empty_stats,
+)
 from core.mcmc.targets import _check_rho
 from core.mcmc.trace import Trace
 from core.validation import check_finite, check_positive
@@ -48,6 +56,7 @@ def gibbs_bivariate_gaussian(
     n_warmup: int = 1000,
     n_draws: int = 1000,
     rng: RngLike = None,
+    progress: ProgressCallback | None = None,
 ) -> Trace:
     """Gibbs sampling of the standard bivariate Gaussian with correlation ``rho``.
 
@@ -59,6 +68,9 @@ def gibbs_bivariate_gaussian(
         Chains, discarded burn-in sweeps and kept sweeps per chain (≥ 4).
     rng : numpy.random.Generator or int, optional
         Randomness; a seed reproduces the draws bit for bit.
+    progress : callable, optional
+        ``progress(fraction)`` is called as the run goes (every 100 iterations, and with
+        1.0 at the end), e.g. to move a progress bar.
 
     Returns
     -------
@@ -78,6 +90,7 @@ def gibbs_bivariate_gaussian(
     """
     r = _check_rho(rho)
     nc, nw, nd = check_run(n_chains, n_warmup, n_draws)
+    report = Progress(progress, nw + nd)
     gen = as_generator(rng)
     sd = math.sqrt(1.0 - r * r)
     x1 = gen.uniform(-INIT_RADIUS, INIT_RADIUS, nc)
@@ -88,6 +101,7 @@ def gibbs_bivariate_gaussian(
         x2 = r * x1 + sd * gen.standard_normal(nc)
         out[:, i, 0] = x1
         out[:, i, 1] = x2
+        report.step()
     draws = out[:, nw:]
     # −log π for the standard bivariate normal with correlation ρ.
     quad = (draws[..., 0] ** 2 - 2 * r * draws[..., 0] * draws[..., 1] + draws[..., 1] ** 2) / (1 - r * r)
@@ -186,6 +200,7 @@ def gibbs_normal_gamma(
     n_warmup: int = 1000,
     n_draws: int = 1000,
     rng: RngLike = None,
+    progress: ProgressCallback | None = None,
 ) -> Trace:
     """Gibbs sampling of (μ, τ) in the Normal-Gamma model, alternating the full conditionals.
 
@@ -199,6 +214,9 @@ def gibbs_normal_gamma(
         Chains, discarded burn-in sweeps and kept sweeps per chain (≥ 4).
     rng : numpy.random.Generator or int, optional
         Randomness; a seed reproduces the draws bit for bit.
+    progress : callable, optional
+        ``progress(fraction)`` is called as the run goes (every 100 iterations, and with
+        1.0 at the end), e.g. to move a progress bar.
 
     Returns
     -------
@@ -218,6 +236,7 @@ def gibbs_normal_gamma(
     """
     data, m0, k0, a0, b0 = _check_normal_gamma(y, mu0, kappa0, alpha0, beta0)
     nc, nw, nd = check_run(n_chains, n_warmup, n_draws)
+    report = Progress(progress, nw + nd)
     gen = as_generator(rng)
     post = normal_gamma_posterior(data, mu0=m0, kappa0=k0, alpha0=a0, beta0=b0)
     n, total, total_sq = data.size, float(data.sum()), float(np.sum(data**2))
@@ -231,6 +250,7 @@ def gibbs_normal_gamma(
         tau = gen.gamma(shape, 1.0 / rate)
         out[:, i, 0] = mu
         out[:, i, 1] = tau
+        report.step()
     draws = out[:, nw:]
     mu_d, tau_d = draws[..., 0], draws[..., 1]
     # −log NG(μ, τ | μₙ, κₙ, αₙ, βₙ), the exact posterior density.

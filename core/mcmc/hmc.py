@@ -17,6 +17,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from core.mcmc._common import (
+    Progress,
+    ProgressCallback,
     RngLike,
     chain_generators,
     check_run,
@@ -119,11 +121,13 @@ def run_gradient_sampler(
     step_size: float | None,
     keep_trajectories: bool,
     windows: tuple[int, int, int] = (75, 25, 50),
+    progress: ProgressCallback | None = None,
 ) -> Trace:
     """Warm up (dual averaging + Stan's metric windows) and sample each chain in turn.
 
     ``windows`` is Stan's (init_buffer, window, term_buffer), see metric_window_ends.
     """
+    report = Progress(progress, n_chains * (n_warmup + n_draws))
     rngs = chain_generators(rng, n_chains)
     x0 = start_points(target, init, rngs)
     d = target.dim
@@ -155,6 +159,7 @@ def run_gradient_sampler(
             for i in range(n_warmup):
                 q, logp, g, st, _ = transition(q, logp, g, eps)
                 warm[c, i] = q
+                report.step()
                 if step_size is None:
                     eps = adapt.update(st[0])
                 if ends and first <= i <= ends[-1]:
@@ -171,6 +176,7 @@ def run_gradient_sampler(
             for i in range(n_draws):
                 q, logp, g, st, traj = transition(q, logp, g, eps)
                 draws[c, i] = q
+                report.step()
                 (
                     stats["accept_stat"][c, i],
                     stats["step_size"][c, i],
@@ -232,6 +238,7 @@ def hmc(
     step_size: float | None = None,
     init: ArrayLike | None = None,
     keep_trajectories: bool = False,
+    progress: ProgressCallback | None = None,
 ) -> Trace:
     """Static Hamiltonian Monte Carlo: a fixed integration time (or step count) per transition.
 
@@ -260,6 +267,10 @@ def hmc(
         Start points, (dim,) or (n_chains, dim); default ``target.init`` + U(−2, 2).
     keep_trajectories : bool, optional
         Keep every leapfrog position of every post-warm-up transition (for plotting).
+
+    progress : callable, optional
+        ``progress(fraction)`` is called as the run goes (every 100 iterations, and with
+        1.0 at the end), e.g. to move a progress bar.
 
     Returns
     -------
@@ -329,6 +340,7 @@ def hmc(
         target_accept=delta,
         step_size=eps,
         keep_trajectories=keep_trajectories,
+        progress=progress,
     )
 
 

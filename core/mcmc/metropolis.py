@@ -8,6 +8,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from core.mcmc._common import (
+    Progress,
+    ProgressCallback,
     RngLike,
     as_generator,
     check_run,
@@ -33,6 +35,7 @@ def metropolis(
     target_accept: float = 0.234,
     init: ArrayLike | None = None,
     proposal_scale: float | None = None,
+    progress: ProgressCallback | None = None,
 ) -> Trace:
     """Random-walk Metropolis-Hastings with a Gaussian proposal tuned in warm-up.
 
@@ -53,6 +56,10 @@ def metropolis(
         A fixed proposal standard deviation s (> 0): proposals are x + s·z in every
         coordinate and nothing is tuned in warm-up (which then only burns in), so the
         effect of a too-small or too-large step can be seen. ``target_accept`` is unused.
+
+    progress : callable, optional
+        ``progress(fraction)`` is called as the run goes (every 100 iterations, and with
+        1.0 at the end), e.g. to move a progress bar.
 
     Returns
     -------
@@ -90,6 +97,7 @@ def metropolis(
         fixed_scale = float(check_finite(proposal_scale, "proposal_scale"))
         if fixed_scale <= 0:
             raise ValueError(f"`proposal_scale` must be > 0; got {fixed_scale}")
+    report = Progress(progress, nw + nd)
     gen = as_generator(rng)
     rngs = list(gen.spawn(nc))
     x = start_points(t, init, rngs)
@@ -116,6 +124,7 @@ def metropolis(
             accepted = gen.random(nc) < accept_prob
             x = np.where(accepted[:, None], proposal, x)
             logp = np.where(accepted, logp_new, logp)
+            report.step()
             if i < nw:
                 warm[:, i] = x
                 if not adapt:

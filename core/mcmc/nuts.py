@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from core.mcmc._common import RngLike
+from core.mcmc._common import ProgressCallback, RngLike
 from core.mcmc.hmc import (
     DIVERGENCE_THRESHOLD,
     HamiltonianChain,
@@ -208,6 +208,7 @@ def nuts(
     adapt_init_buffer: int = 75,
     adapt_term_buffer: int = 50,
     adapt_window: int = 25,
+    progress: ProgressCallback | None = None,
 ) -> Trace:
     """The No-U-Turn Sampler with Stan's warm-up (dual averaging and a diagonal metric).
 
@@ -234,6 +235,10 @@ def nuts(
         Stan's warm-up schedule (same names in RStan/PyStan): iterations of step-size-only
         adaptation before the first metric window and after the last one, and the size
         of the first metric window (each later one doubles).
+
+    progress : callable, optional
+        ``progress(fraction)`` is called as the run goes (every 100 iterations, and with
+        1.0 at the end), e.g. to move a progress bar.
 
     Returns
     -------
@@ -297,4 +302,5 @@ def nuts(
         step_size=eps,
         keep_trajectories=keep_trajectories,
         windows=windows,
+        progress=progress,
     )

@@ -211,17 +211,18 @@ if target is not None:
     progress = st.progress(0.0)
     for k, (sampler, knobs) in enumerate(settings):
         label = compute.MCMC_SAMPLERS[sampler]
-        progress.progress(
-            k / len(settings),
-            text=f"Running {label} ({k + 1} of {len(settings)}): {n_chains} chains × "
-            f"({n_warmup} warm-up + {n_draws}) iterations. A run reports only when it ends; "
-            "repeated settings come from the cache.",
-        )
+        text = (f"Running {label} ({k + 1} of {len(settings)}): {n_chains} chains × "
+                f"({n_warmup} warm-up + {n_draws}) iterations. Repeated settings come from "
+                "the cache.")
+
+        def report(fraction: float, k: int = k, text: str = text) -> None:
+            progress.progress((k + fraction) / len(settings), text=text)
+
+        report(0.0)
         try:
-            with st.spinner(f"Sampling with {label}…"):
-                run = compute.mcmc_run(
-                    kind, params, sampler, knobs, n_chains, n_warmup, n_draws, seed
-                )
+            run = compute.mcmc_run(
+                kind, params, sampler, knobs, n_chains, n_warmup, n_draws, seed, progress=report
+            )
         except ValueError as exc:
             show_input_error(exc, columns[k])
             run = None

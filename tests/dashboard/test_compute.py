@@ -471,6 +471,26 @@ class TestMcmc:
         ref = stats.multivariate_normal([1, 0], [[1, 0], [0, 0.25]]).pdf(d[["x", "y"]].to_numpy())
         np.testing.assert_allclose(d["density"], ref, rtol=1e-2, atol=1e-4)
 
+    def test_a_new_run_reports_progress_and_a_repeated_one_comes_from_the_store(self):
+        compute.mcmc_runs().clear()
+        seen: list[float] = []
+        args = ("correlated_gaussian", {"rho": 0.5}, "nuts", {"target_accept": 0.8}, 2, 100, 100, 9)
+        first = compute.mcmc_run(*args, progress=seen.append)
+        assert seen[-1] == 1.0 and seen == sorted(seen) and len(seen) == 4  # 400 iterations
+        again = compute.mcmc_run(*args, progress=seen.append)
+        assert again is first and len(seen) == 4  # not sampled again
+
+    def test_the_run_store_drops_the_least_recently_used(self):
+        store = compute._RunStore(2)
+        runs = {key: object() for key in "abc"}
+        store.put("a", runs["a"])
+        store.put("b", runs["b"])
+        assert store.get("a") is runs["a"]  # now b is the least recently used
+        store.put("c", runs["c"])
+        assert store.get("b") is None
+        assert store.get("a") is runs["a"] and store.get("c") is runs["c"]
+        assert compute.mcmc_runs().size == compute.CACHE_ENTRIES
+
     def test_many_dimensions_show_two_but_tabulate_ten(self):
         run = compute.mcmc_run("funnel", {"dim": 12, "scale": 3.0}, "metropolis", self.MH,
                                2, 50, 100, 0)

@@ -163,7 +163,7 @@ def test_unchanged_inputs_do_not_sample_again(monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setitem(compute._MCMC_SAMPLER_FUNCTIONS, "gibbs", counting)
-    compute.mcmc_run.clear()
+    compute.mcmc_runs().clear()
     first = open_page(sampler="Gibbs")
     second = open_page(sampler="Gibbs")  # a fresh session with the same URL
     assert not first.exception and not second.exception

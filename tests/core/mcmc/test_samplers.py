@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -280,6 +281,33 @@ class TestReproducibility:
         a = mcmc.gibbs_bivariate_gaussian(0.5, n_chains=2, n_warmup=5, n_draws=10, rng=1)
         b = mcmc.gibbs_bivariate_gaussian(0.5, n_chains=2, n_warmup=5, n_draws=10, rng=1)
         np.testing.assert_array_equal(a.draws, b.draws)
+
+
+class TestProgress:
+    RUNS: ClassVar[dict[str, Callable[..., mcmc.Trace]]] = {
+        "metropolis": lambda **kw: mcmc.metropolis(tg.banana(0.01), **kw),
+        "hmc": lambda **kw: mcmc.hmc(tg.banana(0.01), **kw),
+        "nuts": lambda **kw: mcmc.nuts(tg.banana(0.01), **kw),
+        "gibbs": lambda **kw: mcmc.gibbs_bivariate_gaussian(0.5, **kw),
+        "gibbs_normal_gamma": lambda **kw: mcmc.gibbs_normal_gamma([1.0, 2.0, 4.0], **kw),
+    }
+    SEQUENTIAL: ClassVar[set[str]] = {"hmc", "nuts"}  # chains one after the other
+
+    @pytest.mark.parametrize("sampler", list(RUNS))
+    def test_fractions_rise_to_one_and_the_draws_do_not_change(self, sampler: str) -> None:
+        seen: list[float] = []
+        sizes = {"n_chains": 3, "n_warmup": 150, "n_draws": 120}
+        with_progress = self.RUNS[sampler](**sizes, rng=5, progress=seen.append)
+        without = self.RUNS[sampler](**sizes, rng=5)
+        np.testing.assert_array_equal(with_progress.draws, without.draws)
+        # Every 100 iterations of the whole run (all chains when they run one by one) + the end.
+        total = (3 if sampler in self.SEQUENTIAL else 1) * (150 + 120)
+        assert seen == [*(k * 100 / total for k in range(1, total // 100 + 1)), 1.0]
+
+    @pytest.mark.parametrize("sampler", list(RUNS))
+    def test_progress_must_be_callable(self, sampler: str) -> None:
+        with pytest.raises(TypeError, match="`progress` must be callable or None; got str"):
+            self.RUNS[sampler](n_chains=2, n_warmup=10, n_draws=10, rng=0, progress="bar")
 
 
 class TestBadInput:
