@@ -48,3 +48,20 @@ def test_a_shared_url_reproduces_the_inputs(app_url, page):
     # Course Q6: Beta(1, 1) with 7 heads and 3 tails is Beta(8, 4): mean 2/3, MAP 0.7.
     expect(metric(page, "MAP")).to_have_text("0.700", timeout=20_000)
     assert metric_value(page, "Posterior mean") == "0.667"
+
+
+def test_a_log_density_typed_on_the_mcmc_page_is_sampled_and_shared(app_url, page):
+    page.goto(f"{app_url}/mcmc?target=Your+own+log+density&sampler=NUTS&n_warmup=200&n_draws=200")
+    wait_for_app(page)
+    box = page.get_by_role("textbox", name="log p(x, y), up to a constant")
+    box.fill("log(x) - x - y**2/2")
+    box.press("Enter")
+    # The start (0, 0) is outside x > 0: the page says so instead of sampling.
+    expect(page.get_by_text("must be finite at the start point")).to_be_visible(timeout=30_000)
+    start = page.get_by_label("Start near x")
+    start.fill("3")
+    start.press("Enter")
+    # Gamma(2, 1) × N(0, 1) sampled by NUTS: a diagnostics table with rows x and y.
+    expect(metric(page, "Gradient evals")).to_be_visible(timeout=60_000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert "logp=log" in page.url and "custom_x0=3" in page.url
