@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import fft, special, stats
-from scipy.stats import mstats
 
 from core.validation import check_finite, check_int
 
@@ -273,9 +272,24 @@ def ess_bulk(chains: ArrayLike) -> float:
     return _ess_raw(_z_scale(_split_chains(arr)))
 
 
-def _quantile_indicator_ess(arr: NDArray[np.float64], prob: float) -> float:
-    # R's type-7 quantile, exactly as ArviZ computes it.
-    quantile = float(mstats.mquantiles(arr, [prob], alphap=1, betap=1)[0])
+def _type7_quantiles(arr: NDArray[np.float64], probs: tuple[float, ...]) -> list[float]:
+    """R's type-7 sample quantiles of all draws, with the arithmetic of ArviZ's call.
+
+    ArviZ uses ``scipy.stats.mstats.mquantiles(alphap=1, betap=1)``, which sorts all draws
+    on every call; the same formula on a partial sort (np.partition) gives the same bits
+    at a fraction of the cost.
+    """
+    flat = arr.ravel()
+    n = flat.size
+    p = np.asarray(probs, dtype=np.float64)
+    aleph = n * p + (1.0 + p * (1.0 - 1.0 - 1.0))  # n·p + m, m = α + p(1 − α − β), α = β = 1
+    k = np.floor(aleph.clip(1, n - 1)).astype(int)
+    gamma = (aleph - k).clip(0, 1)
+    part = np.partition(flat, np.unique(np.concatenate([k - 1, k])))
+    return ((1.0 - gamma) * part[k - 1] + gamma * part[k]).tolist()
+
+
+def _quantile_indicator_ess(arr: NDArray[np.float64], quantile: float) -> float:
     return _ess_raw(_split_chains((arr <= quantile).astype(np.float64)))
 
 
@@ -304,7 +318,8 @@ def ess_tail(chains: ArrayLike) -> float:
     True
     """
     arr = _check_chains(chains, min_chains=1)
-    return min(_quantile_indicator_ess(arr, 0.05), _quantile_indicator_ess(arr, 0.95))
+    low, high = _type7_quantiles(arr, (0.05, 0.95))
+    return min(_quantile_indicator_ess(arr, low), _quantile_indicator_ess(arr, high))
 
 
 def ess_mean(chains: ArrayLike) -> float:

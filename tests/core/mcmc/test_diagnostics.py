@@ -63,6 +63,16 @@ class TestAgainstArviz:
         np.testing.assert_allclose(dg.ebfmi(chains), az.bfmi(chains), rtol=RTOL)
 
 
+@pytest.mark.parametrize(("name", "chains"), [*CASES, ("4x10000", np.random.default_rng(9).normal(size=(4, 10_000)))],
+                         ids=[*IDS, "4x10000"])  # fmt: skip
+def test_tail_quantiles_are_mquantiles_to_the_bit(name: str, chains: np.ndarray) -> None:
+    # ArviZ's tail ESS thresholds at scipy.stats.mstats.mquantiles(alphap=1, betap=1).
+    from scipy.stats import mstats
+
+    ref = mstats.mquantiles(chains, [0.05, 0.95], alphap=1, betap=1)
+    assert dg._type7_quantiles(chains, (0.05, 0.95)) == ref.tolist()
+
+
 def test_dataset_route_agrees() -> None:
     # The xarray route (az.convert_to_dataset) gives the same numbers as the ndarray route.
     chains = np.random.default_rng(3).normal(size=(4, 250))
