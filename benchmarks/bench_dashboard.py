@@ -1,8 +1,9 @@
 """Dashboard render times: each page's cold first run and warm rerun, through AppTest.
 
 Cold: a fresh AppTest with streamlit's data cache and the MCMC page's store of finished
-runs cleared (imports already warm, so this is the page's own computation). Warm: a rerun with unchanged inputs, which is what a
-learner waits for after any interaction that hits the caches. Goal: warm < 0.3 s.
+runs cleared (imports already warm, so this is the page's own computation). Warm: a
+rerun with unchanged inputs, which is what a learner waits for after any interaction
+that hits the caches. Goal: warm < 0.3 s.
 There is no reference library for a page, so the ratio column compares warm to the goal.
 """
 

@@ -282,7 +282,7 @@ def _type7_quantiles(arr: NDArray[np.float64], probs: tuple[float, ...]) -> list
     flat = arr.ravel()
     n = flat.size
     p = np.asarray(probs, dtype=np.float64)
-    aleph = n * p + (1.0 + p * (1.0 - 1.0 - 1.0))  # n·p + m, m = α + p(1 − α − β), α = β = 1
+    aleph = n * p + (1.0 - p)  # n·p + m with m = α + p(1 − α − β) = 1 − p for α = β = 1
     k = np.floor(aleph.clip(1, n - 1)).astype(int)
     gamma = (aleph - k).clip(0, 1)
     part = np.partition(flat, np.unique(np.concatenate([k - 1, k])))

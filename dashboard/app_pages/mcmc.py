@@ -402,16 +402,9 @@ if done and target is not None:
                 show_chart(charts.mcmc_autocorrelation_chart(run.autocorrelation, width=acf_width), name=f"mcmc-autocorrelation-{side}")
 
     with tab_marginal:
-        if kind == "custom":
-            st.markdown(
-                "Histograms of all kept draws against each coordinate's marginal density, "
-                "summed from your density on the plotted grid (mass outside it is left out)."
-            )
-        else:
-            st.markdown(
-                "Histograms of all kept draws against each coordinate's exact marginal "
-                "density (integrated numerically from the target)."
-            )
+        source = ("summed from your density on the plotted grid (mass outside it is left out)"
+                  if kind == "custom" else "exact, integrated numerically from the target")
+        st.markdown(f"Histograms of all kept draws against each coordinate's marginal density ({source}).")
         for side, (where, run) in enumerate(side_by_side()):
             with where:
                 marginals_chart = charts.mcmc_marginals_chart(
