@@ -56,6 +56,9 @@ class Misconception:
     name: str
     feedback: str
     answer: Callable[[Params], Any]
+    #: Share of the points a recognised misconception still earns (0 to 1), as with
+    #: WeBWorK's AnswerHints: e.g. 0.5 for the right quantity in the wrong unit.
+    credit: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,8 @@ class Exercise:
         The page that visualises the exercise.
     reveal : {"always", "after_correct", "never"}
         When feedback includes the expected answer.
+    version : int
+        The generator's version: bump it when ``generate`` draws differently for a seed.
     """
 
     id: str
@@ -116,6 +121,9 @@ class Exercise:
     misconceptions: tuple[Misconception, ...] = field(default_factory=tuple)
     dashboard: DashboardLink | None = None
     reveal: str = "after_correct"
+    #: Bumped whenever ``generate`` changes what a seed draws, so stored attempts keep
+    #: the variant they were about (the gradebook stores it beside the seed).
+    version: int = 1
 
     @property
     def topic(self) -> str:
