@@ -34,8 +34,8 @@ def rows() -> Iterator[Row]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    from dashboard.common.pages import PAGES
     from dashboard.compute import mcmc_runs
-    from dashboard.pages import PAGES
 
     # The Exercises and Instructor pages read a gradebook: give them an empty one.
     os.environ.setdefault("PROBSTATS_DB", f"sqlite:///{tempfile.mkdtemp()}/bench.db")

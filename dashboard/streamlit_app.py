@@ -1,6 +1,6 @@
 """ProbStats Lab dashboard: the entry point of ``streamlit run dashboard/streamlit_app.py``.
 
-The pages and their sections come from :data:`dashboard.pages.PAGES`; this file only
+The pages and their sections come from :data:`dashboard.common.pages.PAGES`; this file only
 turns that registry into ``st.navigation`` and runs the chosen page.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.pages import pages_by_section
+from dashboard.common.pages import pages_by_section
 
 st.set_page_config(page_title="ProbStats Lab", page_icon=":material/functions:", layout="wide")
 

@@ -9,7 +9,8 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from dashboard import charts, compute
-from dashboard.ui import format_number, show_chart, show_exercise_links, show_input_error
+from dashboard.common.exercise_links import show_exercise_links
+from dashboard.common.ui import format_number, show_chart, show_input_error
 
 st.title("MCMC: watching samplers explore a density")
 st.markdown(

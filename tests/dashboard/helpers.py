@@ -6,19 +6,30 @@ import json
 from pathlib import Path
 from typing import Any
 
+import altair as alt
 from streamlit.testing.v1 import AppTest
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
 APP = DASHBOARD / "streamlit_app.py"
-PAGES = DASHBOARD / "app_pages"
+PAGES = DASHBOARD / "app_pages"  # pages not yet moved into a topic folder
 
 #: Long enough for a cold first run (imports, JS quadratures) on a busy 2-core machine.
 TIMEOUT = 30
 
 
+def page_file(name: str) -> Path:
+    """The page script for ``name`` (e.g. ``"entropy.py"``): ``dashboard/topics/entropy/page.py``,
+    else ``dashboard/practice/<name>``, else ``dashboard/app_pages/<name>``."""
+    stem = Path(name).stem
+    for candidate in (DASHBOARD / "topics" / stem / "page.py", DASHBOARD / "practice" / name, PAGES / name):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"no page script for {name!r} under {DASHBOARD}")
+
+
 def page_test(name: str) -> AppTest:
-    """An AppTest for one page file of ``dashboard/app_pages`` run on its own."""
-    return AppTest.from_file(PAGES / name, default_timeout=TIMEOUT)
+    """An AppTest for one page (see :func:`page_file`) run on its own."""
+    return AppTest.from_file(page_file(name), default_timeout=TIMEOUT)
 
 
 def app_test() -> AppTest:
@@ -36,3 +47,8 @@ def metric(at: AppTest, label: str) -> str:
 def chart_specs(at: AppTest) -> list[dict[str, Any]]:
     """The Vega-Lite specs of the charts on the page, parsed."""
     return [json.loads(el.proto.spec) for el in at.get("vega_lite_chart")]
+
+
+def chart_rows(chart: alt.TopLevelMixin) -> dict[str, list[dict]]:
+    """The chart's inline datasets (name -> rows), as Vega-Lite receives them."""
+    return chart.to_dict()["datasets"]

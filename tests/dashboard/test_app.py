@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.pages import PAGES
+from dashboard.common.pages import PAGES
 from tests.dashboard.helpers import app_test, metric
 
 
@@ -33,7 +33,7 @@ def test_every_page_runs_through_the_navigation(at, spec):
 
 
 def test_query_params_open_a_page_with_the_shared_inputs(at):
-    at.switch_page("app_pages/beta_binomial.py")
+    at.switch_page("topics/beta_binomial/page.py")
     at.query_params.update({"alpha0": "1", "beta0": "1", "heads": "7", "tails": "3"})
     at.run()
     assert not at.exception

@@ -1,8 +1,9 @@
 """Every exercise's dashboard link names a real page and only that page's URL-bound inputs.
 
-A page is the ``url_path`` of a :class:`dashboard.pages.PageSpec`; its query parameters
-are the ``key="..."`` of the page file's widgets declared with ``bind="query-params"``.
-The page files are read as text; then one variant per (page, query keys) combination of
+A page is the ``url_path`` of a :class:`dashboard.common.pages.PageSpec`; its query
+parameters are the keys of its contract (``dashboard/topics/<topic>/params.py``), or for a
+page without one, the ``key="..."`` of the page file's widgets declared with
+``bind="query-params"``, read as text. Then one variant per (page, query keys) combination of
 the theory topics opens its page in streamlit's AppTest, which must show no error and hold
 the link's values in its widgets.
 """
@@ -16,11 +17,13 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.pages import DASHBOARD_DIR, PAGES
+from dashboard.common.pages import DASHBOARD_DIR, PAGES
+from dashboard.common.registry import all_page_params
 from grader import build_registry, variant_for
 
 REGISTRY = build_registry()
 PAGE_FILES = {spec.url_path: DASHBOARD_DIR / spec.path for spec in PAGES}
+CONTRACTS = {contract.url_path: contract for contract in all_page_params()}
 N_STUDENTS = 20
 
 # A widget call: from `key="name"` up to the call's end must show `bind="query-params"`.
@@ -29,7 +32,9 @@ _KEY = re.compile(r'key="([^"]+)"')
 
 @cache
 def bound_keys(page: str) -> frozenset[str]:
-    """The query keys of ``page``: widget keys declared with ``bind="query-params"``."""
+    """The query keys of ``page``: its contract's, else widget keys declared with ``bind="query-params"``."""
+    if page in CONTRACTS:
+        return frozenset(CONTRACTS[page].keys)
     text = PAGE_FILES[page].read_text(encoding="utf-8")
     keys = set()
     for match in _KEY.finditer(text):
@@ -104,8 +109,11 @@ def test_page_opens_on_the_students_variant(exercise_id: str) -> None:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
+    contract = CONTRACTS.get(exercise.dashboard.page)
     for key, value in parse_qsl(url.query):
-        assert _shown(at, key) == _normal(value), f"{key}: the page shows {_shown(at, key)!r}, the link says {value!r}"
+        # The widget shows the contract's reading of the value (an alias becomes its label).
+        expected = _normal(value if contract is None else contract[key].parse(value))
+        assert _shown(at, key) == expected, f"{key}: the page shows {_shown(at, key)!r}, the link says {value!r}"
 
 
 _WIDGETS = ("number_input", "slider", "text_input", "text_area", "radio", "selectbox")

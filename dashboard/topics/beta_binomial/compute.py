@@ -1,0 +1,112 @@
+"""Cached wrappers around :mod:`core` for the Beta-Binomial page: numbers and small frames for its charts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from core.bayes import beta_binomial_trace, beta_binomial_update
+from core.distributions import Beta
+from dashboard.common.limits import CACHE_ENTRIES
+
+__all__ = [
+    "BETA_GRID_POINTS",
+    "LIKELIHOOD",
+    "POSTERIOR",
+    "PRIOR",
+    "PosteriorSummary",
+    "beta_binomial_curves",
+    "beta_binomial_steps",
+    "beta_binomial_summary",
+]
+
+#: Points per Beta density curve (cell midpoints of [0, 1]; three curves per chart).
+BETA_GRID_POINTS = 400
+
+PRIOR, LIKELIHOOD, POSTERIOR = "prior", "likelihood (normalised)", "posterior"
+
+@dataclass(frozen=True)
+class PosteriorSummary:
+    """What the Beta-Binomial page shows about the posterior Beta(alpha, beta).
+
+    ``map`` and ``mle`` are nan where core says they are undefined (a uniform or
+    U-shaped posterior; no flips yet).
+    """
+
+    alpha: float
+    beta: float
+    mean: float
+    map: float
+    mle: float
+    level: float
+    interval_low: float
+    interval_high: float
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def beta_binomial_summary(
+    alpha0: float, beta0: float, heads: int, tails: int, *, level: float = 0.95
+) -> PosteriorSummary:
+    """Posterior point estimates and the equal-tailed credible interval of mass ``level``."""
+    post = beta_binomial_update(alpha0, beta0, heads, tails)
+    low, high = post.credible_interval(level)
+    return PosteriorSummary(
+        alpha=post.alpha,
+        beta=post.beta,
+        mean=post.mean,
+        map=post.map,
+        mle=post.mle,
+        level=level,
+        interval_low=low,
+        interval_high=high,
+    )
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def beta_binomial_curves(
+    alpha0: float, beta0: float, heads: int, tails: int, *, n_points: int = BETA_GRID_POINTS
+) -> pd.DataFrame:
+    """Prior, posterior and normalised likelihood densities of p on one grid.
+
+    Returns a long DataFrame with columns ``p``, ``density``, ``curve``.
+    """
+    # Validate through the update first, so bad counts are reported as `heads`/`tails`.
+    post = beta_binomial_update(alpha0, beta0, heads, tails)
+    # The likelihood p^h (1-p)^t divided by its integral over p, B(h+1, t+1), is the
+    # Beta(h+1, t+1) density: the likelihood scaled to area 1, comparable with the others.
+    # The likelihood comes last so it is drawn on top (with a flat prior it equals the posterior).
+    curves = {
+        PRIOR: Beta(post.alpha0, post.beta0),
+        POSTERIOR: Beta(post.alpha, post.beta),
+        LIKELIHOOD: Beta(post.heads + 1, post.tails + 1),
+    }
+    frames = []
+    for name, dist in curves.items():
+        grid = dist.grid(n_points=n_points)
+        frames.append(pd.DataFrame({"p": grid.x, "density": grid.density, "curve": name}))
+    return pd.concat(frames, ignore_index=True)
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def beta_binomial_steps(alpha0: float, beta0: float, flips: str) -> pd.DataFrame:
+    """The posterior after each flip of ``flips`` (row 0 is the prior).
+
+    Columns: ``step``, ``flip`` (``"prior"`` on row 0), ``alpha``, ``beta``, ``mean``,
+    ``map``, ``mle``.
+    """
+    steps = beta_binomial_trace(alpha0, beta0, flips)
+    return pd.DataFrame(
+        {
+            "step": [s.index for s in steps],
+            "flip": [s.flip if s.flip is not None else "prior" for s in steps],
+            "alpha": [s.alpha for s in steps],
+            "beta": [s.beta for s in steps],
+            "mean": [s.mean for s in steps],
+            "map": [s.map for s in steps],
+            "mle": [s.mle for s in steps],
+        }
+    )
+
+

@@ -1,0 +1,155 @@
+"""Fisher information page: log-likelihood curvature, Cramér–Rao, natural gradient, K-FAC."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.common import widgets
+from dashboard.common.exercise_links import show_exercise_links
+from dashboard.common.ui import format_number, show_chart, show_input_error
+from dashboard.topics.fisher import charts, compute
+from dashboard.topics.fisher.params import BERNOULLI, PARAMETERIZATIONS, PARAMS
+
+st.title("Fisher information: how sharply data pins a parameter down")
+widgets.normalise_query(PARAMS)  # before any widget: accept aliases and any case
+st.markdown(
+    "Plot the log-likelihood of a parameter and look at its peak: a narrow, sharply "
+    "curved peak means the data leave little room for doubt, a flat one means many values "
+    "fit almost as well. That curvature, per observation, is the Fisher information. The "
+    "tabs show it growing with the sample size, setting a floor under any unbiased "
+    "estimator's variance, reshaping gradient steps, and being approximated layer by "
+    "layer in large networks."
+)
+
+tab_curve, tab_cr, tab_natural, tab_kfac = st.tabs(
+    ["Log-likelihood curvature", "Cramér–Rao bound", "Natural gradient", "K-FAC"]
+)
+
+# ------------------------------------------------------------------ curvature
+with tab_curve:
+    st.markdown(
+        "Each curve is the log-likelihood minus its maximum, for data whose MLE is the "
+        "value you set. Quadrupling the sample size multiplies the curve by four, so it "
+        "halves in width. The dashed parabola has the curve's own curvature at the peak, "
+        "n times the Fisher information; near the peak the two agree."
+    )
+    family_label = widgets.radio(PARAMS["ll_family"], horizontal=True)
+    col_mle, col_sigma, col_n = st.columns(3)
+    if family_label == BERNOULLI:
+        family, sigma = "bernoulli", None
+        mle = widgets.number(PARAMS["ll_phat"], col_mle)
+    else:
+        family = "gaussian"
+        mle = widgets.number(PARAMS["ll_xbar"], col_mle)
+        sigma = widgets.number(PARAMS["ll_sigma"], col_sigma)
+    n = widgets.slider(PARAMS["ll_n"], col_n)
+    try:
+        ll = compute.likelihood_view(family, mle, n, sigma)
+    except ValueError as exc:
+        show_input_error(exc)
+    else:
+        m_fisher, m_curv, m_se = st.columns(3)
+        m_fisher.metric(
+            "Fisher information per observation F(θ̂)", format_number(ll.fisher, 4),
+            help="1/(p(1 − p)) for a Bernoulli; 1/σ² for a Gaussian mean.",
+        )
+        m_curv.metric("Curvature −ℓ''(θ̂) = n·F(θ̂)", format_number(ll.curvature, 4))
+        m_se.metric("Standard error 1/√(n·F)", format_number(ll.standard_error, 4))
+        show_chart(charts.log_likelihood_chart(ll.curves, mle=ll.mle), name="fisher-log-likelihood")
+        st.caption(f"Curves are cut where they drop more than {-compute.LL_FLOOR:g} below the peak.")
+
+# ------------------------------------------------------------------ Cramér–Rao
+with tab_cr:
+    st.markdown(
+        "Simulate many datasets of n coin flips, estimate p from each by the share of "
+        "heads, and histogram the estimates. No unbiased estimator can have a variance "
+        "below 1/(n F(p)) = p(1 − p)/n, the Cramér–Rao bound; the share of heads sits "
+        "exactly on it, so the red normal curve with that variance matches the bars."
+    )
+    col_p, col_n, col_d, col_seed = st.columns(4)
+    cr_p = widgets.slider(PARAMS["cr_p"], col_p)
+    cr_n = widgets.number(PARAMS["cr_n"], col_n)
+    cr_datasets = widgets.slider(PARAMS["cr_datasets"], col_d)
+    cr_seed = widgets.number(PARAMS["cr_seed"], col_seed)
+    try:
+        cr = compute.cramer_rao_view(cr_p, cr_n, cr_datasets, cr_seed)
+    except ValueError as exc:
+        show_input_error(exc)
+    else:
+        m_mean, m_var, m_bound, m_ratio = st.columns(4)
+        m_mean.metric("Mean of p̂", format_number(cr.mle_mean, 4))
+        m_var.metric("Variance of p̂ (simulated)", f"{cr.mle_variance:.3e}")
+        m_bound.metric("Cramér–Rao bound p(1 − p)/n", f"{cr.bound:.3e}")
+        m_ratio.metric(
+            "Variance / bound", format_number(cr.mle_variance / cr.bound, 3),
+            help="Near 1: the MLE attains the bound. It scatters around 1 by about √(2/datasets).",
+        )
+        show_chart(charts.cramer_rao_chart(cr.histogram, cr.bound_curve), name="fisher-cramer-rao")
+
+# ------------------------------------------------------------------ natural gradient
+with tab_natural:
+    st.markdown(
+        "Fit a normal N(μ, σ²) to data by descending the average negative log-likelihood "
+        "(shaded: darker is lower). Plain gradient descent treats a step in μ and a step "
+        "in σ alike, so it zig-zags or crawls where the landscape is stretched. The "
+        "natural gradient divides by the Fisher information first and heads far more "
+        "directly to the best fit, and, for small steps, along the same curve whichever "
+        "way σ is parameterised."
+    )
+    col_mean, col_sd, col_mu0, col_s0 = st.columns(4)
+    ng_mean = widgets.number(PARAMS["ng_mean"], col_mean)
+    ng_sd = widgets.number(PARAMS["ng_sd"], col_sd)
+    ng_mu0 = widgets.number(PARAMS["ng_mu0"], col_mu0)
+    ng_sigma0 = widgets.number(PARAMS["ng_sigma0"], col_s0)
+    col_lr, col_steps, col_param = st.columns(3)
+    ng_lr = widgets.number(PARAMS["ng_lr"], col_lr, format="%.3f")
+    ng_steps = widgets.slider(PARAMS["ng_steps"], col_steps)
+    ng_label = widgets.radio(PARAMS["ng_param"], col_param)
+    ng_param = next(name for name, label in PARAMETERIZATIONS.items() if label == ng_label)
+    try:
+        paths = compute.gradient_paths(ng_mean, ng_sd, ng_mu0, ng_sigma0, ng_lr, ng_steps, ng_param)
+    except ValueError as exc:
+        show_input_error(exc)
+    else:
+        m_nat, m_plain, m_best = st.columns(3)
+        m_nat.metric("Final loss, natural gradient", format_number(paths.natural_loss, 4))
+        m_plain.metric("Final loss, plain gradient", format_number(paths.plain_loss, 4))
+        m_best.metric("Best possible loss", format_number(paths.best_loss, 4),
+                      help="At the MLE: μ = data mean, σ = data standard deviation.")
+        show_chart(charts.gradient_paths_chart(paths.landscape, paths.paths), name="fisher-gradient-paths")
+        g_nat, g_plain = st.columns(2)
+        g_nat.metric(
+            "Natural: (μ, σ) vs (μ, log σ) paths apart by", format_number(paths.natural_gap, 4),
+            help="Largest distance between the two parameterisations' paths; shrinks with the step size.",
+        )
+        g_plain.metric("Plain: (μ, σ) vs (μ, log σ) paths apart by", format_number(paths.plain_gap, 4))
+
+# ------------------------------------------------------------------ K-FAC
+with tab_kfac:
+    st.markdown(
+        "For one linear layer followed by a softmax, the exact Fisher is an average of "
+        "Kronecker products, one per input. K-FAC replaces it by a single Kronecker product "
+        "of two small averages, which is cheap to invert. That swap is exact when the "
+        "prediction does not depend on the input (zero weights) and gets worse as larger "
+        "weights make the prediction vary from input to input."
+    )
+    col_n, col_d, col_c, col_w, col_seed = st.columns(5)
+    kf_n = widgets.slider(PARAMS["kf_n"], col_n)
+    kf_d = widgets.slider(PARAMS["kf_d"], col_d)
+    kf_c = widgets.slider(PARAMS["kf_c"], col_c)
+    kf_w = widgets.slider(PARAMS["kf_w"], col_w)
+    kf_seed = widgets.number(PARAMS["kf_seed"], col_seed)
+    try:
+        kfac = compute.kfac_view(kf_n, kf_d, kf_c, kf_w, kf_seed)
+    except ValueError as exc:
+        show_input_error(exc)
+    else:
+        st.metric(
+            "Relative error ‖F − G ⊗ A‖ / ‖F‖", format_number(kfac.relative_error, 4),
+            help="Frobenius norms; F is the exact Fisher of the layer's C·D weights.",
+        )
+        show_chart(charts.kfac_matrices_chart(kfac.matrices), name="fisher-kfac-matrices", width="content")
+        st.markdown("The same inputs and weight directions, scaled up:")
+        show_chart(charts.kfac_error_chart(kfac.sweep, current_scale=kf_w), name="fisher-kfac-error")
+
+show_exercise_links("fisher-information")

@@ -1,0 +1,119 @@
+"""Altair charts for the KL vs JS page, as pure functions of plain DataFrames (no streamlit)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from dashboard.common.chart_style import HEIGHT, check_frame, in_order
+from dashboard.common.palette import (
+    PAIR_COLOURS,
+    SWEEP_COLOURS,
+)
+
+__all__ = [
+    "divergence_sweep_chart",
+    "gaussian_densities_chart",
+]
+
+# The sweep's y axis is linear below _SYMLOG_CONSTANT nats and logarithmic above it,
+# with ticks on a 1-2-5 ladder cut at the data's maximum.
+_SYMLOG_CONSTANT = 0.1
+_SYMLOG_TICKS = [0.0] + [m * 10.0**e for e in range(-1, 7) for m in (1, 2, 5)]
+
+def gaussian_densities_chart(curves: pd.DataFrame) -> alt.Chart:
+    """The densities of P and Q, shaded so their overlap shows.
+
+    Parameters
+    ----------
+    curves : pandas.DataFrame
+        Long format with columns ``x``, ``density`` and ``distribution``.
+
+    Returns
+    -------
+    altair.Chart
+        One translucent area per distribution.
+    """
+    check_frame(curves, "curves", ("x", "density", "distribution"))
+    order = in_order(curves["distribution"])
+    return (
+        alt.Chart(curves)
+        .mark_area(opacity=0.45, line=True)
+        .encode(
+            x=alt.X("x:Q", title="x"),
+            y=alt.Y("density:Q", title="density", stack=None),
+            color=alt.Color("distribution:N", sort=order, title=None,
+                            legend=alt.Legend(orient="top"),
+                            scale=alt.Scale(domain=order, range=PAIR_COLOURS[: len(order)])),
+            tooltip=[
+                alt.Tooltip("distribution:N"),
+                alt.Tooltip("x:Q", format=".3f"),
+                alt.Tooltip("density:Q", format=".4f"),
+            ],
+        )
+        .properties(height=HEIGHT)
+    )
+
+
+def divergence_sweep_chart(
+    sweep: pd.DataFrame, *, js_bound: float, current_separation: float | None = None
+) -> alt.LayerChart:
+    """KL both ways and JS against the distance between the means, with the JS bound.
+
+    Parameters
+    ----------
+    sweep : pandas.DataFrame
+        Long format with columns ``separation``, ``divergence`` and ``nats``.
+    js_bound : float
+        Where to draw the horizontal rule JS never crosses (ln 2 in nats).
+    current_separation : float, optional
+        Draws a vertical rule at the separation of the current inputs.
+
+    Returns
+    -------
+    altair.LayerChart
+        Lines on a symmetric-log y axis (linear below 0.1 nats, logarithmic above), so
+        the bounded JS and the growing KL are both readable.
+    """
+    check_frame(sweep, "sweep", ("separation", "divergence", "nats"))
+    order = in_order(sweep["divergence"])
+    top = float(sweep["nats"].max()) if len(sweep) else 1.0
+    ticks = [t for t in _SYMLOG_TICKS if t <= max(top, js_bound)]
+    lines = (
+        alt.Chart(sweep)
+        .mark_line(strokeWidth=2.5)
+        .encode(
+            x=alt.X("separation:Q", title="distance between the means |μ₂ − μ₁|"),
+            y=alt.Y("nats:Q", title="divergence (nats, symlog scale)",
+                    scale=alt.Scale(type="symlog", constant=_SYMLOG_CONSTANT),
+                    axis=alt.Axis(values=ticks, format="~r", labelOverlap="greedy")),
+            color=alt.Color("divergence:N", sort=order, title=None,
+                            legend=alt.Legend(orient="top"),
+                            scale=alt.Scale(domain=order, range=SWEEP_COLOURS[: len(order)])),
+            tooltip=[
+                alt.Tooltip("divergence:N"),
+                alt.Tooltip("separation:Q", format=".3f"),
+                alt.Tooltip("nats:Q", format=".4f"),
+            ],
+        )
+    )
+    bound = pd.DataFrame({"nats": [js_bound], "label": [f"ln 2 = {js_bound:.4f}"]})
+    bound_rule = alt.Chart(bound).mark_rule(strokeDash=[6, 4], color="gray").encode(y="nats:Q")
+    bound_text = (
+        alt.Chart(bound)
+        .mark_text(align="left", dx=4, dy=-8, color="gray")
+        .encode(y="nats:Q", x=alt.value(0), text="label:N")
+    )
+    layers: list[alt.Chart] = [lines, bound_rule, bound_text]
+    if current_separation is not None:
+        here = pd.DataFrame({"separation": [current_separation]})
+        layers.append(
+            alt.Chart(here)
+            .mark_rule(color="black", opacity=0.5)
+            .encode(x="separation:Q", tooltip=[alt.Tooltip("separation:Q", title="your inputs",
+                                                           format=".3f")])
+        )
+    return alt.LayerChart(layer=layers, height=HEIGHT)
+
+
+

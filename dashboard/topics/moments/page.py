@@ -1,0 +1,180 @@
+"""Moments page: E[X] and Var(X) of a typed distribution, Cov and Corr of a joint table,
+the law of total expectation, and the central limit theorem for the five families."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.common import histogram, inputs, widgets
+from dashboard.common.exercise_links import show_exercise_links
+from dashboard.common.ui import format_number, show_chart, show_input_error
+from dashboard.topics.moments import charts, compute
+from dashboard.topics.moments.params import PARAMS
+
+st.title("Random variables and moments")
+widgets.normalise_query(PARAMS)  # before any widget: accept aliases and any case
+st.markdown(
+    "Type a small distribution and read off its centre and spread: the two variance "
+    "formulas must agree, and when they do not it is floating point, not algebra. "
+    "Below, a table of two variables shows how covariance and correlation summarise "
+    "their co-movement, how averaging the conditional means recovers the plain mean, "
+    "and how the average of many draws turns into a bell curve whatever you started from."
+)
+
+# ---------------------------------------------------------------- one variable
+st.subheader("A discrete random variable")
+col_in, col_out = st.columns([2, 3])
+with col_in:
+    values_text = widgets.text(PARAMS["values"])
+    probs_text = widgets.text(PARAMS["probs"])
+    try:
+        moments = compute.discrete_moments(
+            inputs.parse_numbers(values_text, "values"), inputs.parse_numbers(probs_text, "probs")
+        )
+    except ValueError as exc:
+        moments = None
+        show_input_error(exc)
+if moments is not None:
+    with col_in:
+        m_mean, m_sd = st.columns(2)
+        m_mean.metric("E[X]", format_number(moments.mean, 4), help="Σ x P(X = x)")
+        m_sd.metric("σ", format_number(moments.standard_deviation, 4), help="√Var(X)")
+        m_def, m_comp = st.columns(2)
+        m_def.metric(
+            "Var(X) = E[(X − E[X])²]", format_number(moments.variance_definition, 4),
+            help="The definition: the average squared distance from the mean.",
+        )
+        m_comp.metric(
+            "Var(X) = E[X²] − E[X]²", format_number(moments.variance_computational, 4),
+            help="The computational formula. Shift every value by a large constant (say "
+            "1e8) and it loses its digits while the definition stays exact.",
+        )
+    show_chart(charts.discrete_pmf_chart(moments.pmf, mean=moments.mean), name="moments-discrete-pmf", where=col_out)
+
+# ---------------------------------------------------------------- two variables
+st.subheader("Two variables: covariance, correlation and E[E[X|Y]]")
+st.markdown(
+    "Each row of the table is a value of X, each column a value of Y, and each entry "
+    "the probability of that pair. Put mass on the diagonal and the correlation rises; "
+    "spread it evenly and it vanishes."
+)
+col_table, col_results = st.columns([2, 3])
+with col_table:
+    x_text = widgets.text(PARAMS["x_values"])
+    y_text = widgets.text(PARAMS["y_values"])
+    joint_text = widgets.text_area(PARAMS["joint"])
+    try:
+        x_values = inputs.parse_numbers(x_text, "x_values")
+        y_values = inputs.parse_numbers(y_text, "y_values")
+        joint = inputs.parse_table(joint_text, "joint")
+        joint_moments = compute.joint_moments(x_values, y_values, joint)
+    except ValueError as exc:
+        joint_moments = None
+        show_input_error(exc)
+
+if joint_moments is not None:
+    with col_results:
+        m_ex, m_ey, m_cov, m_corr = st.columns(4)
+        m_ex.metric("E[X] of the table", format_number(joint_moments.mean_x, 4), help="From X's marginal.")
+        m_ey.metric("E[Y] of the table", format_number(joint_moments.mean_y, 4), help="From Y's marginal.")
+        m_cov.metric(
+            "Cov(X, Y)", format_number(joint_moments.covariance, 4),
+            help="E[(X − E[X])(Y − E[Y])]: positive when X and Y tend to be large together.",
+        )
+        m_corr.metric(
+            "Corr(X, Y)", format_number(joint_moments.correlation, 4),
+            help="Cov(X, Y)/(σ_X σ_Y): the covariance without units, always in [−1, 1].",
+        )
+        if joint_moments.correlation_note:
+            st.info(f"Correlation undefined: {joint_moments.correlation_note}")
+
+        st.markdown("**Law of total expectation**: average the conditional means E[X | Y = y], "
+                    "each weighted by P(Y = y).")
+        try:
+            steps = compute.total_expectation_steps(x_values, y_values, joint)
+        except ValueError as exc:
+            show_input_error(exc)
+        else:
+            st.dataframe(
+                steps.frame,
+                hide_index=True,
+                column_config={
+                    "y": st.column_config.NumberColumn("y", format="%g"),
+                    "p_y": st.column_config.NumberColumn("P(Y = y)", format="%.4f"),
+                    "conditional_mean": st.column_config.NumberColumn("E[X | Y = y]", format="%.4f"),
+                    "weighted": st.column_config.NumberColumn("P(Y = y)·E[X | Y = y]", format="%.4f"),
+                },
+            )
+            terms = " + ".join(format_number(v, 4) for v in steps.frame["weighted"])
+            st.markdown(
+                f"E[E[X|Y]] = {terms} = **{format_number(steps.mean_of_conditional_means, 4)}**, "
+                f"and E[X] from the row sums is **{format_number(steps.mean, 4)}**."
+            )
+            st.metric("E[E[X|Y]]", format_number(steps.mean_of_conditional_means, 4))
+
+# ---------------------------------------------------------------- CLT
+st.subheader("The central limit theorem")
+st.markdown(
+    "Each bar counts averages of n independent draws; the orange curve is the normal "
+    "with the population mean and standard deviation σ/√n. With n = 1 the bars are just "
+    "the distribution itself, lumpy or skewed; by a few dozen draws they hug the curve. "
+    "The seed fixes the draws, so a shared link shows the same histogram."
+)
+col_family, col_params, col_n = st.columns(3)
+family_name = widgets.select(PARAMS["clt_family"], col_family).lower()  # core's name
+params: dict[str, object] = {}
+params_error: ValueError | None = None
+with col_params:
+    if family_name == "bernoulli":
+        params["p"] = widgets.slider(PARAMS["clt_p"])
+    elif family_name == "categorical":
+        text = widgets.text(PARAMS["clt_probs"])
+        try:
+            params["probs"] = inputs.parse_numbers(text, "probs")
+        except ValueError as exc:
+            params_error = exc
+    elif family_name == "gaussian":
+        params["mu"] = widgets.slider(PARAMS["clt_mu"])
+        params["sigma"] = widgets.slider(PARAMS["clt_sigma"])
+    elif family_name == "beta":
+        params["alpha"] = widgets.slider(PARAMS["clt_alpha"])
+        params["beta"] = widgets.slider(PARAMS["clt_beta"])
+    else:
+        text = widgets.text(PARAMS["clt_dirichlet"])
+        try:
+            params["alpha"] = inputs.parse_numbers(text, "alpha")
+        except ValueError as exc:
+            params_error = exc
+with col_n:
+    n = widgets.slider(PARAMS["clt_n"])
+    seed = widgets.number(PARAMS["seed"])
+
+try:
+    if params_error is not None:
+        raise params_error
+    clt = compute.clt_view(family_name, params, n, seed)
+except ValueError as exc:
+    show_input_error(exc, col_params)
+else:
+    m_mu, m_sigma, m_avg, m_sd = st.columns(4)
+    m_mu.metric("Population mean μ", format_number(clt.mu, 4))
+    m_sigma.metric("σ/√n", format_number(clt.sigma, 4), help="The CLT's standard deviation of a mean.")
+    m_avg.metric(
+        "Average of the simulated means", format_number(clt.mean_of_means, 4),
+        help=f"Over {compute.CLT_MEANS} simulated means.",
+    )
+    m_sd.metric(
+        "Spread of the simulated means", format_number(clt.sd_of_means, 4),
+        help="Their sample standard deviation; close to σ/√n.",
+    )
+    clt_chart = histogram.samples_vs_density_chart(
+        clt.histogram, clt.curve, discrete=False, x_title=f"mean of n = {n} draws"
+    )
+    show_chart(clt_chart, name="moments-clt")
+    st.caption(
+        "For the categorical the averaged number is the outcome index 0, 1, …; for the "
+        "Dirichlet it is the first component π₁. Bars hold about 4000 means, so a few "
+        "percent of wobble is sampling noise."
+    )
+
+show_exercise_links("moments")

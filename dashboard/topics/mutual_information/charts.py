@@ -1,0 +1,147 @@
+"""Altair charts for the Mutual information page, as pure functions of plain DataFrames (no streamlit)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from dashboard.common.chart_style import HEIGHT, check_frame, in_order
+from dashboard.common.palette import (
+    PAIR_COLOURS,
+    VENN_COLOURS,
+)
+
+__all__ = [
+    "information_diagram_chart",
+    "joint_heatmaps_chart",
+    "mutual_information_sweep_chart",
+]
+
+# --- Mutual information page
+
+
+def _heatmap(frame: pd.DataFrame, title: str, scheme: str, *, diverging: bool) -> alt.LayerChart:
+    xs, ys = in_order(frame["x"]), in_order(frame["y"])
+    scale = (
+        alt.Scale(scheme=scheme, domainMid=0) if diverging else alt.Scale(scheme=scheme, zero=True)
+    )
+    base = alt.Chart(frame, title=title).encode(
+        x=alt.X("y:O", sort=ys, title="Y"),
+        y=alt.Y("x:O", sort=xs, title="X"),
+        tooltip=[alt.Tooltip("x:N", title="X"), alt.Tooltip("y:N", title="Y"),
+                 alt.Tooltip("text:N", title="value")],
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color("value:Q", scale=scale, title=None, legend=alt.Legend(orient="bottom"))
+    )
+    layers: list[alt.Chart] = [cells]
+    if len(xs) * len(ys) <= 36:  # print the numbers only where they fit
+        layers.append(base.mark_text(fontSize=11).encode(text="text:N"))
+    return alt.LayerChart(layer=layers, width=220, height=220)
+
+
+def joint_heatmaps_chart(frame: pd.DataFrame) -> alt.HConcatChart:
+    """Three heatmaps side by side: the joint, the product of marginals, and the PMI.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Columns ``x``, ``y`` (cell labels), ``panel`` (three values, in display order:
+        joint, product, PMI), ``value`` (nan where a cell has no colour) and ``text``.
+
+    Returns
+    -------
+    altair.HConcatChart
+        Each panel has its own colour scale; the PMI's is diverging around 0.
+    """
+    check_frame(frame, "frame", ("x", "y", "panel", "value", "text"))
+    panels = in_order(frame["panel"])
+    if len(panels) != 3:
+        raise ValueError(f"`frame` must hold 3 panels (joint, product, PMI); got {panels}")
+    joint, product, pmi = (frame[frame["panel"] == name] for name in panels)
+    return alt.hconcat(
+        _heatmap(joint, panels[0], "blues", diverging=False),
+        _heatmap(product, panels[1], "blues", diverging=False),
+        _heatmap(pmi, panels[2], "redblue", diverging=True),
+    ).resolve_scale(color="independent")
+
+
+
+
+def information_diagram_chart(frame: pd.DataFrame, *, unit: str) -> alt.Chart:
+    """H(X) and H(Y) as two bars that overlap by I(X; Y), above H(X, Y).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Columns ``entropy``, ``part``, ``start``, ``end`` and ``value``.
+    unit : str
+        "nats" or "bits", for the axis title.
+
+    Returns
+    -------
+    altair.Chart
+        Horizontal segments from ``start`` to ``end``, one row per entropy.
+    """
+    check_frame(frame, "frame", ("entropy", "part", "start", "end", "value"))
+    parts = in_order(frame["part"])
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=alt.Y("entropy:N", sort=in_order(frame["entropy"]), title=None),
+            x=alt.X("start:Q", title=unit),
+            x2="end:Q",
+            color=alt.Color("part:N", sort=parts, title=None, legend=alt.Legend(orient="top"),
+                            scale=alt.Scale(domain=parts, range=VENN_COLOURS[: len(parts)])),
+            tooltip=[alt.Tooltip("entropy:N"), alt.Tooltip("part:N"), alt.Tooltip("value:Q", format=".4f")],
+        )
+        # Streamlit fits legend and axes inside this height: leave room for three bars.
+        .properties(height=220)
+    )
+
+
+def mutual_information_sweep_chart(
+    frame: pd.DataFrame, *, unit: str, current_rho: float | None = None
+) -> alt.LayerChart:
+    """I(X; Y) against ρ: the closed form and the discretised estimate, with the current ρ.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Columns ``rho``, ``curve`` and ``mi``.
+    unit : str
+        "nats" or "bits", for the axis title.
+    current_rho : float, optional
+        Draws a vertical rule there.
+
+    Returns
+    -------
+    altair.LayerChart
+        One line per curve.
+    """
+    check_frame(frame, "frame", ("rho", "curve", "mi"))
+    order = in_order(frame["curve"])
+    lines = (
+        alt.Chart(frame)
+        .mark_line(strokeWidth=2.5, point=True)
+        .encode(
+            x=alt.X("rho:Q", title="correlation ρ", scale=alt.Scale(domain=[-1, 1])),
+            y=alt.Y("mi:Q", title=f"I(X; Y), {unit}"),
+            color=alt.Color("curve:N", sort=order, title=None, legend=alt.Legend(orient="top"),
+                            scale=alt.Scale(domain=order, range=PAIR_COLOURS[: len(order)])),
+            tooltip=[alt.Tooltip("curve:N"), alt.Tooltip("rho:Q", format=".3f"),
+                     alt.Tooltip("mi:Q", format=".4f")],
+        )
+    )
+    layers: list[alt.Chart] = [lines]
+    if current_rho is not None:
+        layers.append(
+            alt.Chart(pd.DataFrame({"rho": [current_rho]}))
+            .mark_rule(color="black", opacity=0.5)
+            .encode(x="rho:Q", tooltip=[alt.Tooltip("rho:Q", title="your ρ", format=".3f")])
+        )
+    return alt.LayerChart(layer=layers, height=HEIGHT)
+
+
+

@@ -1,0 +1,102 @@
+"""Mutual information page: a joint table (a discretised bivariate Gaussian, a preset or
+typed in) as heatmaps, its entropies as overlapping bars, and MI against ρ."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.common import inputs, widgets
+from dashboard.common.exercise_links import show_exercise_links
+from dashboard.common.ui import format_number, show_chart, show_input_error
+from dashboard.topics.mutual_information import charts, compute
+from dashboard.topics.mutual_information.params import GAUSSIAN, PARAMS, PRESET
+
+st.title("Mutual information")
+widgets.normalise_query(PARAMS)  # before any widget: accept aliases and any case
+st.markdown(
+    "Mutual information asks how far a joint table is from the table you would get if X "
+    "and Y ignored each other, the product of their marginals. Compare the first two "
+    "heatmaps: where they differ, the third (pointwise MI) is blue for pairs seen more "
+    "often than independence predicts and red for pairs seen less often. The bars "
+    "below show the same number as the overlap of H(X) and H(Y)."
+)
+
+col_source, col_unit = st.columns([3, 1])
+source = widgets.radio(PARAMS["source"], col_source, horizontal=True)
+unit = widgets.radio(PARAMS["unit"], col_unit, horizontal=True)
+
+joint: tuple[tuple[float, ...], ...] | None = None
+labels: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+col_inputs, col_numbers = st.columns([2, 3])
+with col_inputs:
+    if source == GAUSSIAN:
+        rho = widgets.slider(PARAMS["rho"])
+        n_cells = widgets.slider(PARAMS["cells"])
+        st.caption("X and Y are standard normals; the inner cells split [−3, 3] evenly.")
+        try:
+            table = compute.gaussian_table(rho, n_cells)
+        except ValueError as exc:
+            show_input_error(exc)
+        else:
+            joint, labels = table.joint, (table.labels, table.labels)
+    elif source == PRESET:
+        preset = widgets.select(PARAMS["preset"])
+        joint = compute.MI_PRESETS[preset]
+    else:
+        text = widgets.text_area(PARAMS["joint"])
+        try:
+            joint = inputs.parse_table(text, "joint")
+        except ValueError as exc:
+            show_input_error(exc)
+    if joint is not None and labels is None:
+        labels = compute.index_labels(joint)
+
+summary = None
+if joint is not None and labels is not None:
+    try:
+        summary = compute.mutual_information_summary(joint, unit)
+        heatmaps = compute.joint_heatmaps(joint, labels[0], labels[1], unit)
+    except ValueError as exc:
+        show_input_error(exc, col_inputs)
+
+if summary is not None:
+    with col_numbers:
+        m_mi, m_hx, m_hy = st.columns(3)
+        m_mi.metric(f"I(X; Y), {unit}", format_number(summary.mi, 4),
+                    help="KL(P(X, Y) ‖ P(X)P(Y)); zero exactly when X and Y are independent.")
+        m_hx.metric(f"H(X), {unit}", format_number(summary.h_x, 4))
+        m_hy.metric(f"H(Y), {unit}", format_number(summary.h_y, 4))
+        m_hxy, m_cond, m_joint = st.columns(3)
+        m_hxy.metric(f"H(X|Y), {unit}", format_number(summary.h_x_given_y, 4),
+                     help="What is left to learn about X once Y is known: H(X) − I(X; Y).")
+        m_cond.metric(f"H(Y|X), {unit}", format_number(summary.h_y_given_x, 4))
+        m_joint.metric(f"H(X, Y), {unit}", format_number(summary.h_xy, 4))
+        show_chart(charts.information_diagram_chart(compute.information_diagram(summary), unit=unit), name="mutual-information-information-diagram")
+    show_chart(charts.joint_heatmaps_chart(heatmaps), name="mutual-information-joint-heatmaps", width="content")
+    st.caption(
+        "Grey cells in the PMI panel are pairs that never occur: their PMI is −∞ and they "
+        "add nothing to I(X; Y), which weights each cell's PMI by its probability."
+    )
+
+if source == GAUSSIAN and summary is not None:
+    st.subheader("Mutual information against ρ")
+    st.markdown(
+        "For a bivariate Gaussian the mutual information has the closed form "
+        "−½ log(1 − ρ²): zero at ρ = 0 and without bound as |ρ| → 1. Cutting the plane "
+        "into cells throws information away, so the discretised table always comes out "
+        "lower; add cells and it climbs towards the curve."
+    )
+    try:
+        closed_form = compute.gaussian_mi(rho, unit)
+        sweep = compute.mutual_information_sweep(n_cells, unit)
+    except ValueError as exc:
+        show_input_error(exc)
+    else:
+        m_closed, m_discrete = st.columns(2)
+        m_closed.metric(f"Closed form −½ log(1 − ρ²), {unit}", format_number(closed_form, 4))
+        m_discrete.metric(
+            f"Discretised on {n_cells}×{n_cells} cells, {unit}", format_number(summary.mi, 4)
+        )
+        show_chart(charts.mutual_information_sweep_chart(sweep, unit=unit, current_rho=rho), name="mutual-information-sweep")
+
+show_exercise_links("mutual-information")

@@ -1,0 +1,255 @@
+"""Sampling page: decoding a next token, inverse CDF, rejection and importance sampling,
+PPO clipping and the KL estimators used in RLHF."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.common import inputs, widgets
+from dashboard.common.exercise_links import show_exercise_links
+from dashboard.common.ui import format_number, show_chart, show_input_error
+from dashboard.topics.sampling import charts, compute
+from dashboard.topics.sampling.params import PARAMS
+
+st.title("Sampling: from logits to tokens, and beyond")
+widgets.normalise_query(PARAMS)  # before any widget: accept aliases and any case
+st.markdown(
+    "A language model hands the sampler a score per token; everything after that is "
+    "probability. Start with the first tab: move the temperature and the top-k / top-p "
+    "cut-offs and watch which tokens survive and how their shares are rescaled. The other "
+    "tabs take the same idea further: turning a uniform number into a token, accepting or "
+    "rejecting proposals, reweighting draws from the wrong distribution, and the ratio "
+    "clipping and KL estimates that keep RLHF training close to where it started."
+)
+
+(tab_token, tab_cdf, tab_rejection, tab_importance, tab_ppo, tab_kl) = st.tabs(
+    ["Next token", "Inverse CDF", "Rejection sampling", "Importance sampling",
+     "PPO clipping", "KL estimators"]
+)
+
+# ------------------------------------------------------------------ next token
+view: compute.NextToken | None = None
+with tab_token:
+    st.markdown(
+        "Temperature divides every logit before the softmax: below 1 the favourite takes "
+        "more of the mass, above 1 the shares even out. Top-k then keeps the k highest "
+        "scores, top-p the smallest set of leading tokens whose mass reaches p; whatever "
+        "is kept is rescaled to sum to one. Faded bars are the tokens that can no longer "
+        "be drawn."
+    )
+    col_names, col_logits = st.columns(2)
+    tokens_text = widgets.text(PARAMS["tok_names"], col_names)
+    logits_text = widgets.text(PARAMS["tok_logits"], col_logits)
+    col_t, col_k, col_p = st.columns(3)
+    temperature = widgets.slider(PARAMS["temperature"], col_t)
+    top_k = widgets.number(PARAMS["top_k"], col_k)
+    top_p = widgets.slider(PARAMS["top_p"], col_p)
+    try:
+        logits = inputs.parse_numbers(logits_text, "logits")
+        tokens = inputs.parse_tokens(tokens_text, "tokens")
+        view = compute.next_token(
+            tokens, logits, temperature, top_k if top_k > 0 else None, top_p if top_p < 1.0 else None
+        )
+    except ValueError as exc:
+        show_input_error(exc)
+    else:
+        m_kept, m_mass, m_top = st.columns(3)
+        m_kept.metric("Tokens kept", f"{len(view.kept)} of {len(view.table)}")
+        m_mass.metric(
+            "Mass kept before renormalising", format_number(view.kept_mass),
+            help="The tempered probability of the kept set; each kept share is divided by it.",
+        )
+        top = view.table.loc[view.table["p_final"].idxmax()]
+        m_top.metric("Most likely token", f"{top['token']} ({format_number(top['p_final'])})")
+        st.markdown("Kept set: " + ", ".join(f"**{t}**" for t in view.kept))
+        show_chart(charts.token_sampling_chart(compute.token_bars(view)), name="sampling-token-sampling")
+        st.dataframe(
+            view.table,
+            hide_index=True,
+            column_config={
+                "logit": st.column_config.NumberColumn("logit", format="%.3f"),
+                "p_softmax": st.column_config.NumberColumn("softmax (T = 1)", format="%.4f"),
+                "p_tempered": st.column_config.NumberColumn("after T", format="%.4f"),
+                "p_final": st.column_config.NumberColumn("sampled from", format="%.4f"),
+            },
+        )
+
+# ------------------------------------------------------------------ inverse CDF
+with tab_cdf:
+    st.markdown(
+        "One uniform number u between 0 and 1 is all a sampler needs. Stack the kept "
+        "tokens' probabilities into a staircase (the CDF); u lands on one step, and that "
+        "step's token is the draw. A token with a tall step catches many uniforms; a "
+        "filtered-out token has no step at all. Change the seed to draw fresh uniforms."
+    )
+    cdf_seed = widgets.number(PARAMS["cdf_seed"])
+    if view is None:
+        st.info("Fix the tokens and logits in the *Next token* tab first.")
+    else:
+        draws = compute.inverse_cdf(
+            tuple(view.table["token"]), tuple(view.table["p_final"]), cdf_seed
+        )
+        col_chart, col_table = st.columns([3, 2])
+        show_chart(charts.inverse_cdf_chart(draws.bands, draws.draws), name="sampling-inverse-cdf", where=col_chart)
+        col_table.dataframe(
+            draws.draws[["draw", "u", "token"]],
+            hide_index=True,
+            column_config={"u": st.column_config.NumberColumn("u", format="%.4f")},
+        )
+
+# ------------------------------------------------------------------ rejection
+with tab_rejection:
+    st.markdown(
+        "To sample a Beta(a, b) density p with only a uniform proposal q, raise a flat "
+        "roof at height M above the curve. Each proposal x gets a random height under the "
+        "roof; it is kept when that height falls under p(x). Green points are kept, red "
+        "ones thrown away, so the kept share is the area under p over the area under the "
+        "roof: 1/M. A roof that does not cover the curve is refused."
+    )
+    col_a, col_b, col_m = st.columns(3)
+    rej_a = widgets.number(PARAMS["rej_a"], col_a)
+    rej_b = widgets.number(PARAMS["rej_b"], col_b)
+    rej_m = widgets.number(PARAMS["rej_m"], col_m)
+    col_n, col_seed = st.columns(2)
+    rej_n = widgets.slider(PARAMS["rej_n"], col_n)
+    rej_seed = widgets.number(PARAMS["rej_seed"], col_seed)
+    try:
+        rej = compute.rejection_view(rej_a, rej_b, rej_m, rej_n, rej_seed)
+    except ValueError as exc:
+        show_input_error(exc)
+    else:
+        m_rate, m_expected, m_se, m_max = st.columns(4)
+        m_rate.metric("Acceptance rate", format_number(rej.acceptance_rate),
+                      help=f"{rej.n_accepted} of {rej.n_proposals} proposals kept.")
+        m_expected.metric("1 / M", format_number(rej.expected_rate))
+        m_se.metric("Standard error of the rate", format_number(rej.rate_stderr, 4),
+                    help="√((1/M)(1 − 1/M) / proposals): the rate's usual distance from 1/M.")
+        m_max.metric("Largest p/q seen", format_number(rej.max_ratio),
+                     help="The tightest roof for these draws; M above it only wastes proposals.")
+        show_chart(charts.rejection_chart(rej.points, rej.curves), name="sampling-rejection")
+        if rej.n_proposals > compute.REJECTION_POINTS_SHOWN:
+            st.caption(
+                f"The chart shows the first {compute.REJECTION_POINTS_SHOWN} proposals; the "
+                "rate counts all of them."
+            )
+
+# ------------------------------------------------------------------ importance
+with tab_importance:
+    st.markdown(
+        "Here we estimate E[X²] = 1 for X ~ N(0, 1) using draws from a different normal, "
+        "the proposal. Each draw is weighted by how much more likely it is under the "
+        "target than under the proposal. Slide the proposal away from the target: a few "
+        "draws get huge weights, the effective sample size collapses, and repeated "
+        "estimates scatter widely. A wider proposal is far more forgiving than a narrower one."
+    )
+    col_shift, col_scale, col_n, col_seed = st.columns(4)
+    is_shift = widgets.slider(PARAMS["is_shift"], col_shift)
+    is_scale = widgets.number(PARAMS["is_scale"], col_scale)
+    is_n = widgets.slider(PARAMS["is_n"], col_n)
+    is_seed = widgets.number(PARAMS["is_seed"], col_seed)
+    try:
+        imp = compute.importance_view(is_shift, is_scale, is_n, is_seed)
+    except ValueError as exc:
+        show_input_error(exc)
+    else:
+        m_est, m_se, m_ess, m_exact = st.columns(4)
+        m_est.metric("Estimate of E[X²]", format_number(imp.estimate, 4),
+                     help="(1/n) Σ wᵢ xᵢ², the plain importance-sampling estimate.")
+        m_se.metric("Its standard error", format_number(imp.stderr, 4))
+        m_ess.metric("Effective sample size", format_number(imp.ess, 1),
+                     help="(Σw)² / Σw²: how many equally weighted draws these are worth.")
+        m_exact.metric("Exact E[X²]", format_number(imp.exact, 4))
+        show_chart(charts.importance_weights_chart(imp.points), name="sampling-importance-weights")
+        st.subheader("Moving the proposal")
+        st.markdown(
+            f"For each proposal mean, {compute.IMPORTANCE_REPEATS} fresh estimates with the "
+            "same n and width. Left: the effective sample size of one run as a share of n. "
+            "Middle: how far the estimates scatter (log scale). Right: their average against "
+            "the true value 1. Far out, the scatter can even look small while the average "
+            "is wrong: the rare draws that carry the answer simply never turn up."
+        )
+        show_chart(charts.importance_sweep_chart(imp.sweep, current_shift=is_shift, exact=imp.exact), name="sampling-importance-sweep", width="content")
+
+# ------------------------------------------------------------------ PPO
+with tab_ppo:
+    st.markdown(
+        "PPO scores a sampled token by the ratio r of its probability under the new policy "
+        "to the old one, times the advantage A. To keep each update small, the ratio is "
+        "clipped to [1 − ε, 1 + ε] and the smaller of the clipped and unclipped terms is "
+        "kept. In the shaded range the objective is flat, so that token stops pushing "
+        "the policy: above 1 + ε when A > 0, below 1 − ε when A < 0."
+    )
+    col_adv, col_eps, col_ratio = st.columns(3)
+    ppo_adv = widgets.number(PARAMS["ppo_adv"], col_adv)
+    ppo_eps = widgets.slider(PARAMS["ppo_eps"], col_eps)
+    ppo_ratio = widgets.number(PARAMS["ppo_ratio"], col_ratio)
+    try:
+        ppo = compute.ppo_view(ppo_adv, ppo_eps, ppo_ratio)
+    except ValueError as exc:
+        show_input_error(exc)
+    else:
+        m_unclipped, m_objective, m_clipped = st.columns(3)
+        m_unclipped.metric("r · A (unclipped)", format_number(ppo.unclipped))
+        m_objective.metric("PPO objective", format_number(ppo.objective),
+                           help="min(r·A, clip(r, 1 − ε, 1 + ε)·A)")
+        m_clipped.metric("Clipped?", "yes" if ppo.clipped else "no")
+        ppo_chart = charts.ppo_clip_chart(
+            ppo.curves, clipped_from=ppo.clipped_from, clipped_to=ppo.clipped_to,
+            ratio=ppo.ratio, objective=ppo.objective,
+        )
+        show_chart(ppo_chart, name="sampling-ppo-clip")
+
+# ------------------------------------------------------------------ KL
+with tab_kl:
+    st.markdown(
+        "RLHF penalises the policy π for drifting from a reference π_ref, estimating "
+        "KL(π‖π_ref) from the policy's own samples. With π = N(0, 1) and π_ref = N(μ, 1) "
+        "the exact value is μ²/2. k1 and k3 are unbiased; k2 is biased but never negative; "
+        "k3 also never goes negative, and while the two policies stay close it has the "
+        "smallest standard error. Push μ up and watch that advantage disappear."
+    )
+    col_mu, col_n, col_seed = st.columns(3)
+    kl_mu = widgets.slider(PARAMS["kl_mu"], col_mu)
+    kl_n = widgets.slider(PARAMS["kl_n"], col_n)
+    kl_seed = widgets.number(PARAMS["kl_seed"], col_seed)
+    try:
+        kl = compute.kl_estimator_view(kl_mu, kl_n, kl_seed)
+    except ValueError as exc:
+        show_input_error(exc)
+    else:
+        st.metric("Exact KL(π‖π_ref), nats", format_number(kl.exact, 4))
+        st.dataframe(
+            kl.table,
+            hide_index=True,
+            column_config={
+                "estimate": st.column_config.NumberColumn("estimate", format="%.4f"),
+                "stderr": st.column_config.NumberColumn("standard error", format="%.4f"),
+            },
+        )
+
+    st.subheader("The F.kl_div trap")
+    st.markdown(
+        "PyTorch's `F.kl_div(input, target)` wants the *log* of the model's distribution "
+        "first. Hand it raw probabilities q instead and it still returns a number, with "
+        "no warning, and that number is not the KL divergence (it can even be negative)."
+    )
+    col_p, col_q = st.columns(2)
+    p_text = widgets.text(PARAMS["trap_p"], col_p)
+    q_text = widgets.text(PARAMS["trap_q"], col_q)
+    try:
+        trap = compute.kl_div_trap(
+            inputs.parse_numbers(p_text, "p"), inputs.parse_numbers(q_text, "q")
+        )
+    except ValueError as exc:
+        show_input_error(exc)
+    else:
+        m_exact, m_right, m_wrong = st.columns(3)
+        m_exact.metric("KL(p‖q), nats", format_number(trap.exact, 4))
+        m_right.metric("kl_div(log q, p)", format_number(trap.right, 4),
+                       help="The right call (reduction='batchmean'): equal to KL(p‖q).")
+        m_wrong.metric("kl_div(q, p): silently wrong", format_number(trap.wrong, 4),
+                       help="Σ p (log p − q): what torch returns when q is passed unlogged.")
+        for problem in trap.problems:
+            st.warning(f"A check of the wrong call finds: {problem}", icon=":material/warning:")
+
+show_exercise_links("sampling")

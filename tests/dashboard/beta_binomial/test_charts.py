@@ -1,0 +1,49 @@
+"""The beta binomial page's charts as pure functions: the data each carries, and its limits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashboard.topics.beta_binomial import charts
+from tests.dashboard.helpers import chart_rows
+
+
+def beta_frame(n: int = 50) -> pd.DataFrame:
+    p = (np.arange(n) + 0.5) / n
+    return pd.concat(
+        [pd.DataFrame({"p": p, "density": np.ones(n), "curve": name}) for name in ("prior", "posterior", "lik")],
+        ignore_index=True,
+    )
+
+
+def test_beta_binomial_chart_carries_all_rows_and_dashes_the_chosen_curve():
+    chart = charts.beta_binomial_chart(beta_frame(), dashed=["lik"])
+    (rows,) = chart_rows(chart).values()
+    assert len(rows) == 150
+    assert set(rows[0]) == {"p", "density", "curve"}
+    spec = chart.to_dict()
+    assert spec["encoding"]["color"]["scale"]["domain"] == ["prior", "posterior", "lik"]
+    assert spec["encoding"]["strokeDash"]["scale"]["range"] == [[1, 0], [1, 0], [6, 4]]
+
+
+def test_posterior_steps_chart_has_one_point_per_step():
+    steps = pd.DataFrame(
+        {"step": [0, 1, 2], "flip": ["prior", "H", "T"], "alpha": [2.0, 3.0, 3.0],
+         "beta": [2.0, 2.0, 3.0], "mean": [0.5, 0.6, 0.5]}
+    )
+    chart = charts.posterior_steps_chart(steps)
+    (rows,) = chart_rows(chart).values()
+    assert [r["mean"] for r in rows] == [0.5, 0.6, 0.5]
+    assert [layer["mark"]["type"] for layer in chart.to_dict()["layer"]] == ["line", "point"]
+
+
+def test_missing_columns_are_named():
+    with pytest.raises(ValueError, match=r"`curves` is missing column\(s\) \['curve'\]"):
+        charts.beta_binomial_chart(pd.DataFrame({"p": [0.5], "density": [1.0]}))
+
+
+def test_a_non_frame_is_a_type_error():
+    with pytest.raises(TypeError, match=r"`steps` must be a pandas DataFrame, got dict"):
+        charts.posterior_steps_chart({"step": [0]})

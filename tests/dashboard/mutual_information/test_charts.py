@@ -1,0 +1,34 @@
+"""The mutual information page's charts as pure functions: the data each carries, and its limits."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from dashboard.topics.mutual_information import charts
+
+
+def test_joint_heatmaps_chart_has_three_panels_with_a_diverging_pmi():
+    cells = pd.DataFrame({"x": ["0", "0", "1", "1"], "y": ["0", "1", "0", "1"]})
+    frame = pd.concat(
+        [cells.assign(panel=p, value=v, text="t") for p, v in (("J", 0.25), ("PP", 0.25), ("PMI", 0.0))],
+        ignore_index=True,
+    )
+    spec = charts.joint_heatmaps_chart(frame).to_dict()
+    assert len(spec["hconcat"]) == 3
+    assert spec["resolve"]["scale"]["color"] == "independent"
+    pmi_cells = spec["hconcat"][2]["layer"][0]
+    assert pmi_cells["encoding"]["color"]["scale"] == {"scheme": "redblue", "domainMid": 0}
+    with pytest.raises(ValueError, match=r"`frame` must hold 3 panels"):
+        charts.joint_heatmaps_chart(frame[frame["panel"] != "PMI"])
+
+
+def test_information_diagram_and_sweep_charts():
+    bars = pd.DataFrame({"entropy": ["H(X)"], "part": ["I(X;Y)"], "start": [0.2], "end": [0.5], "value": [0.3]})
+    spec = charts.information_diagram_chart(bars, unit="nats").to_dict()
+    assert spec["encoding"]["x2"]["field"] == "end"
+    sweep = pd.DataFrame({"rho": [0.0, 0.5], "curve": ["closed", "closed"], "mi": [0.0, 0.14]})
+    layers = charts.mutual_information_sweep_chart(sweep, unit="bits", current_rho=0.5).to_dict()
+    lines, here = layers["layer"]
+    assert lines["encoding"]["y"]["title"] == "I(X; Y), bits"
+    assert layers["datasets"][here["data"]["name"]] == [{"rho": 0.5}]
