@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from dashboard.common.pages import PAGES
 from playwright.sync_api import expect
 
+from dashboard.common.pages import PAGES
 from tests.e2e.helpers import wait_for_app
 
 pytestmark = pytest.mark.e2e

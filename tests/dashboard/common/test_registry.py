@@ -20,7 +20,13 @@ def test_the_plugin_registers_every_contract_once():
     registered: list[PageParams] = []
     pages_plugin.register_pages(registered.append)
     assert registered == list(all_page_params())
-    assert len({c.url_path for c in registered}) == len(TOPICS) == 8
+    assert len({c.url_path for c in registered}) == len(registered) == len(TOPICS)
+
+
+def test_every_topic_page_has_a_contract():
+    # A page in dashboard/topics/<topic>/page.py (the home page aside) declares its URL keys.
+    topics = {spec.path.split("/")[1] for spec in PAGES if spec.path.startswith("topics/")}
+    assert topics - {"home"} == set(TOPICS)
 
 
 def test_the_plugin_is_a_grader_hook_implementation():
