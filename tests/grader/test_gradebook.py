@@ -120,6 +120,7 @@ def test_csv_wide_and_long(book: Gradebook) -> None:
     wide = list(csv.reader(io.StringIO(book.csv_text())))
     assert wide == [
         ["student_id", Q6, Q3, "total"],
+        ["points possible", "2", "1", "3"],
         ["s1", "0", "0", "0"],
         ["s2", "", "1", "1"],
     ]
@@ -139,7 +140,11 @@ def test_csv_to_a_path_with_chosen_columns(book: Gradebook, tmp_path: Path) -> N
     submit(book, "s1", {Q3: q3_right("s1")})
     target = tmp_path / "out.csv"
     book.export_csv(target, exercise_ids=[Q3, "other.x"])
-    assert target.read_text().splitlines() == ["student_id,interview.perplexity_from_nll,other.x,total", "s1,1,,1"]
+    assert target.read_text().splitlines() == [
+        "student_id,interview.perplexity_from_nll,other.x,total",
+        "points possible,1,,1",
+        "s1,1,,1",
+    ]
 
 
 def test_eight_threads_times_500_submissions(book: Gradebook) -> None:
