@@ -18,6 +18,7 @@ as 0 points), and the graded answers are stored in one transaction.
 from __future__ import annotations
 
 import json
+import sys
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -97,7 +98,10 @@ def read_submission(
     except RecursionError:
         raise SubmissionFileError(f"{path}: not valid {what}: nested too deeply") from None
     except ValueError as exc:  # decode errors, duplicate keys, integers over Python's digit limit
-        raise SubmissionFileError(f"{path}: not valid {what}: {exc}") from None
+        reason = str(exc)
+        if "integer string conversion" in reason:  # say it without Python's advice to programmers
+            reason = f"an integer has more than {sys.get_int_max_str_digits()} digits"
+        raise SubmissionFileError(f"{path}: not valid {what}: {reason}") from None
     if _depth(decoded) > MAX_NESTING:
         raise SubmissionFileError(f"{path}: nested more than {MAX_NESTING} levels deep")
     return parse_submission(decoded, source=str(path), student_id=student_id)

@@ -13,20 +13,10 @@ import pytest
 
 from grader import load_exercises, variant_for
 from grader.sheet import toml_value
-from probstats import cli
+from tests.probstats.helpers import SECRET, run
 
-SECRET = "cli-secret"
 Q3 = "interview.perplexity_from_nll"
 CORPUS = Path(__file__).parents[1] / "grader" / "plugin_corpus"
-
-
-@pytest.fixture(autouse=True)
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("PROBSTATS_COURSE_SECRET", SECRET)
-    monkeypatch.delenv("PROBSTATS_DB", raising=False)
-    monkeypatch.delenv("PROBSTATS_PLUGINS_DIR", raising=False)
-    return tmp_path
 
 
 @pytest.fixture
@@ -42,12 +32,6 @@ def with_plugins(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
     yield use
     monkeypatch.delenv("PROBSTATS_PLUGINS_DIR", raising=False)
     load_exercises(reload=True)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def reference_answers(student: str) -> dict[str, Any]:
