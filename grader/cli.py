@@ -27,6 +27,7 @@ from grader.files import (
     max_bytes_from_env,
     write_inside,
 )
+from grader.golden import DEFAULT_GOLDEN_PATH, read_golden, write_golden
 from grader.gradebook import Gradebook
 from grader.ids import check_student_id
 from grader.plugins import Registry, UnknownExercise, load_exercises
@@ -86,6 +87,10 @@ def build_parser(dashboard_help: str = "serve the dashboard (streamlit run)") ->
     p = sub.add_parser("check", help="check exercises over many variants")
     p.add_argument("--variants", type=int, default=20, metavar="N", help="variants per exercise (default 20)")
     p.add_argument("--exercise", action="append", metavar="ID", help="only these exercises (repeatable)")
+    p.add_argument("--golden", metavar="PATH", default=str(DEFAULT_GOLDEN_PATH),
+                   help="golden variants to compare generators with (default: the committed file)")
+    p.add_argument("--update-golden", action="store_true",
+                   help="rewrite the golden variants from the current generators, then check")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = sub.add_parser("plugins", help="list plugins, their hooks, exercises and load errors")
@@ -249,7 +254,13 @@ def _gradebook(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     if args.variants < 1:
         raise ValueError(f"--variants must be >= 1; got {args.variants}")
-    report = run_checks(_registry(), exercise_ids=args.exercise, n_variants=args.variants)
+    registry = _registry()
+    if args.update_golden:
+        chosen = _select(registry, args.exercise)
+        count = write_golden(args.golden, chosen, keep_others=bool(args.exercise))
+        print(f"wrote the golden variants of {count} exercise(s) to {args.golden}", file=sys.stderr)
+    golden = read_golden(args.golden)
+    report = run_checks(registry, exercise_ids=args.exercise, n_variants=args.variants, golden=golden)
     if args.json:
         _print_json(report.to_dict())
     else:
