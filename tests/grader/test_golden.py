@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from grader import build_registry, hookimpl, load_exercises, run_checks
+from grader import build_registry, load_exercises, run_checks
 from grader.golden import (
     DEFAULT_GOLDEN_PATH,
     GOLDEN_SEEDS,
@@ -18,18 +17,8 @@ from grader.golden import (
     write_golden,
 )
 from grader.variants import params_for_seed
-from tests.grader.helpers import doubling
+from tests.grader.helpers import Registers, doubling
 from tests.probstats.helpers import run
-
-
-class _Registers:
-    def __init__(self, *exercises: Any) -> None:
-        self.exercises = exercises
-
-    @hookimpl
-    def register_exercises(self, register: Any) -> None:
-        for exercise in self.exercises:
-            register(exercise)
 
 
 def test_the_committed_golden_variants_match_the_catalogue() -> None:
@@ -73,7 +62,7 @@ def test_the_report_fails_on_a_golden_warning(tmp_path: Path) -> None:
     path = tmp_path / "golden.json"
     write_golden(path, [doubling()])
     edited = doubling(generate=lambda rng: {"x": 7})
-    registry = build_registry(builtin=False, extra_plugins=[("mine", _Registers(edited))])
+    registry = build_registry(builtin=False, extra_plugins=[("mine", Registers(edited))])
     report = run_checks(registry, n_variants=2, golden=read_golden(path))
     assert [r.ok for r in report.results] == [True]
     assert not report.ok and len(report.golden_warnings) == 1

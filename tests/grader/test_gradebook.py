@@ -15,11 +15,11 @@ from grader import (
     Gradebook,
     build_registry,
     grade_submission,
-    hookimpl,
     parse_submission,
     variant_for,
 )
 from grader.gradebook import default_url, migrate
+from tests.grader.helpers import Registers
 
 REGISTRY = build_registry()
 Q3 = "interview.perplexity_from_nll"
@@ -195,22 +195,13 @@ def test_stored_params_outlive_an_edited_generator(book: Gradebook) -> None:
     submit(book, "s1", {Q3: 1})
     before = variant_for("s1", exercise, secret="k").params
     edited = replace(exercise, generate=lambda rng: {"nll": 9.5}, version=2)
-    registry = build_registry(builtin=False, extra_plugins=[("edited", _Registers(edited))])
+    registry = build_registry(builtin=False, extra_plugins=[("edited", Registers(edited))])
     grade_submission(parse_submission({"student_id": "s1", "answers": {Q3: 1}}, source="t"), registry,
                      gradebook=book, secret="k")
     first, second = book.attempts(student_id="s1")
     assert (first["params"], first["generator_version"]) == (before, 1)
     assert (second["params"], second["generator_version"]) == ({"nll": 9.5}, 2)
     assert first["seed"] == second["seed"]  # the seed alone could not tell them apart
-
-
-class _Registers:
-    def __init__(self, exercise: object) -> None:
-        self.exercise = exercise
-
-    @hookimpl
-    def register_exercises(self, register: object) -> None:
-        register(self.exercise)  # type: ignore[operator]
 
 
 def test_an_older_gradebook_gains_the_new_columns(book: Gradebook) -> None:

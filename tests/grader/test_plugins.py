@@ -22,7 +22,7 @@ from grader import (
     variant_for,
 )
 from grader.plugins import get_plugin_manager
-from tests.grader.helpers import doubling
+from tests.grader.helpers import Registers, doubling
 
 CORPUS = Path(__file__).parent / "plugin_corpus"
 
@@ -61,18 +61,7 @@ def messages(registry: Any) -> list[str]:
     return [str(e) for e in registry.errors]
 
 
-class _Plugin:
-    """A plugin object registering the given exercises."""
-
-    def __init__(self, *exercises: Any) -> None:
-        self.exercises = exercises
-
-    from grader import hookimpl
-
-    @hookimpl
-    def register_exercises(self, register: Any) -> None:
-        for exercise in self.exercises:
-            register(exercise)
+_Plugin = Registers
 
 
 class TestBuiltins:
