@@ -293,7 +293,7 @@ class Gradebook:
         """
         query = sa.select(submissions).order_by(submissions.c.id)
         if student_id is not None:
-            query = query.where(submissions.c.student_id == student_id)
+            query = query.where(submissions.c.student_id == check_student_id(student_id))
         if exercise_id is not None:
             query = query.where(submissions.c.exercise_id == exercise_id)
         with self.engine.connect() as conn:
@@ -308,7 +308,7 @@ class Gradebook:
         """Stored attempts (one per submitted file or form), oldest first, with their errors."""
         query = sa.select(attempts).order_by(attempts.c.id)
         if student_id is not None:
-            query = query.where(attempts.c.student_id == student_id)
+            query = query.where(attempts.c.student_id == check_student_id(student_id))
         with self.engine.connect() as conn:
             rows = [dict(r._mapping) for r in conn.execute(query)]
         for row in rows:
@@ -330,7 +330,7 @@ class Gradebook:
             .group_by(s.student_id, s.exercise_id)
         )
         if student_id is not None:
-            group = group.where(s.student_id == student_id)
+            group = group.where(s.student_id == check_student_id(student_id))
         grouped = group.subquery()
         latest = submissions.alias("latest")
         query = (

@@ -260,3 +260,11 @@ def test_record_refuses_an_id_outside_the_rule(book: Gradebook) -> None:
     with pytest.raises(ValueError, match=r"`student_id` may hold only letters, digits and \. _ - @; got '=1\+1'"):
         book.record(GradedSubmission("=1+1", "t"))
     assert book.students() == []
+
+
+def test_queries_read_the_id_with_the_same_rule(book: Gradebook) -> None:
+    submit(book, "s1", {Q3: 1})
+    assert [r.student_id for r in book.best_scores(student_id="ｓ１")] == ["s1"]
+    assert len(book.attempts(student_id="ｓ１")) == len(book.uploads(student_id="ｓ１")) == 1
+    with pytest.raises(ValueError, match="found '/'"):
+        book.attempts(student_id="s1/../x")

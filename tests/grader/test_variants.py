@@ -106,3 +106,13 @@ def test_a_normalised_id_has_the_same_variants() -> None:
 def test_student_id_must_be_text() -> None:
     with pytest.raises(TypeError, match=r"^`student_id` must be text; got int$"):
         check_student_id(7)
+
+
+def test_the_sheet_and_template_use_the_normalised_id() -> None:
+    from grader import render_sheet, render_template
+    from tests.grader.helpers import doubling
+
+    assert render_template([doubling()], "ｓ１").splitlines()[1] == 'student_id = "s1"'
+    assert render_sheet([doubling()], "ｓ１", secret="k") == render_sheet([doubling()], "s1", secret="k")
+    with pytest.raises(ValueError, match="found '/'"):
+        render_sheet([doubling()], "../x")
