@@ -56,3 +56,22 @@ def test_the_check_sees_a_violation(tmp_path):
     bad.write_text("import streamlit as st\nfrom grader.plugins import x\n")
     assert imported_top_levels(bad) == {"streamlit", "grader"}
 
+
+
+def test_the_records_module_is_a_leaf() -> None:
+    # gradebook, hookspecs and plugins import grader.records; it must import none of them
+    # at run time (an import only for type checking is fine).
+    tree = ast.parse((ROOT / "grader" / "records.py").read_text(encoding="utf-8"))
+    guarded = {
+        id(node)
+        for block in ast.walk(tree)
+        if isinstance(block, ast.If) and isinstance(block.test, ast.Name) and block.test.id == "TYPE_CHECKING"
+        for node in ast.walk(block)
+    }
+    ours = [
+        node.module
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in OURS
+        and id(node) not in guarded
+    ]
+    assert ours == []
