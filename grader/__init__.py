@@ -29,10 +29,10 @@ from grader.checks import CheckReport, CheckResult, check_exercise, run_checks
 from grader.exercise import DashboardLink, Exercise, InvalidExercise, Misconception, Params
 from grader.expressions import ExpressionError, evaluate
 from grader.gradebook import ExerciseStats, Gradebook, ScoreRow
-from grader.grading import ExerciseFailure, Feedback, grade_answer
+from grader.grading import ExerciseFailure, grade_answer
 from grader.hookspecs import hookimpl
+from grader.ids import check_student_id
 from grader.plugins import (
-    LoadError,
     PluginInfo,
     Registry,
     UnknownExercise,
@@ -40,11 +40,9 @@ from grader.plugins import (
     get_plugin_manager,
     load_exercises,
 )
+from grader.records import Feedback, GradedSubmission, LoadError, Submission, SubmissionError
 from grader.sheet import render_sheet, render_template
 from grader.submissions import (
-    GradedSubmission,
-    Submission,
-    SubmissionError,
     SubmissionFileError,
     grade_submission,
     parse_submission,
@@ -87,6 +85,7 @@ __all__ = [
     "Vector",
     "build_registry",
     "check_exercise",
+    "check_student_id",
     "course_secret",
     "evaluate",
     "get_plugin_manager",

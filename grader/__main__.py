@@ -1,4 +1,4 @@
-"""``python -m grader`` runs the ``probstats`` command line."""
+"""``python -m grader`` runs the grader's subcommands of ``probstats`` (all but ``dashboard``)."""
 
 from grader.cli import main
 

@@ -99,7 +99,10 @@ def parse_number(raw: Any, what: str = "the answer") -> float:
             return evaluate(raw)
         except ExpressionError as exc:
             raise AnswerError(f"{what}: {exc}") from None
-    value = float(raw)
+    try:
+        value = float(raw)
+    except OverflowError:  # an integer of hundreds of digits
+        raise AnswerError(f"{what} is too large to be a number (over 1e308)") from None
     if not math.isfinite(value):
         raise AnswerError(f"{what} must be a finite number; got {value}")
     return value

@@ -4,17 +4,19 @@ For each of ``n_variants`` synthetic students an exercise must: draw the same pa
 twice from the same seed (determinism), give JSON-friendly parameters, render its prompt,
 solve, have its reference solution score 1.0 when graded like a student's answer, have
 each misconception recognised with its own name and score below 1, and build its
-dashboard link.
+dashboard link. Given golden variants (:mod:`grader.golden`), the report also warns
+about each exercise whose ``generate`` changed without a ``version`` bump.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from grader.exercise import Exercise
+from grader.golden import golden_warnings
 from grader.grading import grade_answer
 from grader.variants import params_for_seed, variant_seed
 
@@ -82,11 +84,14 @@ class CheckReport:
     """The outcome of checking several exercises: what ``probstats check`` reports.
 
     ``results`` holds one :class:`CheckResult` per exercise, in the order checked;
-    ``load_errors`` the registry's plugin load errors (as ``plugin 'NAME': MESSAGE``).
+    ``load_errors`` the registry's plugin load errors (as ``plugin 'NAME': MESSAGE``);
+    ``golden_warnings`` one line per exercise whose generator changed without a
+    version bump (see :mod:`grader.golden`).
     """
 
     results: list[CheckResult]
     load_errors: list[str] = field(default_factory=list)
+    golden_warnings: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> int:
@@ -95,27 +100,31 @@ class CheckReport:
 
     @property
     def ok(self) -> bool:
-        """True when every exercise passed and every plugin loaded."""
-        return self.passed == len(self.results) and not self.load_errors
+        """True when every exercise passed, every plugin loaded and no golden variant moved."""
+        return self.passed == len(self.results) and not self.load_errors and not self.golden_warnings
 
     def to_text(self) -> str:
         """The report as ``probstats check`` prints it (load errors go to stderr there).
 
         A line per exercise (``ID: ok (D distinct of N variants)`` or
-        ``ID: K problem(s) (...)`` followed by its problems, indented), then
-        ``P of E exercises passed``.
+        ``ID: K problem(s) (...)`` followed by its problems, indented), a ``warning:``
+        line per golden warning, then ``P of E exercises passed``.
         """
         lines = []
         for r in self.results:
             status = "ok" if r.ok else f"{len(r.problems)} problem(s)"
             lines.append(f"{r.exercise_id}: {status} ({r.distinct_variants} distinct of {r.variants} variants)")
             lines.extend(f"  {problem}" for problem in r.problems)
+        lines.extend(f"warning: {w}" for w in self.golden_warnings)
         lines.append(f"{self.passed} of {len(self.results)} exercises passed")
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
-        """What ``probstats check --json`` prints."""
-        return {"exercises": [r.to_dict() for r in self.results], "load_errors": list(self.load_errors)}
+        """What ``probstats check --json`` prints (``golden_warnings`` only when there are some)."""
+        data: dict[str, Any] = {"exercises": [r.to_dict() for r in self.results], "load_errors": list(self.load_errors)}
+        if self.golden_warnings:
+            data["golden_warnings"] = list(self.golden_warnings)
+        return data
 
 
 def run_checks(
@@ -124,6 +133,7 @@ def run_checks(
     exercise_ids: Sequence[str] | None = None,
     n_variants: int = 20,
     secret: str = CHECK_SECRET,
+    golden: Mapping[str, Any] | None = None,
 ) -> CheckReport:
     """Check the exercises of ``registry`` (all, or ``exercise_ids``): ``probstats check``.
 
@@ -137,11 +147,14 @@ def run_checks(
         Variants per exercise (see :func:`check_exercise`).
     secret : str
         The course secret used for the synthetic students.
+    golden : mapping, optional
+        Golden variants (:func:`grader.golden.read_golden`) to compare each exercise's
+        ``generate`` with; none by default.
 
     Returns
     -------
     CheckReport
-        The per-exercise results and the registry's load errors.
+        The per-exercise results, the registry's load errors and the golden warnings.
 
     Raises
     ------
@@ -168,7 +181,8 @@ def run_checks(
     else:
         exercises = list(registry.exercises.values())
     results = [check_exercise(e, n_variants=n_variants, secret=secret) for e in exercises]
-    return CheckReport(results, [str(e) for e in registry.errors])
+    warnings = [] if golden is None else golden_warnings(exercises, golden)
+    return CheckReport(results, [str(e) for e in registry.errors], warnings)
 
 
 class _Problem(Exception):

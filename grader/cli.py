@@ -1,26 +1,35 @@
-"""The ``probstats`` command line (also ``python -m grader``).
+"""The grader's subcommands of the ``probstats`` command line (also ``python -m grader``).
 
 Subcommands: ``exercises``, ``sheet``, ``grade``, ``gradebook``, ``check``, ``plugins``,
-``new-exercise``, ``dashboard``. Those that print data take ``--json``. Exit status: 0
-when all went well, 1 when something needs attention (a load error, a bad part of a
-submission, a failed check), 2 for a usage error.
+``new-exercise``; ``dashboard`` belongs to the top-level ``probstats`` package (the layer
+above grader and dashboard), and ``python -m grader dashboard`` says so. Those that
+print data take ``--json``. Exit status: 0 when all went well, 1 when something needs
+attention (a load error, a bad part of a submission, a failed check), 2 for a usage
+error.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
-import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from grader.checks import run_checks
 from grader.exercise import Exercise
+from grader.files import (
+    DEFAULT_MAX_BYTES,
+    MAX_BYTES_ENV,
+    FileRefused,
+    max_bytes_from_env,
+    write_inside,
+)
+from grader.golden import DEFAULT_GOLDEN_PATH, read_golden, write_golden
 from grader.gradebook import Gradebook
+from grader.ids import check_student_id
 from grader.plugins import Registry, UnknownExercise, load_exercises
 from grader.scaffold import ScaffoldError, write_plugin_package
 from grader.sheet import render_sheet, render_template
@@ -32,11 +41,14 @@ from grader.submissions import (
 )
 from grader.variants import SECRET_ENV, variant_for
 
-__all__ = ["build_parser", "main"]
+__all__ = ["COMMANDS", "Command", "build_parser", "main", "run"]
+
+#: A subcommand: its parsed arguments in, the exit status out.
+Command = Callable[[argparse.Namespace], int]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``probstats``."""
+def build_parser(dashboard_help: str = "serve the dashboard (streamlit run)") -> argparse.ArgumentParser:
+    """The argument parser of ``probstats`` (``dashboard_help`` describes that subcommand)."""
     parser = argparse.ArgumentParser(
         prog="probstats", description="ProbStats Lab: exercises, personal variants, grading."
     )
@@ -58,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--student", help="the student id, for files that do not name one")
     p.add_argument("--db", help="SQLAlchemy URL of the gradebook (default: $PROBSTATS_DB or ./gradebook.db)")
     p.add_argument("--no-store", action="store_true", help="grade without storing")
+    p.add_argument("--allow-missing", action="store_true",
+                   help="store grades even though a plugin failed to load (its exercises are missing)")
+    p.add_argument("--max-bytes", type=int, metavar="N",
+                   help=f"refuse files larger than N bytes (default: ${MAX_BYTES_ENV} or {DEFAULT_MAX_BYTES:,})")
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="show a progress bar (default: when stderr is a terminal)")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -71,6 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="check exercises over many variants")
     p.add_argument("--variants", type=int, default=20, metavar="N", help="variants per exercise (default 20)")
     p.add_argument("--exercise", action="append", metavar="ID", help="only these exercises (repeatable)")
+    p.add_argument("--golden", metavar="PATH", default=str(DEFAULT_GOLDEN_PATH),
+                   help="golden variants to compare generators with (default: the committed file)")
+    p.add_argument("--update-golden", action="store_true",
+                   help="rewrite the golden variants from the current generators, then check")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = sub.add_parser("plugins", help="list plugins, their hooks, exercises and load errors")
@@ -80,25 +100,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", metavar="NAME", help="topic name of the new package, e.g. my_topic")
     p.add_argument("--dir", default=".", help="parent folder of the package (default: .)")
 
-    p = sub.add_parser("dashboard", help="serve the dashboard (streamlit run)")
+    p = sub.add_parser("dashboard", help=dashboard_help)
     p.add_argument("streamlit_args", nargs=argparse.REMAINDER, help="passed on to streamlit")
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``probstats``; return the exit status."""
-    parser = build_parser()
+def run(
+    argv: Sequence[str] | None,
+    commands: Mapping[str, Command],
+    parser: argparse.ArgumentParser,
+) -> int:
+    """Parse ``argv`` with ``parser`` and run the chosen command; return the exit status."""
     args, extra = parser.parse_known_args(argv)
     if args.command == "dashboard":
         args.streamlit_args = [*extra, *args.streamlit_args]
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    handler = _COMMANDS[args.command]
+    handler = commands[args.command]
     try:
         return handler(args)
     except (UnknownExercise, ScaffoldError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``python -m grader``: every subcommand but ``dashboard``; return the exit status."""
+    parser = build_parser("(use `probstats dashboard`)")
+    return run(argv, {**COMMANDS, "dashboard": _no_dashboard}, parser)
+
+
+def _no_dashboard(args: argparse.Namespace) -> int:
+    print("error: the dashboard is served by `probstats dashboard` (or `python -m probstats dashboard`)",
+          file=sys.stderr)
+    return 2
 
 
 # -- commands --------------------------------------------------------------------------
@@ -116,44 +151,53 @@ def _exercises(args: argparse.Namespace) -> int:
 
 
 def _sheet(args: argparse.Namespace) -> int:
+    student = check_student_id(args.student, "--student")
     registry = _registry()
     exercises = _select(registry, args.exercise)
     _warn_default_secret()
-    sheet = render_sheet(exercises, args.student)
-    template = render_template(exercises, args.student, fmt=args.format)
+    sheet = render_sheet(exercises, student)
+    template = render_template(exercises, student, fmt=args.format)
     if args.json:
         variants = {}
         for e in exercises:
-            v = variant_for(args.student, e)
+            v = variant_for(student, e)
             variants[e.id] = {"seed": v.seed, "params": v.params, "dashboard": e.dashboard_url(v.params)}
-        _print_json({"student_id": args.student, "sheet": sheet, "template": template, "variants": variants})
+        _print_json({"student_id": student, "sheet": sheet, "template": template, "variants": variants})
         return _load_status(registry)
-    out = Path(args.out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    sheet_path = out / f"sheet-{args.student}.md"
-    template_path = out / f"answers-{args.student}.{args.format}"
-    sheet_path.write_text(sheet, encoding="utf-8")
-    template_path.write_text(template, encoding="utf-8")
-    print(f"wrote {sheet_path}")
-    print(f"wrote {template_path}")
+    # The id rule keeps both names plain file names; write_inside refuses symlinks.
+    for name, text in ((f"sheet-{student}.md", sheet), (f"answers-{student}.{args.format}", template)):
+        print(f"wrote {write_inside(args.out_dir, name, text)}")
     return _load_status(registry)
 
 
 def _grade(args: argparse.Namespace) -> int:
     registry = _registry()
     _warn_default_secret()
+    max_bytes = max_bytes_from_env() if args.max_bytes is None else args.max_bytes
+    if max_bytes < 1:
+        raise ValueError(f"--max-bytes must be at least 1; got {max_bytes}")
+    if registry.errors and not (args.no_store or args.allow_missing):
+        print(
+            f"error: {len(registry.errors)} plugin problem(s) (above), so some exercises may be missing; "
+            "nothing was graded or stored. Fix the plugin, or pass --allow-missing to store anyway "
+            "(or --no-store to grade only).",
+            file=sys.stderr,
+        )
+        return 1
     book = None if args.no_store else Gradebook(args.db)
     show_progress = sys.stderr.isatty() if args.progress is None else args.progress
     results: list[GradedSubmission] = []
     file_errors: list[str] = []
     try:
         for done, path in enumerate(args.files, start=1):
+            # One file's failure, whatever it is, is reported and the batch goes on.
             try:
-                submission = read_submission(path, student_id=args.student)
-            except SubmissionFileError as exc:
-                file_errors.append(str(exc))
-            else:
+                submission = read_submission(path, student_id=args.student, max_bytes=max_bytes)
                 results.append(grade_submission(submission, registry, gradebook=book))
+            except (SubmissionFileError, FileRefused) as exc:
+                file_errors.append(str(exc))
+            except Exception as exc:
+                file_errors.append(f"{path}: not graded: {type(exc).__name__}: {exc}")
             if show_progress:
                 _progress(done, len(args.files), sys.stderr)
     finally:
@@ -210,7 +254,13 @@ def _gradebook(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     if args.variants < 1:
         raise ValueError(f"--variants must be >= 1; got {args.variants}")
-    report = run_checks(_registry(), exercise_ids=args.exercise, n_variants=args.variants)
+    registry = _registry()
+    if args.update_golden:
+        chosen = _select(registry, args.exercise)
+        count = write_golden(args.golden, chosen, keep_others=bool(args.exercise))
+        print(f"wrote the golden variants of {count} exercise(s) to {args.golden}", file=sys.stderr)
+    golden = read_golden(args.golden)
+    report = run_checks(registry, exercise_ids=args.exercise, n_variants=args.variants, golden=golden)
     if args.json:
         _print_json(report.to_dict())
     else:
@@ -240,16 +290,8 @@ def _new_exercise(args: argparse.Namespace) -> int:
     return 0
 
 
-def _dashboard(args: argparse.Namespace) -> int:
-    spec = importlib.util.find_spec("dashboard")
-    if spec is None or spec.origin is None:
-        raise ValueError("the dashboard package is not installed")
-    app = Path(spec.origin).parent / "streamlit_app.py"
-    command = [sys.executable, "-m", "streamlit", "run", str(app), *args.streamlit_args]
-    return subprocess.call(command)
-
-
-_COMMANDS = {
+#: The grader's subcommands (the top-level ``probstats`` package adds ``dashboard``).
+COMMANDS: dict[str, Command] = {
     "exercises": _exercises,
     "sheet": _sheet,
     "grade": _grade,
@@ -257,7 +299,6 @@ _COMMANDS = {
     "check": _check,
     "plugins": _plugins,
     "new-exercise": _new_exercise,
-    "dashboard": _dashboard,
 }
 
 

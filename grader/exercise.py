@@ -194,6 +194,8 @@ def check_definition(exercise: Any, answer_kinds: Mapping[str, type[AnswerKind]]
     kind = type(exercise.answer).kind
     if answer_kinds.get(kind) is not type(exercise.answer):
         raise InvalidExercise(f"{where}: answer kind {kind!r} is not registered")
+    if isinstance(exercise.version, bool) or not isinstance(exercise.version, int) or exercise.version < 1:
+        raise InvalidExercise(f"{where}: `version` must be an integer >= 1; got {exercise.version!r}")
     if exercise.reveal not in REVEAL_POLICIES:
         allowed = ", ".join(repr(r) for r in REVEAL_POLICIES)
         raise InvalidExercise(f"{where}: `reveal` must be one of {allowed}; got {exercise.reveal!r}")
@@ -205,6 +207,12 @@ def check_definition(exercise: Any, answer_kinds: Mapping[str, type[AnswerKind]]
             raise InvalidExercise(f"{where}: misconception {m.name!r} needs a name, feedback and an answer function")
         if m.name in seen:
             raise InvalidExercise(f"{where}: misconception {m.name!r} is listed twice")
+        credit = m.credit
+        if isinstance(credit, bool) or not isinstance(credit, int | float) or not 0.0 <= credit < 1.0:
+            raise InvalidExercise(
+                f"{where}: misconception {m.name!r}: `credit` must be a number with 0 <= credit < 1; "
+                f"got {credit!r}"
+            )
         seen.add(m.name)
     if exercise.dashboard is not None and not isinstance(exercise.dashboard, DashboardLink):
         raise InvalidExercise(f"{where}: `dashboard` must be a grader.DashboardLink")

@@ -7,7 +7,9 @@ and the one-argument functions in :data:`FUNCTIONS` (``log`` also takes a base) 
 allowed. Nothing is ever passed to :func:`eval`; names, attributes, subscripts,
 keywords, strings and everything else are refused with a message saying what was found.
 
-Work is bounded before it starts: the text is at most :data:`MAX_LENGTH` characters,
+Only ASCII is read: look-alike letters (``ℯ``, fullwidth ``ｅｘｐ``), which Python would
+fold into plain names, are refused with a message naming them. Work is bounded before
+it starts: the text is at most :data:`MAX_LENGTH` characters (spaces included),
 the tree at most :data:`MAX_DEPTH` levels deep, and an exponent at most
 :data:`MAX_EXPONENT` in magnitude. All arithmetic is in floats, so no huge integers
 are ever built.
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import ast
 import math
+import unicodedata
 import warnings
 from collections.abc import Callable
 
@@ -36,7 +39,7 @@ __all__ = [
     "evaluate",
 ]
 
-#: Longest expression accepted, in characters.
+#: Longest expression accepted, in characters (surrounding whitespace included).
 MAX_LENGTH = 200
 #: Deepest expression tree accepted (``((1))`` does not count parentheses, ``-(-(1))`` does).
 MAX_DEPTH = 50
@@ -134,13 +137,15 @@ def _parse(text: str) -> ast.expr:
     """The checked syntax tree of ``text``: a string, not too long, parseable, not too deep."""
     if not isinstance(text, str):
         raise ExpressionError(f"expected an expression as text, got {type(text).__name__}")
+    # Whitespace counts: the limit bounds the work of reading the text, spaces included.
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(
+            f"the expression is too long ({len(text)} characters; the limit is {MAX_LENGTH})"
+        )
     stripped = text.strip()
     if not stripped:
         raise ExpressionError("the expression is empty")
-    if len(stripped) > MAX_LENGTH:
-        raise ExpressionError(
-            f"the expression is too long ({len(stripped)} characters; the limit is {MAX_LENGTH})"
-        )
+    _check_ascii(stripped)
     try:
         with warnings.catch_warnings():  # e.g. "invalid escape sequence" in a string literal
             warnings.simplefilter("ignore")
@@ -149,6 +154,23 @@ def _parse(text: str) -> ast.expr:
         raise ExpressionError(f"cannot parse {stripped!r} as an arithmetic expression") from None
     _check_depth(tree.body)
     return tree.body
+
+
+def _check_ascii(text: str) -> None:
+    """Refuse any non-ASCII character, naming it and the letter it poses as.
+
+    Python folds look-alikes (``ℯ``, fullwidth ``ｅｘｐ``) into plain names when it
+    parses, so an answer could be graded as something other than what it shows.
+    """
+    for char in text:
+        if char.isascii():
+            continue
+        name = unicodedata.name(char, f"U+{ord(char):04X}")
+        folded = unicodedata.normalize("NFKC", char)
+        posing = f", which looks like {folded!r}" if folded != char and folded.isascii() else ""
+        raise ExpressionError(
+            f"only plain ASCII characters are allowed; found {char!r} ({name}){posing}"
+        )
 
 
 def _check_depth(root: ast.AST) -> None:
@@ -246,13 +268,25 @@ def compile_function(text: str, variables: tuple[str, ...]) -> Callable[..., flo
         if len(values) != len(names):
             raise TypeError(f"expected {len(names)} value(s) for {', '.join(names)}; got {len(values)}")
         try:
-            return closure(values)
+            return closure(tuple(_as_float(value, name) for value, name in zip(values, names, strict=True)))
         except OverflowError:
             return math.inf
         except (ZeroDivisionError, ValueError):  # ExpressionError is a ValueError
             return math.nan
 
     return function
+
+
+def _as_float(value: float, name: str) -> float:
+    """A variable's value as a float (ints too: the closures call float methods)."""
+    if isinstance(value, str | bytes):
+        raise TypeError(f"the value of {name!r} must be a number; got {type(value).__name__}")
+    try:
+        return float(value)
+    except OverflowError:  # an int beyond the float range
+        return math.copysign(math.inf, value)
+    except (TypeError, ValueError):
+        raise TypeError(f"the value of {name!r} must be a number; got {type(value).__name__}") from None
 
 
 def _closure(node: ast.AST, slots: dict[str, int]) -> Closure:
@@ -301,7 +335,7 @@ def _check_exponent(exponent: float) -> None:
 
 def _power(base: float, exponent: float) -> float:
     _check_exponent(exponent)
-    if base < 0 and not exponent.is_integer():  # Python would return a complex number
+    if base < 0 and not float(exponent).is_integer():  # Python would return a complex number
         raise ExpressionError("a negative number to a fractional power is not a real number")
     return base**exponent
 

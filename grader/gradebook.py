@@ -6,8 +6,14 @@ writer). PostgreSQL works by URL: the SQL is portable Core only.
 
 Tables: ``students``; ``attempts`` (one per submitted file or web form: source, time,
 the per-part errors); ``submissions`` (one per graded answer: answer, variant seed,
-score, points, feedback, misconception, source, time). Recording one graded
-submission is one transaction: all of its rows are stored, or none.
+the variant's parameters as JSON and the generator's version, score, points, feedback,
+misconception, source, time). Recording one graded submission is one transaction: all
+of its rows are stored, or none. Opening an older gradebook adds the columns it lacks
+(:func:`migrate`), so existing SQLite files and databases keep working.
+
+CSV exports escape text cells that a spreadsheet would run as a formula (OWASP's
+CSV-injection rule: a leading ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a
+``'`` in front).
 """
 
 from __future__ import annotations
@@ -29,10 +35,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import StaticPool
 
-if TYPE_CHECKING:
-    from grader.submissions import GradedSubmission
+from grader.ids import check_student_id
 
-__all__ = ["DB_ENV", "ExerciseStats", "Gradebook", "ScoreRow", "default_url"]
+if TYPE_CHECKING:
+    from grader.records import GradedSubmission
+
+__all__ = ["DB_ENV", "POINTS_POSSIBLE", "ExerciseStats", "Gradebook", "ScoreRow", "default_url", "migrate"]
 
 DB_ENV = "PROBSTATS_DB"
 
@@ -65,6 +73,11 @@ submissions = sa.Table(
     sa.Column("exercise_id", sa.String(128), nullable=False),
     sa.Column("answer", sa.Text, nullable=False),
     sa.Column("seed", sa.BigInteger, nullable=False),
+    # The variant the seed drew when graded, and the generator's version: an edited
+    # generate cannot silently change what a past attempt was about. NULL in rows
+    # stored before these columns existed.
+    sa.Column("params", sa.Text, nullable=True),
+    sa.Column("generator_version", sa.Integer, nullable=True),
     sa.Column("score", sa.Float, nullable=False),
     sa.Column("points", sa.Float, nullable=False),
     sa.Column("max_points", sa.Float, nullable=False),
@@ -74,6 +87,33 @@ submissions = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_submissions_student_exercise", "student_id", "exercise_id"),
 )
+
+
+#: The first cell of the wide CSV's points-possible row (a space: no student id has one).
+POINTS_POSSIBLE = "points possible"
+
+#: Columns added after the first release, so :func:`migrate` adds them to older files.
+_ADDED_COLUMNS = ("params", "generator_version")
+
+
+def migrate(engine: Engine) -> list[str]:
+    """Create missing tables and add the columns an older gradebook lacks; return those added.
+
+    Only nullable columns are ever added, with ``ALTER TABLE ... ADD COLUMN`` (portable
+    to SQLite and PostgreSQL), so old rows read as NULL there.
+    """
+    metadata.create_all(engine)
+    present = {c["name"] for c in sa.inspect(engine).get_columns("submissions")}
+    added = []
+    with engine.begin() as conn:
+        for name in _ADDED_COLUMNS:
+            if name in present:
+                continue
+            column = submissions.c[name]
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.exec_driver_sql(f"ALTER TABLE submissions ADD COLUMN {name} {kind}")
+            added.append(name)
+    return added
 
 
 def default_url() -> str:
@@ -169,7 +209,7 @@ class Gradebook:
     def __init__(self, url: str | None = None) -> None:
         self.url = url or default_url()
         self.engine = _create_engine(self.url)
-        metadata.create_all(self.engine)
+        migrate(self.engine)
 
     def close(self) -> None:
         """Release the database connections."""
@@ -183,6 +223,7 @@ class Gradebook:
     def record(self, graded: GradedSubmission) -> int:
         """Store a graded submission in one transaction; return its attempt id."""
         now = datetime.now(UTC)
+        check_student_id(graded.student_id)
         with self._transaction() as conn:
             self._add_student(conn, graded.student_id, now)
             errors = [{"exercise_id": e.exercise_id, "message": e.message} for e in graded.errors]
@@ -204,6 +245,8 @@ class Gradebook:
                     "exercise_id": f.exercise_id,
                     "answer": json.dumps(f.answer),
                     "seed": f.seed,
+                    "params": None if f.params is None else json.dumps(f.params),
+                    "generator_version": f.generator_version,
                     "score": f.score,
                     "points": f.points,
                     "max_points": f.max_points,
@@ -250,7 +293,7 @@ class Gradebook:
         """
         query = sa.select(submissions).order_by(submissions.c.id)
         if student_id is not None:
-            query = query.where(submissions.c.student_id == student_id)
+            query = query.where(submissions.c.student_id == check_student_id(student_id))
         if exercise_id is not None:
             query = query.where(submissions.c.exercise_id == exercise_id)
         with self.engine.connect() as conn:
@@ -258,13 +301,14 @@ class Gradebook:
         for row in rows:
             row["answer"] = json.loads(row["answer"])
             row["feedback"] = json.loads(row["feedback"])
+            row["params"] = None if row["params"] is None else json.loads(row["params"])
         return rows
 
     def uploads(self, *, student_id: str | None = None) -> list[dict[str, Any]]:
         """Stored attempts (one per submitted file or form), oldest first, with their errors."""
         query = sa.select(attempts).order_by(attempts.c.id)
         if student_id is not None:
-            query = query.where(attempts.c.student_id == student_id)
+            query = query.where(attempts.c.student_id == check_student_id(student_id))
         with self.engine.connect() as conn:
             rows = [dict(r._mapping) for r in conn.execute(query)]
         for row in rows:
@@ -286,7 +330,7 @@ class Gradebook:
             .group_by(s.student_id, s.exercise_id)
         )
         if student_id is not None:
-            group = group.where(s.student_id == student_id)
+            group = group.where(s.student_id == check_student_id(student_id))
         grouped = group.subquery()
         latest = submissions.alias("latest")
         query = (
@@ -394,7 +438,9 @@ class Gradebook:
             Where to write.
         long : bool
             False (wide): a row per student, a column per exercise with the best points,
-            and ``total``. True (long): a row per stored graded answer.
+            and ``total``, after a ``points possible`` row with each column's maximum.
+            True (long): a row per stored graded answer (an unreadable answer is a row
+            with 0 points).
         exercise_ids : sequence of str, optional
             Wide format: the exercise columns (default: every exercise in the gradebook).
         """
@@ -423,19 +469,38 @@ class Gradebook:
                 for row in conn.execute(query):
                     values = list(row)
                     values[4] = values[4].isoformat() if values[4] is not None else ""
-                    writer.writerow(values)
+                    writer.writerow([_cell(v) for v in values])
             return
         scores = self.best_scores()
         ids = sorted({r.exercise_id for r in scores}) if exercise_ids is None else list(exercise_ids)
         table: dict[str, dict[str, float]] = {}
+        possible: dict[str, float] = {}
         for r in scores:
             table.setdefault(r.student_id, {})[r.exercise_id] = r.best_points
-        writer.writerow(["student_id", *ids, "total"])
+            possible[r.exercise_id] = max(possible.get(r.exercise_id, 0.0), r.max_points)
+        writer.writerow([_cell(c) for c in ["student_id", *ids, "total"]])
+        # What each column is out of, so a blank or a 0 reads against its maximum.
+        maxima = [_number(possible[i]) if i in possible else "" for i in ids]
+        writer.writerow([POINTS_POSSIBLE, *maxima, _number(sum(possible.get(i, 0.0) for i in ids))])
         for student in self.students():
             best = table.get(student, {})
             cells = [_number(best[i]) if i in best else "" for i in ids]
             total = sum(best.get(i, 0.0) for i in ids)
-            writer.writerow([student, *cells, _number(total)])
+            writer.writerow([_cell(student), *cells, _number(total)])
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as text: a leading formula character gets a ``'``.
+
+    A stored answer is JSON, so a typed ``=...`` is held as ``"=..."``: the quotes
+    are looked through too.
+    """
+    if isinstance(value, str) and value.lstrip('"').startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def _number(value: float) -> str:

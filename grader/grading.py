@@ -1,53 +1,31 @@
-"""Grading one answer: variant, expected answer, verdicts, misconception, feedback."""
+"""Grading one answer: variant, expected answer, verdicts, misconception, feedback.
+
+:func:`grade_answer` is the one grading path: the CLI, the web form and
+``probstats check`` all come through it (``grade_submission`` calls it per answer).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
 from typing import Any
 
-from grader.answers import PartResult
-from grader.exercise import Exercise, Params
+from grader.answers import AnswerError, PartResult
+from grader.exercise import Exercise, Misconception, Params
+from grader.records import Feedback
 from grader.variants import params_for_seed, variant_seed
 
-__all__ = ["ExerciseFailure", "Feedback", "grade_answer", "grade_parsed"]
+__all__ = ["ExerciseFailure", "Feedback", "generate_params", "grade_answer", "grade_parsed", "invalid_answer"]
 
 
 class ExerciseFailure(RuntimeError):
     """The exercise's own code failed on a variant (a bug in the exercise, not the answer)."""
 
 
-@dataclass(frozen=True)
-class Feedback:
-    """The result of grading one answer to one exercise.
-
-    ``score`` is in [0, 1] and ``points = score * max_points``. ``misconception`` is the
-    name of the recognised misconception (its ``misconception_feedback`` names the
-    mistake) or None. ``expected`` is the expected answer as a student would type it,
-    only when the exercise's reveal policy allows; otherwise None.
-    """
-
-    exercise_id: str
-    student_id: str
-    seed: int
-    answer: Any
-    score: float
-    points: float
-    max_points: float
-    parts: tuple[PartResult, ...]
-    message: str
-    misconception: str | None = None
-    misconception_feedback: str | None = None
-    expected: Any = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-friendly dict (parts as dicts)."""
-        # Built by hand: dataclasses.asdict deep-copies and is the grader's hot spot.
-        data = {f.name: getattr(self, f.name) for f in fields(self)}
-        data["parts"] = [
-            {"part": p.part, "verdict": p.verdict, "score": p.score, "message": p.message}
-            for p in self.parts
-        ]
-        return data
+def generate_params(exercise: Exercise, seed: int) -> Params:
+    """The variant parameters of ``seed``; :class:`ExerciseFailure` if ``generate`` fails."""
+    try:
+        return params_for_seed(exercise, seed)
+    except Exception as exc:
+        raise ExerciseFailure(f"exercise {exercise.id!r}: generate failed: {type(exc).__name__}: {exc}") from exc
 
 
 def grade_answer(
@@ -79,11 +57,30 @@ def grade_answer(
     """
     seed = variant_seed(student_id, exercise.id, secret=secret)
     value = exercise.answer.parse(raw_answer)
-    try:
-        params = params_for_seed(exercise, seed)
-    except Exception as exc:
-        raise ExerciseFailure(f"exercise {exercise.id!r}: generate failed: {type(exc).__name__}: {exc}") from exc
+    params = generate_params(exercise, seed)
     return grade_parsed(exercise, value, params, student_id=student_id, seed=seed, raw_answer=raw_answer)
+
+
+def invalid_answer(
+    exercise: Exercise, raw_answer: Any, error: AnswerError, *, student_id: str, secret: str | None = None
+) -> Feedback:
+    """The feedback on an answer that could not be read: 0 points out of the exercise's."""
+    seed = variant_seed(student_id, exercise.id, secret=secret)
+    params = generate_params(exercise, seed)
+    message = str(error)
+    return Feedback(
+        exercise_id=exercise.id,
+        student_id=student_id,
+        seed=seed,
+        answer=raw_answer,
+        score=0.0,
+        points=0.0,
+        max_points=float(exercise.points),
+        parts=(PartResult("answer", "invalid", 0.0, message),),
+        message=f"Not read: {message}.",
+        params=params,
+        generator_version=exercise.version,
+    )
 
 
 def grade_parsed(
@@ -95,7 +92,11 @@ def grade_parsed(
     seed: int,
     raw_answer: Any,
 ) -> Feedback:
-    """Grade an already parsed value against the variant ``params`` (see grade_answer)."""
+    """Grade an already parsed value against the variant ``params`` (see grade_answer).
+
+    A recognised misconception earns ``credit * points`` when that is more than the
+    answer kind's own score (WeBWorK's AnswerHints partial credit).
+    """
     try:
         expected = exercise.expected(params)
     except Exception as exc:
@@ -104,21 +105,16 @@ def grade_parsed(
     score = float(evaluation.score)
     if not 0.0 <= score <= 1.0:
         raise ExerciseFailure(f"exercise {exercise.id!r}: the answer kind gave a score of {score}")
-    recognised = None
-    if score < 1.0:
-        # One at a time, stopping at the first match: most answers need only one or two.
-        for misconception in exercise.misconceptions:
-            try:
-                wrong = exercise.answer.normalise_wrong(misconception.answer(params))
-            except Exception as exc:
-                raise ExerciseFailure(
-                    f"exercise {exercise.id!r}: misconception {misconception.name!r} failed: "
-                    f"{type(exc).__name__}: {exc}"
-                ) from exc
-            if exercise.answer.matches(value, wrong):
-                recognised = misconception
-                break
+    recognised = _recognise(exercise, value, params) if score < 1.0 else None
+    credited = False
+    if recognised is not None and recognised.credit > score:
+        score, credited = float(recognised.credit), True
     reveal = exercise.reveal == "always" or (exercise.reveal == "after_correct" and score == 1.0)
+    feedback_text = None
+    if recognised is not None:
+        feedback_text = recognised.feedback
+        if credited:
+            feedback_text += f" Partial credit for this recognised mistake: {score:.0%} of the points."
     return Feedback(
         exercise_id=exercise.id,
         student_id=student_id,
@@ -128,11 +124,28 @@ def grade_parsed(
         points=score * float(exercise.points),
         max_points=float(exercise.points),
         parts=evaluation.parts,
-        message=_summary(score, evaluation.parts, recognised.feedback if recognised else None),
+        message=_summary(score, evaluation.parts, feedback_text),
         misconception=recognised.name if recognised else None,
         misconception_feedback=recognised.feedback if recognised else None,
         expected=exercise.answer.to_raw(expected) if reveal else None,
+        params=params,
+        generator_version=exercise.version,
     )
+
+
+def _recognise(exercise: Exercise, value: Any, params: Params) -> Misconception | None:
+    # One at a time, stopping at the first match: most answers need only one or two.
+    for misconception in exercise.misconceptions:
+        try:
+            wrong = exercise.answer.normalise_wrong(misconception.answer(params))
+        except Exception as exc:
+            raise ExerciseFailure(
+                f"exercise {exercise.id!r}: misconception {misconception.name!r} failed: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+        if exercise.answer.matches(value, wrong):
+            return misconception
+    return None
 
 
 def _summary(score: float, parts: tuple[PartResult, ...], misconception: str | None) -> str:

@@ -15,7 +15,7 @@ import pluggy
 if TYPE_CHECKING:
     from grader.answers import AnswerKind
     from grader.exercise import Exercise
-    from grader.submissions import GradedSubmission
+    from grader.records import GradedSubmission
 
 __all__ = ["PROJECT_NAME", "hookimpl", "hookspec"]
 

@@ -25,7 +25,7 @@ import os
 import pkgutil
 import sys
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -37,11 +37,12 @@ import pluggy
 from grader import hookspecs
 from grader.answers import AnswerKind, Choice, MultipleChoice, Number, Record, Vector
 from grader.exercise import Exercise, InvalidExercise, check_definition, smoke_test
+from grader.grading import ExerciseFailure, generate_params
 from grader.hookspecs import PROJECT_NAME, hookimpl
-from grader.variants import params_for_seed
+from grader.records import LoadError
 
 if TYPE_CHECKING:
-    from grader.submissions import GradedSubmission
+    from grader.records import GradedSubmission
 
 __all__ = [
     "BUILTIN_PACKAGE",
@@ -74,17 +75,6 @@ class UnknownExercise(KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0])
-
-
-@dataclass(frozen=True)
-class LoadError:
-    """A plugin that could not be (fully) loaded, and why."""
-
-    plugin: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"plugin {self.plugin!r}: {self.message}"
 
 
 @dataclass
@@ -120,12 +110,17 @@ class Registry:
         self.errors: list[LoadError] = []
         self._owners: dict[str, str] = {}
 
-    def get(self, exercise_id: str) -> Exercise:
-        """The exercise with this id; :class:`UnknownExercise` with a suggestion if none."""
+    def get(self, exercise_id: str, *, suggest: bool = True) -> Exercise:
+        """The exercise with this id; :class:`UnknownExercise` if none.
+
+        The error names a plugin that failed to load with this exercise, and otherwise
+        (with ``suggest``) a close match: one of the same topic only while some plugin
+        failed to load, since the id may well be that plugin's.
+        """
         try:
             return self.exercises[exercise_id]
         except (KeyError, TypeError):
-            raise UnknownExercise(_unknown_message(exercise_id, self.exercises)) from None
+            raise UnknownExercise(_unknown_message(exercise_id, self, suggest=suggest)) from None
 
     def owner(self, exercise_id: str) -> str:
         """The name of the plugin that registered ``exercise_id``."""
@@ -193,9 +188,9 @@ class Registry:
                     f"duplicate exercise id {exercise.id!r}: already registered by {owner!r}"
                 )
             try:
-                params = params_for_seed(exercise, SMOKE_SEED)
-            except Exception as exc:
-                raise InvalidExercise(f"exercise {exercise.id!r}: generate failed: {_describe(exc)}") from exc
+                params = generate_params(exercise, SMOKE_SEED)
+            except ExerciseFailure as exc:
+                raise InvalidExercise(str(exc)) from exc
             smoke_test(exercise, params)
         except InvalidExercise as exc:
             self._error(plugin, str(exc))
@@ -398,10 +393,26 @@ def _our_version() -> str | None:
         return None
 
 
-def _unknown_message(exercise_id: object, known: Iterable[str]) -> str:
+def _unknown_message(exercise_id: object, registry: Registry, *, suggest: bool) -> str:
     message = f"unknown exercise id {exercise_id!r}"
-    if isinstance(exercise_id, str):
-        close = difflib.get_close_matches(exercise_id, list(known), n=1)
-        if close:
-            message += f"; did you mean {close[0]!r}?"
+    if not isinstance(exercise_id, str):
+        return message
+    if registry.errors:
+        named = [e for e in registry.errors if repr(exercise_id) in e.message]
+        if named:
+            return f"{message}: it did not load ({named[0]})"
+        message += f" (it may belong to a plugin that failed to load: {registry.errors[0]})"
+    # difflib is quadratic in the id's length: long ids get no suggestion.
+    if not suggest or len(exercise_id) > _MAX_SUGGESTED_LENGTH:
+        return message
+    known = list(registry.exercises)
+    if registry.errors:
+        topic = exercise_id.split(".", 1)[0]
+        known = [k for k in known if k.split(".", 1)[0] == topic]
+    close = difflib.get_close_matches(exercise_id, known, n=1)
+    if close:
+        message += f"; did you mean {close[0]!r}?"
     return message
+
+
+_MAX_SUGGESTED_LENGTH = 100

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from grader.exercise import Exercise
+from grader.ids import check_student_id
 from grader.variants import variant_for
 
 __all__ = ["render_sheet", "render_template", "toml_value"]
@@ -19,8 +20,10 @@ def render_sheet(exercises: Sequence[Exercise], student_id: str, *, secret: str 
     """The markdown problem sheet of ``student_id``: their variant of each exercise.
 
     Exercises are grouped by topic in the given order; each shows its id, points, prompt,
-    what to type, and the dashboard page that visualises it.
+    what to type, and the dashboard page that visualises it. ``student_id`` is read
+    with :func:`grader.ids.check_student_id` (ValueError outside the rule).
     """
+    student_id = check_student_id(student_id)
     lines = [f"# ProbStats problem sheet for `{student_id}`", ""]
     lines.append(
         f"Fill in `answers-{student_id}.toml` and submit it with "
@@ -48,6 +51,7 @@ def render_template(exercises: Sequence[Exercise], student_id: str, *, fmt: str 
 
     Placeholders left untouched are skipped by the grader, not marked wrong.
     """
+    student_id = check_student_id(student_id)
     if fmt == "json":
         data = {"student_id": student_id, "answers": {e.id: e.answer.template() for e in exercises}}
         return json.dumps(data, indent=2) + "\n"

@@ -8,31 +8,35 @@ A submission names a student and answers exercises by id::
     "interview.beta_binomial_posterior" = { alpha = 8, beta = 4, mean = "8/12", map = 0.7, mle = 0.7 }
 
 The same shape in JSON: ``{"student_id": "s123", "answers": {...}}``. A file that cannot
-be read at all (syntax, no student, no answers table) raises
-:class:`SubmissionFileError` and nothing is stored. Otherwise every bad part (unknown
-exercise id, wrong type, nan, unparsable expression) gets its own
-:class:`SubmissionError`, every other answer is graded, and the graded answers are
-stored in one transaction.
+be read at all (not a regular file, over the size limit, syntax, nested too deeply, no
+student, no answers table) raises :class:`SubmissionFileError` and nothing is stored.
+Otherwise every bad part (unknown exercise id, wrong type, nan, unparsable expression)
+gets its own :class:`SubmissionError`, every other answer is graded (an unreadable one
+as 0 points), and the graded answers are stored in one transaction.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from grader.answers import AnswerError
-from grader.grading import ExerciseFailure, Feedback, grade_parsed
-from grader.plugins import LoadError, Registry, UnknownExercise
-from grader.variants import check_student_id, params_for_seed, variant_seed
+from grader.files import FileRefused, max_bytes_from_env, read_bounded
+from grader.grading import ExerciseFailure, grade_answer, invalid_answer
+from grader.ids import check_student_id
+from grader.plugins import Registry, UnknownExercise
+from grader.records import GradedSubmission, Submission, SubmissionError
 
 if TYPE_CHECKING:
     from grader.gradebook import Gradebook
 
 __all__ = [
+    "MAX_NESTING",
+    "MAX_SUGGESTIONS",
     "GradedSubmission",
     "Submission",
     "SubmissionError",
@@ -44,68 +48,20 @@ __all__ = [
 
 _TOP_LEVEL_KEYS = ("student_id", "answers")
 
+#: Deepest nesting of tables and lists accepted in a submission (a record answer needs 3).
+MAX_NESTING = 16
+#: Unknown exercise ids per submission that get a "did you mean" suggestion; the rest
+#: are reported without one, so a file of near-miss ids costs no more than a few.
+MAX_SUGGESTIONS = 20
+
 
 class SubmissionFileError(ValueError):
     """A submission that cannot be read at all; nothing of it is graded or stored."""
 
 
-@dataclass(frozen=True)
-class SubmissionError:
-    """One bad part of a submission: which exercise (None for the file itself) and why."""
-
-    exercise_id: str | None
-    message: str
-
-    def __str__(self) -> str:
-        return self.message if self.exercise_id is None else f"{self.exercise_id}: {self.message}"
-
-
-@dataclass(frozen=True)
-class Submission:
-    """A student's answers keyed by exercise id, and where they came from."""
-
-    student_id: str
-    answers: dict[str, Any]
-    source: str
-    errors: tuple[SubmissionError, ...] = ()
-
-
-@dataclass
-class GradedSubmission:
-    """The outcome of grading a submission: feedback per graded answer and the bad parts."""
-
-    student_id: str
-    source: str
-    feedback: list[Feedback] = field(default_factory=list)
-    errors: list[SubmissionError] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    attempt_id: int | None = None
-    observer_errors: list[LoadError] = field(default_factory=list)
-
-    @property
-    def points(self) -> float:
-        return sum(f.points for f in self.feedback)
-
-    @property
-    def max_points(self) -> float:
-        return sum(f.max_points for f in self.feedback)
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-friendly dict."""
-        return {
-            "student_id": self.student_id,
-            "source": self.source,
-            "attempt_id": self.attempt_id,
-            "points": self.points,
-            "max_points": self.max_points,
-            "feedback": [f.to_dict() for f in self.feedback],
-            "errors": [{"exercise_id": e.exercise_id, "message": e.message} for e in self.errors],
-            "skipped": list(self.skipped),
-            "observer_errors": [str(e) for e in self.observer_errors],
-        }
-
-
-def read_submission(path: str | Path, *, student_id: str | None = None) -> Submission:
+def read_submission(
+    path: str | Path, *, student_id: str | None = None, max_bytes: int | None = None
+) -> Submission:
     """Read a ``.toml`` or ``.json`` submission file.
 
     Parameters
@@ -114,6 +70,9 @@ def read_submission(path: str | Path, *, student_id: str | None = None) -> Submi
         The file; its suffix picks the format.
     student_id : str, optional
         The student, if the file does not say (if both do, they must agree).
+    max_bytes : int, optional
+        The largest file read; ``PROBSTATS_MAX_SUBMISSION_BYTES`` or 1 MB by default.
+        A larger file, a folder, a FIFO or a device is refused before it is read.
 
     Raises
     ------
@@ -121,20 +80,49 @@ def read_submission(path: str | Path, *, student_id: str | None = None) -> Submi
         If the file cannot be read at all; the message names the file.
     """
     path = Path(path)
+    limit = max_bytes_from_env() if max_bytes is None else max_bytes
+    try:
+        data = read_bounded(path, limit)
+    except FileRefused as exc:
+        raise SubmissionFileError(str(exc)) from None
     suffix = path.suffix.lower()
     if suffix not in (".toml", ".json"):
         raise SubmissionFileError(f"{path}: unsupported file type {suffix or '(none)'!r}; use .toml or .json")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SubmissionFileError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise SubmissionFileError(f"{path}: cannot read the file: {exc}") from None
+    what = suffix[1:].upper()
     try:
-        data = tomllib.loads(text) if suffix == ".toml" else json.loads(text, object_pairs_hook=_no_duplicates)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError, _DuplicateKey) as exc:
-        raise SubmissionFileError(f"{path}: not valid {suffix[1:].upper()}: {exc}") from None
-    return parse_submission(data, source=str(path), student_id=student_id)
+        decoded = tomllib.loads(text) if suffix == ".toml" else json.loads(text, object_pairs_hook=_no_duplicates)
+    except RecursionError:
+        raise SubmissionFileError(f"{path}: not valid {what}: nested too deeply") from None
+    except ValueError as exc:  # decode errors, duplicate keys, integers over Python's digit limit
+        reason = str(exc)
+        if "integer string conversion" in reason:  # say it without Python's advice to programmers
+            reason = f"an integer has more than {sys.get_int_max_str_digits()} digits"
+        raise SubmissionFileError(f"{path}: not valid {what}: {reason}") from None
+    if _depth(decoded) > MAX_NESTING:
+        raise SubmissionFileError(f"{path}: nested more than {MAX_NESTING} levels deep")
+    return parse_submission(decoded, source=str(path), student_id=student_id)
+
+
+def _depth(data: Any) -> int:
+    """How deeply tables and lists nest in ``data``, counted without recursion."""
+    deepest = 0
+    stack = [(data, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, Mapping):
+            children: Any = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        deepest = max(deepest, level)
+        if level <= MAX_NESTING:
+            stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 class _DuplicateKey(ValueError):
@@ -160,18 +148,18 @@ def parse_submission(data: Any, *, source: str, student_id: str | None = None) -
     """
     if not isinstance(data, Mapping):
         raise SubmissionFileError(f"{source}: the top level must be a table with student_id and answers")
-    file_student = data.get("student_id")
-    if file_student is not None and student_id is not None and file_student != student_id:
-        raise SubmissionFileError(
-            f"{source}: the file says student_id {file_student!r} but --student is {student_id!r}"
-        )
-    who = student_id if student_id is not None else file_student
-    if who is None:
-        raise SubmissionFileError(f"{source}: missing student_id (add it to the file or pass --student)")
     try:
-        who = check_student_id(who)
+        file_student = None if data.get("student_id") is None else check_student_id(data["student_id"])
+        given = None if student_id is None else check_student_id(student_id, "--student")
     except (TypeError, ValueError) as exc:
         raise SubmissionFileError(f"{source}: {exc}") from None
+    if file_student is not None and given is not None and file_student != given:
+        raise SubmissionFileError(
+            f"{source}: the file says student_id {file_student!r} but --student is {given!r}"
+        )
+    who = given if given is not None else file_student
+    if who is None:
+        raise SubmissionFileError(f"{source}: missing student_id (add it to the file or pass --student)")
     answers = data.get("answers")
     if not isinstance(answers, Mapping):
         raise SubmissionFileError(f"{source}: missing [answers] table")
@@ -213,37 +201,35 @@ def grade_submission(
     Returns
     -------
     GradedSubmission
-        Feedback per graded answer, and one error per bad part.
+        Feedback per graded answer, and one error per bad part. An answer that cannot
+        be read has its error and also a feedback of 0 points out of the exercise's, so
+        the total is out of every answered exercise. At most :data:`MAX_SUGGESTIONS`
+        unknown ids get a "did you mean" suggestion.
     """
     result = GradedSubmission(submission.student_id, submission.source, errors=list(submission.errors))
+    suggestions = MAX_SUGGESTIONS
     for exercise_id, raw in submission.answers.items():
         try:
-            exercise = registry.get(exercise_id)
+            exercise = registry.get(exercise_id, suggest=suggestions > 0)
         except UnknownExercise as exc:
+            suggestions -= 1
             result.errors.append(SubmissionError(exercise_id, str(exc)))
             continue
         if _is_blank(raw):
             result.skipped.append(exercise_id)
             continue
         try:
-            value = exercise.answer.parse(raw)
-            seed = variant_seed(submission.student_id, exercise.id, secret=secret)
             try:
-                params = params_for_seed(exercise, seed)
-            except Exception as exc:
-                raise ExerciseFailure(
-                    f"exercise {exercise.id!r}: generate failed: {type(exc).__name__}: {exc}"
-                ) from exc
-            feedback = grade_parsed(
-                exercise, value, params, student_id=submission.student_id, seed=seed, raw_answer=raw
-            )
-        except AnswerError as exc:
-            result.errors.append(SubmissionError(exercise_id, str(exc)))
-            continue
-        except ExerciseFailure as exc:
+                feedback = grade_answer(exercise, raw, student_id=submission.student_id, secret=secret)
+            except AnswerError as exc:
+                # Unreadable: reported, and counted as 0 out of the exercise's points.
+                result.errors.append(SubmissionError(exercise_id, str(exc)))
+                feedback = invalid_answer(exercise, raw, exc, student_id=submission.student_id, secret=secret)
+        except Exception as exc:  # ExerciseFailure, or an answer kind's own bug
             owner = registry.owner(exercise_id)
+            reason = str(exc) if isinstance(exc, ExerciseFailure) else f"{type(exc).__name__}: {exc}"
             result.errors.append(
-                SubmissionError(exercise_id, f"not graded, the exercise failed (plugin {owner!r}): {exc}")
+                SubmissionError(exercise_id, f"not graded, the exercise failed (plugin {owner!r}): {reason}")
             )
             continue
         result.feedback.append(feedback)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from grader.exercise import Exercise, Params, to_plain
+from grader.ids import check_student_id
 
 __all__ = [
     "DEFAULT_SECRET",
@@ -32,34 +33,10 @@ SECRET_ENV = "PROBSTATS_COURSE_SECRET"
 #: Used when the variable is unset: fine for trying things out, not for a real course.
 DEFAULT_SECRET = "probstats-insecure-default-secret"
 
-_MAX_ID = 64
-
 
 def course_secret() -> str:
     """The course secret from ``PROBSTATS_COURSE_SECRET``, or :data:`DEFAULT_SECRET`."""
     return os.environ.get(SECRET_ENV) or DEFAULT_SECRET
-
-
-def check_student_id(student_id: object, name: str = "student_id") -> str:
-    """Return ``student_id`` if it is 1 to 64 printable characters without spaces.
-
-    Examples
-    --------
-    >>> check_student_id("s123")
-    's123'
-    >>> check_student_id("a b")
-    Traceback (most recent call last):
-    ...
-    ValueError: `student_id` must be 1 to 64 printable characters without spaces; got 'a b'
-    """
-    if not isinstance(student_id, str):
-        raise TypeError(f"`{name}` must be text; got {type(student_id).__name__}")
-    ok = 0 < len(student_id) <= _MAX_ID and all(c.isprintable() and not c.isspace() for c in student_id)
-    if not ok:
-        raise ValueError(
-            f"`{name}` must be 1 to {_MAX_ID} printable characters without spaces; got {student_id!r}"
-        )
-    return student_id
 
 
 def variant_seed(student_id: str, exercise_id: str, *, secret: str | None = None) -> int:
@@ -88,7 +65,7 @@ def variant_seed(student_id: str, exercise_id: str, *, secret: str | None = None
     ...     "s1", "interview.perplexity_from_nll", secret="x")
     True
     """
-    check_student_id(student_id)
+    student_id = check_student_id(student_id)
     key = (course_secret() if secret is None else secret).encode()
     message = f"{student_id}\x1f{exercise_id}".encode()
     digest = hmac.new(key, message, hashlib.sha256).digest()

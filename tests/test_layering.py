@@ -1,4 +1,7 @@
-"""DESIGN.md's layering: dashboard -> grader -> core, exercises -> grader, core.
+"""DESIGN.md's layering: probstats -> dashboard -> grader -> core, exercises -> grader, core.
+
+``probstats`` (the command line) is the top layer: it may import any package below it,
+and nothing else of ours imports it.
 
 Static check of every import statement, so a forbidden arrow fails here before it
 becomes a cycle or drags streamlit into the numeric core.
@@ -12,14 +15,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-OURS = {"core", "grader", "exercises", "dashboard", "benchmarks"}
+OURS = {"core", "grader", "exercises", "dashboard", "benchmarks", "probstats"}
 
 # package -> top-level modules it must never import
 FORBIDDEN = {
     "core": OURS - {"core"} | {"streamlit", "altair", "sqlalchemy", "pluggy"},
-    "grader": {"exercises", "dashboard", "benchmarks", "streamlit", "altair"},
-    "exercises": {"dashboard", "benchmarks", "streamlit", "altair"},
-    "dashboard": {"exercises", "benchmarks"},
+    "grader": {"exercises", "dashboard", "benchmarks", "probstats", "streamlit", "altair"},
+    "exercises": {"dashboard", "benchmarks", "probstats", "streamlit", "altair"},
+    "dashboard": {"exercises", "benchmarks", "probstats"},
+    "benchmarks": {"probstats"},
+    "probstats": {"exercises", "benchmarks", "streamlit", "altair"},
 }
 
 
@@ -50,3 +55,23 @@ def test_the_check_sees_a_violation(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text("import streamlit as st\nfrom grader.plugins import x\n")
     assert imported_top_levels(bad) == {"streamlit", "grader"}
+
+
+
+def test_the_records_module_is_a_leaf() -> None:
+    # gradebook, hookspecs and plugins import grader.records; it must import none of them
+    # at run time (an import only for type checking is fine).
+    tree = ast.parse((ROOT / "grader" / "records.py").read_text(encoding="utf-8"))
+    guarded = {
+        id(node)
+        for block in ast.walk(tree)
+        if isinstance(block, ast.If) and isinstance(block.test, ast.Name) and block.test.id == "TYPE_CHECKING"
+        for node in ast.walk(block)
+    }
+    ours = [
+        node.module
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in OURS
+        and id(node) not in guarded
+    ]
+    assert ours == []

@@ -66,7 +66,7 @@ if not student:
     st.info("Enter your student id to see your own version of the exercise.")
     st.stop()
 try:
-    check_student_id(student, "student id")
+    student = check_student_id(student, "student id")
 except ValueError as exc:
     col_student.error(str(exc))
     st.stop()

@@ -6,7 +6,7 @@ import math
 import time
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grader.expressions import MAX_DEPTH, MAX_LENGTH, ExpressionError, compile_function, evaluate
@@ -111,12 +111,66 @@ def test_fuzz_never_crashes_and_is_fast(text: str) -> None:
     assert time.perf_counter() - start < 1.0
 
 
-@given(st.text(max_size=300))
+@settings(max_examples=100)
+@given(st.text(max_size=MAX_LENGTH + 20))
 def test_fuzz_arbitrary_unicode(text: str) -> None:
+    # Any text: a finite float, or an ExpressionError with a message; never another error.
     try:
-        evaluate(text)
-    except ExpressionError:
-        pass
+        value = evaluate(text)
+    except ExpressionError as exc:
+        assert str(exc)
+        if not text.strip().isascii() and len(text) <= MAX_LENGTH:
+            # Nothing outside ASCII is ever read, look-alike or not.
+            assert "only plain ASCII characters are allowed" in str(exc)
+    else:
+        assert math.isfinite(value)
+        assert text.strip().isascii() and len(text) <= MAX_LENGTH
+
+
+class TestProbes:
+    """Inputs found by probing the evaluator (issue 12, section 3)."""
+
+    def test_whitespace_counts_toward_the_length_limit(self) -> None:
+        padded = " " * MAX_LENGTH + "1"
+        with pytest.raises(ExpressionError, match=rf"too long \({MAX_LENGTH + 1} characters"):
+            evaluate(padded)
+        assert evaluate(" " * (MAX_LENGTH - 1) + "1") == 1.0
+
+    @pytest.mark.parametrize(
+        ("text", "message"),
+        [
+            ("ℯ**2", r"found 'ℯ' \(SCRIPT SMALL E\), which looks like 'e'"),
+            ("ｅｘｐ(3)", r"found 'ｅ' \(FULLWIDTH LATIN SMALL LETTER E\), which looks like 'e'"),
+            ("2−1", r"found '−' \(MINUS SIGN\)"),
+            ("ρ", r"found 'ρ' \(GREEK SMALL LETTER RHO\)$"),
+        ],
+    )
+    def test_look_alike_letters_are_refused_by_name(self, text: str, message: str) -> None:
+        # Python itself folds these into ASCII names: ast.parse("ｅｘｐ(3)") calls exp.
+        with pytest.raises(ExpressionError, match=message):
+            evaluate(text)
+        with pytest.raises(ExpressionError, match=message):
+            compile_function(text, ("x",))
+
+    @pytest.mark.parametrize(
+        ("text", "point", "expected"),
+        [
+            ("x**y", (-2, 3), -8.0),
+            ("x**y", (2, 10), 1024.0),
+            ("x**0.5", (-4, 0), math.nan),
+            ("x / y", (10**400, 1), math.inf),
+            ("log(x) + y", (1, True), 1.0),
+        ],
+    )
+    def test_integer_arguments_are_numbers_too(
+        self, text: str, point: tuple[int, int], expected: float
+    ) -> None:
+        value = compile_function(text, ("x", "y"))(*point)
+        assert (math.isnan(value) and math.isnan(expected)) or value == expected
+
+    def test_a_non_number_argument_is_a_type_error(self) -> None:
+        with pytest.raises(TypeError, match="the value of 'x' must be a number; got str"):
+            compile_function("x", ("x",))("3")
 
 
 class TestCompileFunction:

@@ -11,8 +11,15 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from grader import Gradebook, build_registry, grade_submission, parse_submission, variant_for
-from grader.gradebook import default_url
+from grader import (
+    Gradebook,
+    build_registry,
+    grade_submission,
+    parse_submission,
+    variant_for,
+)
+from grader.gradebook import default_url, migrate
+from tests.grader.helpers import Registers
 
 REGISTRY = build_registry()
 Q3 = "interview.perplexity_from_nll"
@@ -88,6 +95,9 @@ def test_record_stores_answers_seed_score_feedback_source(book: Gradebook) -> No
     assert row["feedback"]["message"] == "Correct."
     assert row["source"] == "hw1.toml"
     assert row["attempt_id"] == result.attempt_id
+    # The variant itself and the generator's version, beside the seed.
+    assert row["params"] == variant_for("s1", REGISTRY.get(Q3), secret="k").params
+    assert row["generator_version"] == REGISTRY.get(Q3).version == 1
     uploads = book.uploads(student_id="s1")
     assert uploads[0]["errors"] == [{"exercise_id": "nope.x", "message": "unknown exercise id 'nope.x'"}]
     assert book.students() == ["s1"]
@@ -120,6 +130,7 @@ def test_csv_wide_and_long(book: Gradebook) -> None:
     wide = list(csv.reader(io.StringIO(book.csv_text())))
     assert wide == [
         ["student_id", Q6, Q3, "total"],
+        ["points possible", "2", "1", "3"],
         ["s1", "0", "0", "0"],
         ["s2", "", "1", "1"],
     ]
@@ -139,7 +150,11 @@ def test_csv_to_a_path_with_chosen_columns(book: Gradebook, tmp_path: Path) -> N
     submit(book, "s1", {Q3: q3_right("s1")})
     target = tmp_path / "out.csv"
     book.export_csv(target, exercise_ids=[Q3, "other.x"])
-    assert target.read_text().splitlines() == ["student_id,interview.perplexity_from_nll,other.x,total", "s1,1,,1"]
+    assert target.read_text().splitlines() == [
+        "student_id,interview.perplexity_from_nll,other.x,total",
+        "points possible,1,,1",
+        "s1,1,,1",
+    ]
 
 
 def test_eight_threads_times_500_submissions(book: Gradebook) -> None:
@@ -171,3 +186,85 @@ def test_in_memory_gradebook(tmp_path: Path) -> None:
     book = Gradebook("sqlite://")
     submit(book, "s1", {Q3: 1})
     assert book.submission_count() == 1
+
+
+def test_stored_params_outlive_an_edited_generator(book: Gradebook) -> None:
+    from dataclasses import replace
+
+    exercise = REGISTRY.get(Q3)
+    submit(book, "s1", {Q3: 1})
+    before = variant_for("s1", exercise, secret="k").params
+    edited = replace(exercise, generate=lambda rng: {"nll": 9.5}, version=2)
+    registry = build_registry(builtin=False, extra_plugins=[("edited", Registers(edited))])
+    grade_submission(parse_submission({"student_id": "s1", "answers": {Q3: 1}}, source="t"), registry,
+                     gradebook=book, secret="k")
+    first, second = book.attempts(student_id="s1")
+    assert (first["params"], first["generator_version"]) == (before, 1)
+    assert (second["params"], second["generator_version"]) == ({"nll": 9.5}, 2)
+    assert first["seed"] == second["seed"]  # the seed alone could not tell them apart
+
+
+def test_an_older_gradebook_gains_the_new_columns(book: Gradebook) -> None:
+    submit(book, "s1", {Q3: 1})
+    # Make it look like a gradebook from before the columns existed, then reopen it.
+    with book.engine.begin() as conn:
+        for column in ("params", "generator_version"):
+            conn.exec_driver_sql(f"ALTER TABLE submissions DROP COLUMN {column}")
+    assert {c["name"] for c in sa.inspect(book.engine).get_columns("submissions")}.isdisjoint(
+        {"params", "generator_version"}
+    )
+    assert migrate(book.engine) == ["params", "generator_version"]
+    assert migrate(book.engine) == []  # once only
+    submit(book, "s1", {Q3: 2})
+    old, new = book.attempts(student_id="s1")
+    assert (old["params"], old["generator_version"]) == (None, None)
+    assert new["generator_version"] == 1 and set(new["params"]) == {"nll"}
+    assert len(book.best_scores()) == 1
+
+
+def test_an_old_sqlite_file_opens(tmp_path: Path) -> None:
+    # The submissions table exactly as the first release created it.
+    path = tmp_path / "old.db"
+    engine = sa.create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE students (id VARCHAR(64) PRIMARY KEY, created_at DATETIME NOT NULL)")
+        conn.exec_driver_sql(
+            "CREATE TABLE attempts (id INTEGER PRIMARY KEY AUTOINCREMENT, student_id VARCHAR(64) NOT NULL "
+            "REFERENCES students(id), source VARCHAR(512) NOT NULL, created_at DATETIME NOT NULL, "
+            "n_graded INTEGER NOT NULL, errors TEXT NOT NULL)"
+        )
+        conn.exec_driver_sql(
+            "CREATE TABLE submissions (id INTEGER PRIMARY KEY AUTOINCREMENT, attempt_id INTEGER NOT NULL "
+            "REFERENCES attempts(id), student_id VARCHAR(64) NOT NULL REFERENCES students(id), "
+            "exercise_id VARCHAR(128) NOT NULL, answer TEXT NOT NULL, seed BIGINT NOT NULL, score FLOAT NOT NULL, "
+            "points FLOAT NOT NULL, max_points FLOAT NOT NULL, misconception VARCHAR(128), feedback TEXT NOT NULL, "
+            "source VARCHAR(512) NOT NULL, created_at DATETIME NOT NULL)"
+        )
+        conn.exec_driver_sql("INSERT INTO students VALUES ('s0', '2026-01-01 00:00:00')")
+        conn.exec_driver_sql("INSERT INTO attempts VALUES (1, 's0', 'old.toml', '2026-01-01 00:00:00', 1, '[]')")
+        conn.exec_driver_sql(
+            "INSERT INTO submissions VALUES (1, 1, 's0', 'interview.perplexity_from_nll', '1', 7, 0.0, 0.0, 1.0, "
+            "NULL, '{}', 'old.toml', '2026-01-01 00:00:00')"
+        )
+    engine.dispose()
+    book = Gradebook(f"sqlite:///{path}")
+    submit(book, "s1", {Q3: 1})
+    rows = book.attempts()
+    assert [(r["student_id"], r["seed"], r["generator_version"]) for r in rows] == [("s0", 7, None), ("s1", rows[1]["seed"], 1)]
+    book.close()
+
+
+def test_record_refuses_an_id_outside_the_rule(book: Gradebook) -> None:
+    from grader import GradedSubmission
+
+    with pytest.raises(ValueError, match=r"`student_id` may hold only letters, digits and \. _ - @; got '=1\+1'"):
+        book.record(GradedSubmission("=1+1", "t"))
+    assert book.students() == []
+
+
+def test_queries_read_the_id_with_the_same_rule(book: Gradebook) -> None:
+    submit(book, "s1", {Q3: 1})
+    assert [r.student_id for r in book.best_scores(student_id="ｓ１")] == ["s1"]
+    assert len(book.attempts(student_id="ｓ１")) == len(book.uploads(student_id="ｓ１")) == 1
+    with pytest.raises(ValueError, match="found '/'"):
+        book.attempts(student_id="s1/../x")

@@ -6,7 +6,14 @@ import math
 
 import pytest
 
-from grader import AnswerError, ExerciseFailure, grade_answer, load_exercises, variant_for
+from grader import (
+    AnswerError,
+    ExerciseFailure,
+    Misconception,
+    grade_answer,
+    load_exercises,
+    variant_for,
+)
 from tests.grader.helpers import doubling
 
 
@@ -86,3 +93,52 @@ def test_record_feedback_lists_field_problems() -> None:
         "(h+1)/(h+t+2): the prior's pseudo-counts pull it toward 1/2. The Beta-Binomial page "
         "(link below, set to your flips) shows mean, MAP and MLE side by side. mle: missing field 'mle'."
     )
+
+
+class TestMisconceptionCredit:
+    """A recognised misconception may earn a share of the points (WeBWorK's AnswerHints)."""
+
+    @staticmethod
+    def exercise(credit: float, points: float = 4.0):  # type: ignore[no-untyped-def]
+        halved = Misconception("halved", "You halved it instead.", lambda p: p["x"] / 2, credit=credit)
+        return doubling(points=points, misconceptions=(halved,))
+
+    def test_credit_times_points_and_the_feedback_says_so(self) -> None:
+        exercise = self.exercise(0.25)
+        x = variant_for("s1", exercise, secret="k").params["x"]
+        feedback = grade_answer(exercise, x / 2, student_id="s1", secret="k")
+        assert (feedback.score, feedback.points, feedback.max_points) == (0.25, 1.0, 4.0)
+        assert feedback.misconception == "halved"
+        assert feedback.misconception_feedback == "You halved it instead."
+        assert feedback.message == (
+            "Score 25%. You halved it instead. Partial credit for this recognised mistake: 25% of the points."
+        )
+        assert feedback.expected is None  # partial credit is not a correct answer
+
+    def test_no_credit_by_default_and_for_other_wrong_answers(self) -> None:
+        exercise = self.exercise(0.5)
+        x = variant_for("s1", exercise, secret="k").params["x"]
+        assert grade_answer(exercise, x + 7, student_id="s1", secret="k").score == 0.0
+        plain = doubling()
+        assert grade_answer(plain, x / 2, student_id="s1", secret="k").score == 0.0
+
+    def test_a_record_keeps_its_own_partial_score_when_it_is_higher(self) -> None:
+        exercise = load_exercises().get("interview.beta_binomial_posterior")
+        (first, *rest) = exercise.misconceptions
+        for credit, expected in ((0.2, 3 / 5), (0.9, 0.9)):
+            changed = type(exercise)(**{**exercise.__dict__, "misconceptions": (
+                Misconception(first.name, first.feedback, first.answer, credit=credit), *rest)})
+            params = variant_for("s1", changed, secret="k").params
+            h, t = params["heads"], params["tails"]
+            answer = {"alpha": 1 + h, "beta": 1 + t, "mean": f"{h}/{h + t}", "map": f"{h}/{h + t}"}
+            feedback = grade_answer(changed, answer, student_id="s1", secret="k")
+            assert feedback.misconception == first.name == "mle_for_mean"
+            assert feedback.score == pytest.approx(expected)
+
+
+def test_feedback_carries_the_variant_graded() -> None:
+    exercise = doubling(version=3)
+    variant = variant_for("s1", exercise, secret="k")
+    feedback = grade_answer(exercise, 1, student_id="s1", secret="k")
+    assert (feedback.params, feedback.generator_version) == (variant.params, 3)
+    assert "params" not in feedback.to_dict() and "generator_version" not in feedback.to_dict()

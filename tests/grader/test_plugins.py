@@ -11,6 +11,7 @@ import pytest
 
 from grader import (
     AnswerKind,
+    Misconception,
     Number,
     UnknownExercise,
     build_registry,
@@ -21,7 +22,7 @@ from grader import (
     variant_for,
 )
 from grader.plugins import get_plugin_manager
-from tests.grader.helpers import doubling
+from tests.grader.helpers import Registers, doubling
 
 CORPUS = Path(__file__).parent / "plugin_corpus"
 
@@ -60,18 +61,7 @@ def messages(registry: Any) -> list[str]:
     return [str(e) for e in registry.errors]
 
 
-class _Plugin:
-    """A plugin object registering the given exercises."""
-
-    def __init__(self, *exercises: Any) -> None:
-        self.exercises = exercises
-
-    from grader import hookimpl
-
-    @hookimpl
-    def register_exercises(self, register: Any) -> None:
-        for exercise in self.exercises:
-            register(exercise)
+_Plugin = Registers
 
 
 class TestBuiltins:
@@ -204,6 +194,13 @@ class TestInvalidExercises:
             ({"generate": lambda rng: {"x": float("nan")}}, "exercise 'demo.double': generate(rng) must return plain JSON values (finite numbers, text, lists, tables); got {'x': nan}"),
             ({"generate": lambda rng: [1]}, "exercise 'demo.double': generate failed: TypeError: exercise 'demo.double': generate(rng) must return a dict; got list"),
             ({"solve": lambda p: "x"}, "exercise 'demo.double': solve failed: ValueError: could not convert string to float: 'x'"),
+            ({"version": 0}, "exercise 'demo.double': `version` must be an integer >= 1; got 0"),
+            ({"misconceptions": (Misconception("halved", "Half.", lambda p: p["x"] / 2, credit=1.0),)},
+             "exercise 'demo.double': misconception 'halved': `credit` must be a number with 0 <= credit < 1; got 1.0"),
+            ({"misconceptions": (Misconception("halved", "Half.", lambda p: p["x"] / 2, credit=-0.1),)},
+             "exercise 'demo.double': misconception 'halved': `credit` must be a number with 0 <= credit < 1; got -0.1"),
+            ({"misconceptions": (Misconception("halved", "Half.", lambda p: p["x"] / 2, credit="half"),)},  # type: ignore[arg-type]
+             "exercise 'demo.double': misconception 'halved': `credit` must be a number with 0 <= credit < 1; got 'half'"),
         ],
     )
     def test_reported_by_plugin(self, overrides: dict[str, Any], message: str) -> None:

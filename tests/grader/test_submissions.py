@@ -40,7 +40,7 @@ class TestFileErrors:
             ("a.json", '{"student_id": "s1", "answers": {"a.b": 1, "a.b": 2}}', "not valid JSON: the key 'a.b' appears twice"),
             ("a.json", "[1, 2]", "the top level must be a table with student_id and answers"),
             ("a.toml", "[answers]\n", "missing student_id (add it to the file or pass --student)"),
-            ("a.toml", 'student_id = "s 1"\n[answers]\n', "`student_id` must be 1 to 64 printable characters without spaces; got 's 1'"),
+            ("a.toml", 'student_id = "s 1"\n[answers]\n', "`student_id` may hold only letters, digits and . _ - @; got 's 1' (found ' ')"),
             ("a.toml", "student_id = 7\n[answers]\n", "`student_id` must be text; got int"),
             ("a.toml", 'student_id = "s1"\n', "missing [answers] table"),
             ("a.toml", 'student_id = "s1"\nanswers = 3\n', "missing [answers] table"),
@@ -105,8 +105,17 @@ comment = "hi"
             'moments.variance_discrete: the answer must be a number or an expression like "5/7"; got a list',
         ]
         assert result.skipped == ["sampling.top_p_filter"]
-        assert [f.exercise_id for f in result.feedback] == [Q3, Q6]
-        q6 = result.feedback[1]
+        unreadable = [
+            "information.kl_divergence", "information.entropy_bits",
+            "moments.larger_variance", "moments.variance_discrete",
+        ]
+        assert [f.exercise_id for f in result.feedback] == [Q3, *unreadable, Q6]
+        # An unreadable answer scores 0 out of its exercise's points: the total counts it.
+        for f in result.feedback[1:-1]:
+            assert (f.score, f.points, f.max_points) == (0.0, 0.0, REGISTRY.get(f.exercise_id).points)
+            assert [p.verdict for p in f.parts] == ["invalid"]
+        assert result.max_points == sum(REGISTRY.get(i).points for i in [Q3, *unreadable, Q6])
+        q6 = result.feedback[-1]
         assert [(p.part, p.verdict, p.message) for p in q6.parts if p.verdict != "wrong"] == [
             ("beta", "missing", "missing field 'beta'"),
             ("mean", "invalid", "field 'mean': cannot parse '1/' as an arithmetic expression"),

@@ -57,12 +57,62 @@ def test_secret_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> N
     assert course_secret() == DEFAULT_SECRET
 
 
-@pytest.mark.parametrize("bad", ["", "a b", "x" * 65, "tab\there"])
-def test_bad_student_ids(bad: str) -> None:
-    with pytest.raises(ValueError, match=r"^`student_id` must be 1 to 64 printable characters without spaces; got "):
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ("", r"^`student_id` must be 1 to 64 characters long; got 0$"),
+        ("x" * 65, r"^`student_id` must be 1 to 64 characters long; got 65$"),
+        ("a b", r"^`student_id` may hold only letters, digits and \. _ - @; got 'a b' \(found ' '\)$"),
+        ("tab\there", r"found '\\t'"),
+        ("x/../../../ESCAPED", r"found '/'"),
+        ("a\\b", r"found '\\\\'"),
+        ("..", None),  # allowed: only ever part of a longer file name
+        ("=HYPERLINK(x)", r"found '='"),
+        ("s1\U0001F600", r"found '\U0001F600'"),  # emoji
+        ("s1\u200b", r"found '\\u200b'"),  # zero-width space
+        ("аdmin", r"mixes letters of several scripts \(Cyrillic, Latin\)"),  # Cyrillic а
+        ("paypаl.com", r"mixes letters of several scripts"),
+    ],
+)
+def test_bad_student_ids(bad: str, message: str | None) -> None:
+    if message is None:
+        assert check_student_id(bad) == bad
+        return
+    with pytest.raises(ValueError, match=message):
         check_student_id(bad)
+
+
+@pytest.mark.parametrize(
+    ("typed", "normal"),
+    [
+        ("s123", "s123"),
+        ("ｓ１２３", "s123"),  # fullwidth: NFKC folds it to the ASCII id
+        ("ﬁona", "fiona"),  # a ligature
+        ("José.García-2@uni", "José.García-2@uni"),
+        ("Jose\u0301", "José"),  # combining accent: composed
+        ("иван_петров", "иван_петров"),  # one script, not Latin
+        ("山田たろう", "山田たろう"),  # Han with kana: one writing system
+        ("x" * 64, "x" * 64),
+    ],
+)
+def test_good_student_ids_are_normalised(typed: str, normal: str) -> None:
+    assert check_student_id(typed) == normal
+
+
+def test_a_normalised_id_has_the_same_variants() -> None:
+    assert variant_seed("ｓ１", "demo.double", secret="k") == variant_seed("s1", "demo.double", secret="k")
 
 
 def test_student_id_must_be_text() -> None:
     with pytest.raises(TypeError, match=r"^`student_id` must be text; got int$"):
         check_student_id(7)
+
+
+def test_the_sheet_and_template_use_the_normalised_id() -> None:
+    from grader import render_sheet, render_template
+    from tests.grader.helpers import doubling
+
+    assert render_template([doubling()], "ｓ１").splitlines()[1] == 'student_id = "s1"'
+    assert render_sheet([doubling()], "ｓ１", secret="k") == render_sheet([doubling()], "s1", secret="k")
+    with pytest.raises(ValueError, match="found '/'"):
+        render_sheet([doubling()], "../x")

@@ -106,8 +106,9 @@ def test_tables_and_csv_after_some_submissions(db_url, downloads):
 
     wide = table_with(at, "total")
     assert list(wide.columns) == ["student_id", Q6, Q3, "total"]
-    assert list(wide["student_id"]) == sorted([alice, bob])
+    assert list(wide["student_id"]) == ["points possible", *sorted([alice, bob])]
     by_student = wide.set_index("student_id")
+    assert (by_student.loc["points possible", Q3], by_student.loc["points possible", Q6]) == (1, 2)
     assert by_student.loc[alice, Q3] == 1 and by_student.loc[alice, Q6] == 2 and by_student.loc[alice, "total"] == 3
     assert by_student.loc[bob, Q3] == 0 and math.isnan(by_student.loc[bob, Q6]) and by_student.loc[bob, "total"] == 0
 
@@ -123,6 +124,7 @@ def test_tables_and_csv_after_some_submissions(db_url, downloads):
     wide_csv = list(csv.reader(io.StringIO(downloads["gradebook-wide.csv"])))
     assert wide_csv == [
         ["student_id", Q6, Q3, "total"],
+        ["points possible", "2", "1", "3"],
         *sorted([[alice, "2", "1", "3"], [bob, "", "0", "0"]]),
     ]
     long_csv = list(csv.DictReader(io.StringIO(downloads["gradebook-long.csv"])))

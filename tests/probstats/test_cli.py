@@ -1,4 +1,4 @@
-"""The probstats command line, driven through main(argv) in a temporary working folder."""
+"""The probstats command line, driven through probstats.cli.main(argv) in a temporary folder."""
 
 from __future__ import annotations
 
@@ -11,21 +11,12 @@ from typing import Any
 
 import pytest
 
-from grader import cli, load_exercises, variant_for
+from grader import load_exercises, variant_for
 from grader.sheet import toml_value
+from tests.probstats.helpers import SECRET, run
 
-SECRET = "cli-secret"
 Q3 = "interview.perplexity_from_nll"
-CORPUS = Path(__file__).parent / "plugin_corpus"
-
-
-@pytest.fixture(autouse=True)
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("PROBSTATS_COURSE_SECRET", SECRET)
-    monkeypatch.delenv("PROBSTATS_DB", raising=False)
-    monkeypatch.delenv("PROBSTATS_PLUGINS_DIR", raising=False)
-    return tmp_path
+CORPUS = Path(__file__).parents[1] / "grader" / "plugin_corpus"
 
 
 @pytest.fixture
@@ -41,12 +32,6 @@ def with_plugins(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
     yield use
     monkeypatch.delenv("PROBSTATS_PLUGINS_DIR", raising=False)
     load_exercises(reload=True)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def reference_answers(student: str) -> dict[str, Any]:
@@ -149,7 +134,7 @@ def test_gradebook_table_and_csv(capsys: pytest.CaptureFixture[str], workdir: Pa
     assert out.splitlines()[2].split() == ["s1", Q3, "1", "0", "0", "1"]
     code, out, _ = run(capsys, "gradebook", "--csv", "wide.csv")
     assert out == "wrote wide.csv\n"
-    assert (workdir / "wide.csv").read_text() == f"student_id,{Q3},total\ns1,0,0\n"
+    assert (workdir / "wide.csv").read_text() == f"student_id,{Q3},total\npoints possible,1,1\ns1,0,0\n"
     code, out, _ = run(capsys, "gradebook", "--csv", "-", "--long")
     assert out.splitlines()[0].startswith("student_id,exercise_id,attempt_id,source")
     assert len(out.splitlines()) == 2
@@ -244,12 +229,30 @@ def test_dashboard_runs_streamlit(capsys: pytest.CaptureFixture[str], monkeypatc
     assert command[5:] == ["--server.port", "8600"]
 
 
-def test_python_dash_m_grader(workdir: Path) -> None:
+def _python_m(package: str, *argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     root = Path(__file__).resolve().parents[2]
-    done = subprocess.run(
-        [sys.executable, "-m", "grader", "exercises", "--json"],
-        capture_output=True, text=True, cwd=workdir, env={**__import__("os").environ, "PYTHONPATH": str(root)},
+    return subprocess.run(
+        [sys.executable, "-m", package, *argv],
+        capture_output=True, text=True, cwd=cwd, env={**__import__("os").environ, "PYTHONPATH": str(root)},
         check=False,
     )
+
+
+@pytest.mark.parametrize("package", ["grader", "probstats"])
+def test_python_dash_m(package: str, workdir: Path) -> None:
+    done = _python_m(package, "exercises", "--json", cwd=workdir)
     assert done.returncode == 0, done.stderr
     assert Q3 in [e["id"] for e in json.loads(done.stdout)]
+
+
+def test_python_dash_m_grader_points_to_probstats_dashboard(workdir: Path) -> None:
+    done = _python_m("grader", "dashboard", cwd=workdir)
+    assert done.returncode == 2
+    assert "`probstats dashboard`" in done.stderr
+
+
+def test_the_console_script_is_the_top_layer() -> None:
+    from importlib.metadata import entry_points
+
+    (script,) = [e for e in entry_points(group="console_scripts") if e.name == "probstats"]
+    assert script.value == "probstats.cli:main"

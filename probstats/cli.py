@@ -1,0 +1,34 @@
+"""The ``probstats`` command line: the grader's subcommands and ``dashboard``.
+
+The grader's subcommands (``exercises``, ``sheet``, ``grade``, ``gradebook``, ``check``,
+``plugins``, ``new-exercise``) are :data:`grader.cli.COMMANDS`; this module adds
+``dashboard``, which serves the Streamlit app. It sits above both packages, so the
+grader never names the dashboard.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from grader.cli import COMMANDS, build_parser, run
+
+__all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``probstats``; return the exit status."""
+    return run(argv, {**COMMANDS, "dashboard": _dashboard}, build_parser())
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    spec = importlib.util.find_spec("dashboard")
+    if spec is None or spec.origin is None:
+        raise ValueError("the dashboard package is not installed")
+    app = Path(spec.origin).parent / "streamlit_app.py"
+    command = [sys.executable, "-m", "streamlit", "run", str(app), *args.streamlit_args]
+    return subprocess.call(command)
