@@ -58,7 +58,7 @@ def test_a_log_density_typed_on_the_mcmc_page_is_sampled_and_shared(app_url, pag
     box.press("Enter")
     # The start (0, 0) is outside x > 0: the page says so instead of sampling.
     expect(page.get_by_text("must be finite at the start point")).to_be_visible(timeout=30_000)
-    start = page.get_by_label("Start near x")
+    start = page.get_by_role("spinbutton", name="Start near x")
     start.fill("3")
     start.press("Enter")
     wait_for_app(page)

@@ -39,34 +39,33 @@ st.markdown(
 )
 for key, message in read_url().items():
     st.warning(f"The link's value for `{key}` was left out: {message}", icon=":material/link_off:")
-shown: list[str] = []
-
-# ------------------------------------------------------------------ target
-st.subheader("Target")
-col_target, col_params = st.columns([1, 2])
-kind = target_name(widget("target", col_target, shown=shown))
-spec = compute.ALL_TARGETS[kind]
-params: dict[str, Any] = {}
-with col_params:
-    if kind == "custom":
-        params["logp"] = widget("logp", shown=shown, help=(
-            "Numbers, x, y, + − * / **, parentheses, exp, log, sqrt, abs, pi and e. Where it "
-            "is undefined the density counts as zero, so log(x) keeps x > 0."))
-    keys = TARGET_KEYS[kind]
-    cols = st.columns(len(keys))
-    for col, (arg, key) in zip(cols, keys.items(), strict=True):
-        params[arg] = widget(key, col, shown=shown)
-    st.caption(spec.description)
-
-target = None
-try:
-    target = compute.mcmc_target(kind, params)
-except ValueError as exc:
-    show_input_error(exc, col_params)
 
 
-# ------------------------------------------------------------------ samplers
-def sampler_controls(side: int) -> runs.RunSettings | None:
+def target_controls(shown: list[str]) -> tuple[str, dict[str, Any], bool]:
+    """The target menu and its parameters; False when core refuses them (said beside them)."""
+    st.subheader("Target")
+    col_target, col_params = st.columns([1, 2])
+    kind = target_name(widget("target", col_target, shown=shown))
+    spec = compute.ALL_TARGETS[kind]
+    params: dict[str, Any] = {}
+    with col_params:
+        if kind == "custom":
+            params["logp"] = widget("logp", shown=shown, help=(
+                "Numbers, x, y, + − * / **, parentheses, exp, log, sqrt, abs, pi and e. Where "
+                "it is undefined the density counts as zero, so log(x) keeps x > 0."))
+        keys = TARGET_KEYS[kind]
+        for col, (arg, key) in zip(st.columns(len(keys)), keys.items(), strict=True):
+            params[arg] = widget(key, col, shown=shown)
+        st.caption(spec.description)
+    try:
+        compute.mcmc_target(kind, params)
+    except ValueError as exc:
+        show_input_error(exc, col_params)
+        return kind, params, False
+    return kind, params, True
+
+
+def sampler_controls(side: int, sizes: tuple[int, ...], shown: list[str]) -> runs.RunSettings | None:
     """One side's sampler and the options that apply to it (None if they are invalid)."""
     suffix = SECOND if side else ""
     sampler = sampler_name(widget(f"sampler{suffix}", shown=shown))
@@ -83,44 +82,53 @@ def sampler_controls(side: int) -> runs.RunSettings | None:
     except ValueError as exc:
         show_input_error(exc)
         return None
-    return runs.RunSettings(sampler, tune, tuple(sorted(options.items())), int(n_chains),
-                            int(n_warmup), int(n_draws), int(seed))
+    return runs.RunSettings(sampler, tune, tuple(sorted(options.items())), *sizes)
 
 
-st.subheader("Samplers")
-compare = widget("compare", shown=shown)
-col_chains, col_warmup, col_draws, col_seed = st.columns(4)
-n_chains = widget("n_chains", col_chains, shown=shown)
-n_warmup = widget("n_warmup", col_warmup, shown=shown)
-n_draws = widget("n_draws", col_draws, shown=shown)
-seed = widget("seed", col_seed, shown=shown)
-columns = st.columns(2) if compare else [st.container()]
-settings: list[runs.RunSettings | None] = []
-for side, where in enumerate(columns):
-    with where:
-        settings.append(sampler_controls(side))
-sync_url(shown, [k for k in PARAMS.keys if k not in FRAGMENT_KEYS])
+@st.fragment
+def controls() -> None:
+    """Every control and the Run button: a change reruns only this, a click the whole page.
 
-# ------------------------------------------------------------------ run
-now = (kind, tuple(sorted(params.items())), tuple(settings))
-bounds = [run_cost(s.sampler, s.n_chains, s.n_draws, s.n_warmup, dict(s.options))
-          for s in settings if s is not None]
-col_run, col_cost = st.columns([1, 4], vertical_alignment="center")
-clicked = col_run.button("Run", key="run", type="primary", icon=":material/play_arrow:")
-col_cost.caption(
-    f"At most {max(bounds, default=0):,} gradient evaluations per sampler (the limit is "
-    f"{MAX_RUN_GRADIENTS:,}: a run above it is refused before it starts)."
-)
-if clicked or "mcmc_request" not in st.session_state:
-    st.session_state["mcmc_request"] = now
-request = st.session_state["mcmc_request"]
-if request != now:
-    st.info("The controls changed since the run below: press **Run** to sample with them.",
-            icon=":material/refresh:")
+    The request (what the results show) is set on load and on Run; until then the
+    controls may differ from it, and a note says so.
+    """
+    shown: list[str] = []
+    kind, params, valid = target_controls(shown)
+    st.subheader("Samplers")
+    compare = widget("compare", shown=shown)
+    cols = st.columns(4)
+    sizes = tuple(int(widget(key, col, shown=shown))
+                  for key, col in zip(("n_chains", "n_warmup", "n_draws", "seed"), cols, strict=True))
+    settings = []
+    for side, where in enumerate(st.columns(2) if compare else [st.container()]):
+        with where:
+            settings.append(sampler_controls(side, sizes, shown))
+    sync_url(shown, [k for k in PARAMS.keys if k not in FRAGMENT_KEYS])
+    now = (kind, tuple(sorted(params.items())), tuple(settings))
+    bounds = [run_cost(s.sampler, s.n_chains, s.n_draws, s.n_warmup, dict(s.options))
+              for s in settings if s is not None]
+    col_run, col_cost = st.columns([1, 4], vertical_alignment="center")
+    clicked = col_run.button("Run", key="run", type="primary", icon=":material/play_arrow:")
+    col_cost.caption(
+        f"At most {max(bounds, default=0):,} gradient evaluations per sampler (the limit is "
+        f"{MAX_RUN_GRADIENTS:,}: a run above it is refused before it starts)."
+    )
+    first = "mcmc_request" not in st.session_state
+    if clicked or first:
+        st.session_state["mcmc_request"] = now
+        st.session_state["mcmc_request_valid"] = valid
+        if clicked:
+            st.rerun()  # the whole page: sample, then show the new results
+    elif st.session_state["mcmc_request"] != now:
+        st.info("The controls changed since the run below: press **Run** to sample with them.",
+                icon=":material/refresh:")
 
+
+controls()
 done: list[runs.McmcRun] = []
+request = st.session_state["mcmc_request"]
 r_kind, r_params, r_settings = request[0], dict(request[1]), request[2]
-if target is not None or request != now:
+if st.session_state["mcmc_request_valid"]:
     progress = st.progress(0.0)
     for k, run_settings in enumerate(r_settings):
         if run_settings is None:
@@ -136,7 +144,7 @@ if target is not None or request != now:
         try:
             done.append(compute.mcmc_run(r_kind, r_params, run_settings, progress=report))
         except ValueError as exc:
-            show_input_error(exc, columns[min(k, len(columns) - 1)])
+            show_input_error(exc)
     progress.empty()
 
 if done:

@@ -74,6 +74,7 @@ class RunSettings:
 class McmcRun:
     """One sampler run and everything the page shows about it.
 
+    ``key`` is its key in the store (everything the run depends on, as text).
     ``trace`` holds the post-warm-up draws (chain, draw, dim), only the last warm-up draw
     of each chain, and at most MCMC_PATH_DRAWS trajectories per chain; ``seconds`` is the
     wall time of the run when it was first computed. ``diagnostics`` has one row per
@@ -86,6 +87,7 @@ class McmcRun:
     ``autocorrelation``.
     """
 
+    key: str
     sampler: str
     label: str
     trace: core_mcmc.Trace
@@ -172,13 +174,13 @@ def mcmc_run(
     store = mcmc_runs()
     run = store.get(key)
     if run is None:
-        run = _sample(kind, params, settings, build(kind, params), names, progress)
+        run = _sample(key, kind, settings, build(kind, params), names, progress)
         store.put(key, run)
     return run
 
 
 def _sample(
-    kind: str, params: dict[str, Any], settings: RunSettings, target: core_mcmc.Target,
+    key: str, kind: str, settings: RunSettings, target: core_mcmc.Target,
     names_of: Callable[[int], tuple[str, ...]], progress: Any,
 ) -> McmcRun:
     """One run of the sampler, cut into the page's tables and chart frames."""
@@ -248,6 +250,7 @@ def _sample(
             acf_frames.append(pd.DataFrame({"coordinate": names[i], "chain": c + 1, "lag": lags,
                                             "autocorrelation": acf[c, lags]}))
     return McmcRun(
+        key=key,
         sampler=settings.sampler,
         label=SAMPLERS[settings.sampler].label,
         trace=trace,

@@ -1,7 +1,7 @@
 """The MCMC page's results: run-level metrics, the diagnostics table, and the chart tabs.
 
-The chart tabs are one ``st.fragment``: the controls inside it (which chain's and which
-iteration's leapfrog path to draw) rerun only the charts, not the page.
+The density tab is an ``st.fragment``: its controls (which chain's and which iteration's
+leapfrog path to draw) rerun only its charts, not the page.
 """
 
 from __future__ import annotations
@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import altair as alt
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from dashboard import export
+from dashboard.compute import CACHE_ENTRIES
 from dashboard.topics.mcmc import charts, compute
 from dashboard.topics.mcmc.runs import (
     ESS_FLAG,
@@ -101,8 +104,39 @@ def show_results(kind: str, params: dict[str, Any], done: list[McmcRun]) -> None
     _charts(kind, params, tuple(done))
 
 
+def _density_chart(view: compute.McmcTargetView, run: McmcRun, ranges: tuple[tuple[float, float], ...],
+                   size: int, path: compute.LeapfrogPath | None = None) -> alt.LayerChart:
+    return charts.mcmc_density_chart(
+        view.density, run.scatter, x_title=run.names[0], y_title=run.names[1], x_domain=ranges[0],
+        y_domain=ranges[1], size=size, path=None if path is None else path.path,
+        path_points=None if path is None else path.points,
+    )
+
+
+@st.cache_resource(max_entries=CACHE_ENTRIES, show_spinner=False)
+def _density_spec(run_key: str, ranges: tuple[tuple[float, float], ...], size: int, *,
+                  _view: compute.McmcTargetView, _run: McmcRun) -> dict[str, Any]:
+    """The density chart of a run without a path, as a Vega-Lite dict built and validated
+    once; a path is added to it with charts.add_path (never mutated: it is shared)."""
+    return _density_chart(_view, _run, ranges, size).to_dict()
+
+
+def _downloads(build: Callable[[], alt.TopLevelMixin], stem: str) -> None:
+    """PNG and CSV buttons for a chart drawn from a cached spec; the chart is built on click."""
+    row = st.container(horizontal=True, gap="small")
+    row.download_button("PNG", data=lambda: export.chart_png(build()), file_name=f"{stem}.png",
+                        mime="image/png", key=f"download-png-{stem}", icon=":material/image:",
+                        on_click="ignore", help="Download this chart as a PNG image")
+    row.download_button("CSV", data=lambda: export.chart_csv(build()), file_name=f"{stem}.csv",
+                        mime="text/csv", key=f"download-csv-{stem}", icon=":material/table:",
+                        on_click="ignore", help="Download the data behind this chart as CSV")
+
+
+@st.fragment
 def _density_tab(view: compute.McmcTargetView, done: tuple[McmcRun, ...],
                  ranges: tuple[tuple[float, float], ...]) -> None:
+    """Density charts with the leapfrog-path controls: a fragment, so choosing a chain or
+    an iteration redraws only these charts."""
     if len(ranges) < 2:
         st.info("A one-dimensional target has no contour plot; see *Marginals vs truth*.")
         return
@@ -120,7 +154,6 @@ def _density_tab(view: compute.McmcTargetView, done: tuple[McmcRun, ...],
         chain = widget("path_chain", col_chain, shown=shown)
         iteration = widget("path_iter", col_iter, shown=shown)
     sync_url(shown, ("path_chain", "path_iter"))
-    names = done[0].names
     for side, (where, run) in enumerate(_side_by_side(list(done))):
         with where:
             path = None
@@ -128,13 +161,12 @@ def _density_tab(view: compute.McmcTargetView, done: tuple[McmcRun, ...],
                 path = compute.mcmc_leapfrog_path(run, chain, iteration)
             except ValueError as exc:
                 show_input_error(exc)
-            chart = charts.mcmc_density_chart(
-                view.density, run.scatter, x_title=names[0], y_title=names[1],
-                x_domain=ranges[0], y_domain=ranges[1], size=480 if len(done) == 1 else 340,
-                path=None if path is None else path.path,
-                path_points=None if path is None else path.points,
-            )
-            show_chart(chart, name=f"mcmc-density-{side}", width="content")
+            size = 480 if len(done) == 1 else 300
+            base = _density_spec(run.key, ranges, size, _view=view, _run=run)
+            st.vega_lite_chart(base if path is None else charts.add_path(base, path.path, path.points),
+                               width="content")
+            _downloads(lambda run=run, path=path, size=size: _density_chart(view, run, ranges, size, path),
+                       f"mcmc-density-{side}")
             caption = f"{run.label}: {len(run.scatter)} of {run.trace.n_chains * run.trace.n_draws} draws shown."
             if path is not None:
                 caption += (f" The path has {path.n_leapfrog} leapfrog steps (paths are kept for "
@@ -144,9 +176,8 @@ def _density_tab(view: compute.McmcTargetView, done: tuple[McmcRun, ...],
             st.caption(caption)
 
 
-@st.fragment
 def _charts(kind: str, params: dict[str, Any], done: tuple[McmcRun, ...]) -> None:
-    """The five chart tabs; a control in them reruns only this fragment."""
+    """The five chart tabs; the density tab's controls rerun only that tab (a fragment)."""
     ranges = compute.mcmc_plot_ranges(kind, params, done)
     view = compute.mcmc_target_view(kind, params, ranges)
     tab_density, tab_trace, tab_rank, tab_acf, tab_marginal = st.tabs(

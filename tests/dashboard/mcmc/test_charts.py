@@ -85,3 +85,15 @@ def test_docstring_examples_run():
 
     result = doctest.testmod(charts)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_a_path_added_to_a_cached_spec_is_the_chart_drawn_with_it():
+    path = pd.DataFrame({"step": [0, 1, 2], "x": [0.0, 0.5, 1.0], "y": [0.0, 0.2, 0.1]})
+    points = pd.DataFrame({"point": ["start", "draw"], "x": [0.0, 1.0], "y": [0.0, 0.1]})
+    base = density()
+    quick = charts.add_path(base, path, points)
+    full = density(path=path, path_points=points)
+    assert len(base["layer"]) == 2  # left as it was
+    for fast, slow in zip(quick["layer"][2:], full["layer"][2:], strict=True):
+        assert fast["mark"] == slow["mark"] and fast["encoding"] == slow["encoding"]
+        assert fast["data"]["values"] == full["datasets"][slow["data"]["name"]]

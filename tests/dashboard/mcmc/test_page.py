@@ -13,7 +13,6 @@ import dataclasses
 import arviz as az
 import numpy as np
 import pandas as pd
-from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from core import mcmc
@@ -228,9 +227,9 @@ def test_tiny_proposal_scale_on_a_narrow_ridge_is_flagged():
 def test_the_leapfrog_path_of_the_chosen_iteration_is_drawn():
     at = open_page(sampler="HMC", path_chain="2", path_iter="7")
     assert not at.exception and not at.error
-    density = at.get("vega_lite_chart")[0]
-    frames = [convert_arrow_bytes_to_pandas_df(d.data.data) for d in density.proto.datasets]
-    (path,) = [f for f in frames if "step" in f.columns]
+    density = chart_specs(at)[0]  # drawn from a cached spec with the path's data inline
+    (path,) = [pd.DataFrame(layer["data"]["values"]) for layer in density["layer"]
+               if "values" in layer.get("data", {}) and "step" in layer["data"]["values"][0]]
     assert list(path["step"]) == list(range(11))  # L = 10 steps: 11 positions
     trace = core_run(mcmc.hmc, mcmc.correlated_gaussian(0.9), target_accept=0.8, n_leapfrog=10,
                      keep_trajectories=True)
