@@ -65,7 +65,7 @@ def test_a_log_density_typed_on_the_mcmc_page_is_sampled_and_shared(app_url, pag
     # Sampling waits for the Run button: Gamma(2, 1) × N(0, 1) sampled by NUTS.
     changed = page.get_by_text("The controls changed since the run below")
     expect(changed).to_be_visible(timeout=30_000)
-    page.get_by_role("button", name="Run").click()
+    page.locator('[data-testid="stBaseButton-primary"]', has_text="Run").click()
     expect(changed).to_have_count(0, timeout=60_000)
     expect(metric(page, "Gradient evals")).to_be_visible(timeout=60_000)
     assert page.locator('[data-testid="stException"]').count() == 0
