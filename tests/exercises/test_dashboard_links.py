@@ -9,6 +9,7 @@ the link's values in its widgets.
 
 from __future__ import annotations
 
+import importlib
 import re
 from functools import cache
 from urllib.parse import parse_qsl, urlsplit
@@ -29,7 +30,12 @@ _KEY = re.compile(r'key="([^"]+)"')
 
 @cache
 def bound_keys(page: str) -> frozenset[str]:
-    """The query keys of ``page``: widget keys declared with ``bind="query-params"``."""
+    """The query keys of ``page``: its params contract's keys (a topic with a params.py),
+    else the widget keys declared with ``bind="query-params"``."""
+    contract = PAGE_FILES[page].with_name("params.py")
+    if contract.is_file():
+        module = ".".join(contract.relative_to(DASHBOARD_DIR.parent).with_suffix("").parts)
+        return frozenset(importlib.import_module(module).PARAMS.keys)
     text = PAGE_FILES[page].read_text(encoding="utf-8")
     keys = set()
     for match in _KEY.finditer(text):
