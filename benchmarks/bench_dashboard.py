@@ -32,10 +32,10 @@ def _time_run(at: object) -> float:
 
 def rows() -> Iterator[Row]:
     import streamlit as st
+    from dashboard.compute import mcmc_runs
     from streamlit.testing.v1 import AppTest
 
     from dashboard.common.pages import PAGES
-    from dashboard.compute import mcmc_runs
 
     # The Exercises and Instructor pages read a gradebook: give them an empty one.
     os.environ.setdefault("PROBSTATS_DB", f"sqlite:///{tempfile.mkdtemp()}/bench.db")

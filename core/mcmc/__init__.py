@@ -6,6 +6,9 @@
   :func:`hmc`, :func:`nuts`, :func:`gibbs_bivariate_gaussian`, :func:`gibbs_normal_gamma`.
 - :mod:`core.mcmc.diagnostics`: split R-hat, bulk/tail ESS, MCSE, autocorrelation,
   E-BFMI, the same numbers as ArviZ.
+- :mod:`core.mcmc.registry`: :data:`TARGETS` and :data:`SAMPLERS` by name (factories,
+  labels, parameter specs), :func:`run_cost` (a run's gradient-evaluation bound) and
+  :func:`run_sampler`, which refuses a run over :data:`MAX_RUN_GRADIENTS`.
 """
 
 from core.mcmc.diagnostics import (
@@ -28,6 +31,7 @@ from core.mcmc.gibbs import (
 from core.mcmc.hmc import DIVERGENCE_THRESHOLD, hmc, leapfrog_step
 from core.mcmc.metropolis import metropolis, mh_acceptance_probability
 from core.mcmc.nuts import nuts
+from core.mcmc.registry import MAX_RUN_GRADIENTS, SAMPLERS, TARGETS, run_cost, run_sampler
 from core.mcmc.targets import (
     Target,
     banana,
@@ -44,7 +48,10 @@ from core.mcmc.trace import STAT_NAMES, Trace
 
 __all__ = [
     "DIVERGENCE_THRESHOLD",
+    "MAX_RUN_GRADIENTS",
+    "SAMPLERS",
     "STAT_NAMES",
+    "TARGETS",
     "NormalGammaPosterior",
     "Target",
     "Trace",
@@ -74,4 +81,6 @@ __all__ = [
     "nuts",
     "rank_histograms",
     "rhat",
+    "run_cost",
+    "run_sampler",
 ]

@@ -117,7 +117,7 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     # --- MCMC page
     PageSpec(
-        "app_pages/mcmc.py", "MCMC samplers", "Sampling & MCMC", ":material/route:", "mcmc",
+        "topics/mcmc/page.py", "MCMC samplers", "Sampling & MCMC", ":material/route:", "mcmc",
         "Run Metropolis, Gibbs, HMC and NUTS on hard targets; read trace, rank and "
         "autocorrelation plots and R-hat/ESS, side by side.",
     ),

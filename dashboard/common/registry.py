@@ -23,6 +23,7 @@ TOPICS: tuple[str, ...] = (
     "kl_vs_js",
     "mutual_information",
     "sampling",
+    "mcmc",
     "fisher",
 )
 

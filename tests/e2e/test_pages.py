@@ -58,10 +58,15 @@ def test_a_log_density_typed_on_the_mcmc_page_is_sampled_and_shared(app_url, pag
     box.press("Enter")
     # The start (0, 0) is outside x > 0: the page says so instead of sampling.
     expect(page.get_by_text("must be finite at the start point")).to_be_visible(timeout=30_000)
-    start = page.get_by_label("Start near x")
+    start = page.get_by_role("spinbutton", name="Start near x")
     start.fill("3")
     start.press("Enter")
-    # Gamma(2, 1) × N(0, 1) sampled by NUTS: a diagnostics table with rows x and y.
+    wait_for_app(page)
+    # Sampling waits for the Run button: Gamma(2, 1) × N(0, 1) sampled by NUTS.
+    changed = page.get_by_text("The controls changed since the run below")
+    expect(changed).to_be_visible(timeout=30_000)
+    page.locator('[data-testid="stBaseButton-primary"]', has_text="Run").click()
+    expect(changed).to_have_count(0, timeout=60_000)
     expect(metric(page, "Gradient evals")).to_be_visible(timeout=60_000)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert "logp=log" in page.url and "custom_x0=3" in page.url

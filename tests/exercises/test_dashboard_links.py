@@ -1,9 +1,7 @@
 """Every exercise's dashboard link names a real page and only that page's URL-bound inputs.
 
 A page is the ``url_path`` of a :class:`dashboard.common.pages.PageSpec`; its query
-parameters are the keys of its contract (``dashboard/topics/<topic>/params.py``), or for a
-page without one, the ``key="..."`` of the page file's widgets declared with
-``bind="query-params"``, read as text. Then one variant per (page, query keys) combination of
+parameters are the keys of its contract (``dashboard/topics/<topic>/params.py``). Then one variant per (page, query keys) combination of
 the theory topics opens its page in streamlit's AppTest, which must show no error and hold
 the link's values in its widgets.
 """
@@ -11,7 +9,6 @@ the link's values in its widgets.
 from __future__ import annotations
 
 import re
-from functools import cache
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -26,29 +23,15 @@ PAGE_FILES = {spec.url_path: DASHBOARD_DIR / spec.path for spec in PAGES}
 CONTRACTS = {contract.url_path: contract for contract in all_page_params()}
 N_STUDENTS = 20
 
-# A widget call: from `key="name"` up to the call's end must show `bind="query-params"`.
-_KEY = re.compile(r'key="([^"]+)"')
-
-
-@cache
 def bound_keys(page: str) -> frozenset[str]:
-    """The query keys of ``page``: its contract's, else widget keys declared with ``bind="query-params"``."""
-    if page in CONTRACTS:
-        return frozenset(CONTRACTS[page].keys)
-    text = PAGE_FILES[page].read_text(encoding="utf-8")
-    keys = set()
-    for match in _KEY.finditer(text):
-        # The rest of the widget call: up to the first ")" that closes a line.
-        tail = text[match.end() : match.end() + 200].split(")\n", 1)[0]
-        head = text[max(0, match.start() - 40) : match.start()]
-        if 'bind="query-params"' in tail or 'bind="query-params"' in head:
-            keys.add(match.group(1))
-    return frozenset(keys)
+    """The query keys of ``page``: the keys of its contract."""
+    assert page in CONTRACTS, f"{page!r} has no params contract: {sorted(CONTRACTS)}"
+    return frozenset(CONTRACTS[page].keys)
 
 
-def test_the_key_reader_finds_known_keys() -> None:
-    # Known from the Beta-Binomial page: its four inputs and the flips box are URL-bound.
-    assert {"alpha0", "beta0", "heads", "tails", "flips"} <= bound_keys("beta-binomial")
+def test_every_topic_page_has_a_contract() -> None:
+    topic_pages = {spec.url_path for spec in PAGES if spec.path.startswith("topics/") and spec.url_path != "home"}
+    assert topic_pages <= set(CONTRACTS), sorted(topic_pages - set(CONTRACTS))
 
 
 @pytest.mark.parametrize("exercise_id", sorted(REGISTRY.exercises))

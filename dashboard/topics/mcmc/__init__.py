@@ -1,0 +1,1 @@
+"""The MCMC page: samplers from core.mcmc's registries run on a target, alone or side by side."""

@@ -1,0 +1,126 @@
+"""The MCMC page's URL state, declared once from core.mcmc's registries (no streamlit, no grader).
+
+Choices are written to the URL as their labels (``target=Funnel``); each registry name
+is an accepted alias of its label, so a hand-typed ``?target=funnel`` works too. A
+target's parameters and a sampler's options keep the page's historical URL keys
+(:data:`TARGET_KEYS`, :data:`OPTION_KEYS`); the second sampler of the side-by-side view
+uses the same keys with :data:`SECOND` appended.
+"""
+
+from __future__ import annotations
+
+from core.mcmc.registry import SAMPLERS, TARGETS, ParamSpec
+from dashboard.common.page_params import PageParams, Param
+
+__all__ = [
+    "CUSTOM_DEFAULT",
+    "CUSTOM_KEYS",
+    "OPTION_KEYS",
+    "PARAMS",
+    "SAMPLER_DEFAULTS",
+    "SECOND",
+    "TARGET_KEYS",
+    "TARGET_LABELS",
+    "option_key",
+    "sampler_name",
+    "target_name",
+]
+
+#: The typed log density's default (a ring of radius 2), and its URL keys.
+CUSTOM_DEFAULT = "-8*(sqrt(x**2 + y**2) - 2)**2"
+CUSTOM_KEYS = {"x0": "custom_x0", "y0": "custom_y0"}
+#: Target name -> label, in menu order (the typed density last).
+TARGET_LABELS = {**{name: spec.label for name, spec in TARGETS.items()}, "custom": "Your own log density"}
+#: Target name -> {factory parameter: URL key}.
+TARGET_KEYS: dict[str, dict[str, str]] = {
+    "correlated_gaussian": {"rho": "rho"},
+    "gaussian": {"dim": "gauss_dim"},
+    "banana": {"b": "banana_b"},
+    "mixture": {"separation": "mix_sep", "weight": "mix_weight"},
+    "funnel": {"dim": "funnel_dim", "scale": "funnel_scale"},
+    "beta_binomial": {"alpha0": "bb_alpha0", "beta0": "bb_beta0", "heads": "bb_heads", "tails": "bb_tails"},
+    "custom": CUSTOM_KEYS,
+}
+#: Sampler name -> {option: URL key} (the first sampler's; see :func:`option_key`).
+OPTION_KEYS: dict[str, dict[str, str]] = {
+    "metropolis": {"target_accept": "mh_accept", "proposal_scale": "mh_scale"},
+    "gibbs": {},
+    "hmc": {"target_accept": "accept", "step_size": "step_size", "n_leapfrog": "n_leapfrog"},
+    "nuts": {"target_accept": "accept", "step_size": "step_size", "max_tree_depth": "max_depth"},
+}
+#: Suffix of the second sampler's keys, and each side's default sampler (NUTS on the left:
+#: the default view converges, R-hat < 1.01).
+SECOND = "_b"
+SAMPLER_DEFAULTS = ("nuts", "metropolis")
+
+
+def option_key(sampler: str, option: str, side: int) -> str:
+    """The URL key of ``option`` of ``sampler`` on side 0 (left) or 1 (right)."""
+    return OPTION_KEYS[sampler][option] + (SECOND if side else "")
+
+
+def _choice(key: str, label: str, names: dict[str, str], default: str, help: str) -> Param:
+    return Param(key, label, "choice", names[default], choices=tuple(names.values()),
+                 aliases={name: lab for name, lab in names.items() if name != lab}, help=help)
+
+
+def target_name(label: str) -> str:
+    """The registry name of a target label (the value a choice widget returns)."""
+    return next(name for name, lab in TARGET_LABELS.items() if lab == label)
+
+
+def sampler_name(label: str) -> str:
+    """The registry name of a sampler label."""
+    return next(name for name, spec in SAMPLERS.items() if spec.label == label)
+
+
+def _number(key: str, spec: ParamSpec) -> Param:
+    kind = "int" if spec.kind == "int" else "float"
+    default = int(spec.default) if kind == "int" else float(spec.default)
+    return Param(key, spec.label, kind, default, lo=spec.lo, hi=spec.hi, step=spec.step,
+                 help=spec.help or f"`{spec.name}` of the target")
+
+
+def _declared() -> tuple[Param, ...]:
+    samplers = {name: spec.label for name, spec in SAMPLERS.items()}
+    params = [_choice("target", "Distribution", TARGET_LABELS, "correlated_gaussian",
+                      "The distribution the samplers explore.")]
+    for name, keys in TARGET_KEYS.items():
+        if name == "custom":
+            params.append(Param("logp", "log p(x, y), up to a constant", "text", CUSTOM_DEFAULT,
+                                max_chars=300, help="A log density typed in x and y."))
+            params += [Param(k, lab, "float", 0.0, lo=-50.0, hi=50.0, step=0.5,
+                             help="Where the chains start (within ±2).")
+                       for k, lab in ((keys["x0"], "Start near x"), (keys["y0"], "Start near y"))]
+            continue
+        params += [_number(key, TARGETS[name].param(arg)) for arg, key in keys.items()]
+    params.append(Param("compare", "Side by side: run a second sampler on the same target",
+                        "bool", False, help="Run two samplers on the same target, side by side."))
+    for side, suffix in enumerate(("", SECOND)):
+        params.append(_choice(f"sampler{suffix}", "Sampler", samplers, SAMPLER_DEFAULTS[side],
+                              "The sampler" + (" on the right" if side else "") + "."))
+        params.append(Param(f"adapt{suffix}", "Tune in warm-up", "bool", True,
+                            help="Tune the step toward the target acceptance rate in warm-up."))
+        seen: set[str] = set()
+        for sampler, keys in OPTION_KEYS.items():
+            for option, key in keys.items():
+                if key + suffix not in seen:
+                    seen.add(key + suffix)
+                    params.append(_number(key + suffix, SAMPLERS[sampler].option(option)))
+    params += [
+        Param("n_chains", "Chains", "int", 4, lo=2, hi=8, step=1, help="Independent chains."),
+        Param("n_warmup", "Warm-up iterations per chain", "int", 500, lo=0, hi=5000, step=100,
+              help="Iterations spent tuning, then discarded."),
+        Param("n_draws", "Kept draws per chain", "int", 500, lo=20, hi=5000, step=100,
+              help="Iterations kept after warm-up."),
+        Param("seed", "Seed", "int", 0, lo=0, hi=10_000, step=1, help="Seed of the run."),
+        Param("path_chain", "Path of chain", "int", 1, lo=1, hi=8, step=1,
+              help="The chain whose leapfrog path is drawn (HMC, NUTS)."),
+        Param("path_iter", "…at kept iteration", "int", 1, lo=1, hi=5000, step=1,
+              help="The kept iteration whose leapfrog path is drawn."),
+    ]
+    return tuple(params)
+
+
+#: The MCMC page's URL parameters.
+PARAMS = PageParams("mcmc", "MCMC samplers", _declared())
