@@ -31,6 +31,7 @@ from grader.expressions import ExpressionError, evaluate
 from grader.gradebook import ExerciseStats, Gradebook, ScoreRow
 from grader.grading import ExerciseFailure, Feedback, grade_answer
 from grader.hookspecs import hookimpl
+from grader.pages import LinkError, PageContract
 from grader.plugins import (
     LoadError,
     PluginInfo,
@@ -68,10 +69,12 @@ __all__ = [
     "Gradebook",
     "GradedSubmission",
     "InvalidExercise",
+    "LinkError",
     "LoadError",
     "Misconception",
     "MultipleChoice",
     "Number",
+    "PageContract",
     "Params",
     "PartResult",
     "PluginInfo",

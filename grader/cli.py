@@ -211,6 +211,8 @@ def _check(args: argparse.Namespace) -> int:
     if args.variants < 1:
         raise ValueError(f"--variants must be >= 1; got {args.variants}")
     report = run_checks(_registry(), exercise_ids=args.exercise, n_variants=args.variants)
+    for note in report.notes:
+        print(note, file=sys.stderr)
     if args.json:
         _print_json(report.to_dict())
     else:

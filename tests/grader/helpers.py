@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader import Exercise, Misconception, Number
+from grader import Exercise, Misconception, Number, hookimpl
 
 
 def doubling(exercise_id: str = "demo.double", **overrides: Any) -> Exercise:
@@ -20,3 +20,27 @@ def doubling(exercise_id: str = "demo.double", **overrides: Any) -> Exercise:
     }
     fields.update(overrides)
     return Exercise(**fields)
+
+
+class ExercisesPlugin:
+    """A plugin object whose ``register_exercises`` registers the given exercises."""
+
+    def __init__(self, *exercises: Any) -> None:
+        self.exercises = exercises
+
+    @hookimpl
+    def register_exercises(self, register: Any) -> None:
+        for exercise in self.exercises:
+            register(exercise)
+
+
+class PagesPlugin:
+    """A plugin object whose ``register_pages`` registers the given page contracts."""
+
+    def __init__(self, *contracts: Any) -> None:
+        self.contracts = contracts
+
+    @hookimpl
+    def register_pages(self, register: Any) -> None:
+        for contract in self.contracts:
+            register(contract)
