@@ -11,6 +11,7 @@ are registered; otherwise the report says the links were not checked).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -212,6 +213,22 @@ class _Problem(Exception):
     pass
 
 
+def internal_names(exercise: Exercise) -> set[str]:
+    """Names a student should never read: the exercise's misconception ids.
+
+    Only ids that look like code (with an underscore, ``nats_for_bits``) count, less
+    the record fields a student types (a field may share a misconception's name).
+    """
+    fields = set(getattr(exercise.answer, "fields", None) or ())
+    return {m.name for m in exercise.misconceptions if "_" in m.name} - fields
+
+
+def _no_internal_names(exercise: Exercise, text: str, where: str) -> None:
+    leaked = sorted(name for name in internal_names(exercise) if re.search(rf"\b{re.escape(name)}\b", text))
+    if leaked:
+        raise _Problem(f"{where} shows the internal name(s) {', '.join(leaked)} to students")
+
+
 def _check_variant(exercise: Exercise, student: str, secret: str, seen: set[str]) -> None:
     seed = variant_seed(student, exercise.id, secret=secret)
     params = params_for_seed(exercise, seed)
@@ -240,4 +257,7 @@ def _check_variant(exercise: Exercise, student: str, secret: str, seen: set[str]
             )
         if feedback.misconception_feedback != misconception.feedback:
             raise _Problem(f"misconception {misconception.name!r}: its feedback is not shown")
+        shown = " ".join([feedback.message, *(p.message for p in feedback.parts)])
+        _no_internal_names(exercise, shown, f"the feedback for misconception {misconception.name!r}")
+    _no_internal_names(exercise, prompt, "the prompt")
     exercise.dashboard_url(params)

@@ -23,7 +23,8 @@ class Feedback:
     ``score`` is in [0, 1] and ``points = score * max_points``. ``misconception`` is the
     name of the recognised misconception (its ``misconception_feedback`` names the
     mistake) or None. ``expected`` is the expected answer as a student would type it,
-    only when the exercise's reveal policy allows; otherwise None.
+    rounded to the answer's precision (:meth:`AnswerKind.shown`), only when the
+    exercise's reveal policy allows; otherwise None.
     """
 
     exercise_id: str
@@ -131,7 +132,7 @@ def grade_parsed(
         message=_summary(score, evaluation.parts, recognised.feedback if recognised else None),
         misconception=recognised.name if recognised else None,
         misconception_feedback=recognised.feedback if recognised else None,
-        expected=exercise.answer.to_raw(expected) if reveal else None,
+        expected=exercise.answer.shown(expected) if reveal else None,
     )
 
 

@@ -1,4 +1,4 @@
-"""DESIGN.md's layering: dashboard -> grader -> core, exercises -> grader, core.
+"""The layering of docs/architecture.md: dashboard -> grader -> core, exercises -> grader, core.
 
 Static check of every import statement, so a forbidden arrow fails here before it
 becomes a cycle or drags streamlit into the numeric core.
