@@ -311,12 +311,15 @@ def build_registry(
     """
     registry = Registry(create_plugin_manager())
     registry._add_plugin(_GraderAnswerKinds(), "grader.answers", "grader", _our_version())
-    if builtin:
-        _load_builtin(registry)
     if autoload is None:
         autoload = os.environ.get(DISABLE_AUTOLOAD_ENV, "") in ("", "0")
-    if autoload:
-        _load_entry_points(registry)
+    if builtin or autoload:
+        # One scan of the installed distributions' metadata serves both sources.
+        scanned = _scan_entry_points()
+        if builtin:
+            _load_builtin(registry, _entry_points(scanned, own=True))
+        if autoload:
+            _load_entry_points(registry, _entry_points(scanned, own=False))
     if plugins_dir is None:
         plugins_dir = os.environ.get(PLUGINS_DIR_ENV) or None
     if plugins_dir is not None:
@@ -348,8 +351,8 @@ def get_plugin_manager() -> pluggy.PluginManager:
 # -- sources ---------------------------------------------------------------------------
 
 
-def _load_builtin(registry: Registry) -> None:
-    for ep in _entry_points(own=True):
+def _load_builtin(registry: Registry, ours: list[importlib.metadata.EntryPoint]) -> None:
+    for ep in ours:
         version = ep.dist.version if ep.dist is not None else None
         plugin = _import(registry, ep.value, "built-in", version, ep.load)
         if plugin is None:
@@ -396,14 +399,16 @@ def _defines_hooks(module: ModuleType) -> bool:
     )
 
 
-def _entry_points(*, own: bool) -> list[importlib.metadata.EntryPoint]:
-    """The group's entry points of our own distribution (``own``) or of the others, by name."""
-    chosen = [
-        ep
-        for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
-        if _is_own(ep) == own
-    ]
-    return sorted(chosen, key=lambda e: e.name)
+def _scan_entry_points() -> list[importlib.metadata.EntryPoint]:
+    """Every installed entry point of the group ``probstats.exercises``."""
+    return list(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP))
+
+
+def _entry_points(
+    scanned: list[importlib.metadata.EntryPoint], *, own: bool
+) -> list[importlib.metadata.EntryPoint]:
+    """The entry points of our own distribution (``own``) or of the others, by name."""
+    return sorted((ep for ep in scanned if _is_own(ep) == own), key=lambda e: e.name)
 
 
 def _is_own(ep: importlib.metadata.EntryPoint) -> bool:
@@ -412,9 +417,9 @@ def _is_own(ep: importlib.metadata.EntryPoint) -> bool:
     return ep.dist.name.lower().replace("_", "-") == OWN_DISTRIBUTION
 
 
-def _load_entry_points(registry: Registry) -> None:
+def _load_entry_points(registry: Registry, others: list[importlib.metadata.EntryPoint]) -> None:
     wanted = _wanted_names()
-    for ep in _entry_points(own=False):
+    for ep in others:
         if wanted is not None and ep.name not in wanted:
             continue
         version = ep.dist.version if ep.dist is not None else None
