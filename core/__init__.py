@@ -1,6 +1,6 @@
 """ProbStats Lab's numeric core: numpy + scipy, nothing else of ours.
 
-The names below are the public API (see DESIGN.md); submodules hold the rest.
+The names below are the public API (see docs/architecture.md); submodules hold the rest.
 """
 
 from core.bayes import (

@@ -32,6 +32,7 @@ from grader.gradebook import ExerciseStats, Gradebook, ScoreRow
 from grader.grading import ExerciseFailure, grade_answer
 from grader.hookspecs import hookimpl
 from grader.ids import check_student_id
+from grader.pages import LinkError, PageContract
 from grader.plugins import (
     PluginInfo,
     Registry,
@@ -66,10 +67,12 @@ __all__ = [
     "Gradebook",
     "GradedSubmission",
     "InvalidExercise",
+    "LinkError",
     "LoadError",
     "Misconception",
     "MultipleChoice",
     "Number",
+    "PageContract",
     "Params",
     "PartResult",
     "PluginInfo",

@@ -20,6 +20,7 @@ field). Plugins add kinds through the ``register_answer_types`` hook.
 from __future__ import annotations
 
 import math
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -41,7 +42,12 @@ __all__ = [
     "RecordValue",
     "Vector",
     "parse_number",
+    "split_entries",
 ]
+
+#: A number written with thousands separators, as printed: ``50,257`` or ``-1,234,567.5``
+#: (groups of exactly three digits after the first one to three).
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 #: An answer within this many tolerances of the expected one (but not within one) gets
 #: the "right idea, not precise enough" hint instead of a plain "incorrect".
@@ -89,12 +95,20 @@ def parse_number(raw: Any, what: str = "the answer") -> float:
     Traceback (most recent call last):
     ...
     grader.answers.AnswerError: the answer must be a number or an expression like "5/7"; got a list
+
+    A number typed as printed, with thousands separators in groups of three, is one
+    number:
+
+    >>> parse_number("50,257")
+    50257.0
     """
     if isinstance(raw, bool) or not isinstance(raw, Real | str):
         raise AnswerError(
             f'{what} must be a number or an expression like "5/7"; got {_type_name(raw)}'
         )
     if isinstance(raw, str):
+        if _THOUSANDS.fullmatch(raw.strip()):
+            raw = raw.replace(",", "")
         try:
             return evaluate(raw)
         except ExpressionError as exc:
@@ -164,6 +178,13 @@ class AnswerKind(ABC):
         """What a student holding misconception answer ``wrong`` would type."""
         return self.to_raw(wrong)
 
+    def shown(self, expected: Any) -> Any:
+        """The expected answer as feedback shows it: rounded to the answer's precision.
+
+        Typed back, it must still score 1.0. By default the full :meth:`to_raw` value.
+        """
+        return self.to_raw(expected)
+
 
 @dataclass(frozen=True)
 class Number(AnswerKind):
@@ -222,7 +243,7 @@ class Number(AnswerKind):
             if self.sig_figs is not None:
                 hint = f"give at least {self.sig_figs} significant figures"
             else:
-                hint = f"the tolerance is {self._describe_tolerance()}; give more digits"
+                hint = f"the answer must be {self.tolerance_words()}; give more digits"
             message = f"close, but not precise enough: {hint}"
             return Evaluation(0.0, (PartResult(part, "imprecise", 0.0, message),))
         return Evaluation(0.0, (PartResult(part, "wrong", 0.0, "incorrect"),))
@@ -230,22 +251,55 @@ class Number(AnswerKind):
     def to_raw(self, value: Any) -> float:
         return float(value)
 
-    def _describe_tolerance(self) -> str:
+    def tolerance_words(self) -> str:
+        """How precisely to answer, in words a student reads.
+
+        Examples
+        --------
+        >>> Number(rtol=1e-3).tolerance_words()
+        'within 0.1% relative'
+        >>> Number(rtol=1e-6, sig_figs=3).tolerance_words()
+        'to 3 significant figures'
+        >>> Number(rtol=1e-3, atol=1e-6).tolerance_words()
+        'within 0.1% relative, or within ±0.000001'
+        """
+        if self.sig_figs is not None:
+            # The rounding half-unit dominates any rtol a course would pair with it.
+            return f"to {self.sig_figs} significant figure{'s' if self.sig_figs != 1 else ''}"
         parts = []
         if self.rtol:
-            parts.append(f"relative {self.rtol:g}")
+            parts.append(f"within {_decimal(self.rtol * 100)}% relative")
         if self.atol:
-            parts.append(f"absolute {self.atol:g}")
-        if self.sig_figs is not None:
-            parts.append(f"{self.sig_figs} significant figures")
-        return " or ".join(parts)
+            parts.append(f"within ±{_decimal(self.atol)}")
+        return ", or ".join(parts)
+
+    def shown(self, expected: Any) -> float:
+        """``expected`` rounded to the decimal place its tolerance allows.
+
+        The place is the first with a unit no larger than the tolerance, so the rounding
+        error is at most half the tolerance and the shown value scores 1.0.
+
+        Examples
+        --------
+        >>> Number(rtol=1e-3).shown(20.085536923187668)
+        20.09
+        >>> Number(rtol=1e-6, sig_figs=3).shown(20.085536923187668)
+        20.1
+        """
+        value = float(expected)
+        tol = self.tolerance(value)
+        if self.sig_figs is not None and value != 0:
+            # Half a unit in the last figure is the tolerance: round to those figures.
+            places = self.sig_figs - 1 - math.floor(math.log10(abs(value)))
+        elif tol > 0:
+            places = math.ceil(-math.log10(tol))
+        else:
+            return value
+        # Never round away digits before the point: 50257 stays 50257, not 50260.
+        return round(value, max(places, 0))
 
     def describe(self) -> str:
-        return (
-            f"a number (a decimal or an expression like 5/7 or exp(3)); "
-            f"tolerance: {self._describe_tolerance()}"
-        )
-
+        return f"a number (a decimal or an expression like 5/7 or exp(3)), {self.tolerance_words()}"
     def template(self) -> Any:
         return ""
 
@@ -262,7 +316,9 @@ class Vector(AnswerKind):
         return Number(rtol=self.rtol, atol=self.atol)
 
     def parse(self, raw: Any) -> list[float]:
-        if isinstance(raw, str | bytes) or not isinstance(raw, Sequence):
+        if isinstance(raw, str):
+            raw = split_entries(raw)
+        if isinstance(raw, bytes) or not isinstance(raw, Sequence):
             raise AnswerError(f"the answer must be a list of numbers; got {_type_name(raw)}")
         if len(raw) == 0:
             raise AnswerError("the answer must be a non-empty list of numbers")
@@ -282,8 +338,12 @@ class Vector(AnswerKind):
     def to_raw(self, value: Any) -> list[float]:
         return [float(v) for v in value]
 
+    def shown(self, expected: Any) -> list[float]:
+        number = self._number()
+        return [number.shown(v) for v in expected]
+
     def describe(self) -> str:
-        return f"a list of numbers, e.g. [0.1, 0.9]; tolerance per entry: {self._number()._describe_tolerance()}"
+        return f"a list of numbers, e.g. [0.1, 0.9], each {self._number().tolerance_words()}"
 
     def template(self) -> Any:
         return []
@@ -509,8 +569,67 @@ class Record(AnswerKind):
         """The expected record with the misconception's fields replaced."""
         return {**self.to_raw(expected), **self.to_raw(wrong)}
 
+    def shown(self, expected: Any) -> dict[str, float]:
+        values = expected.values if isinstance(expected, RecordValue) else expected
+        return {name: number.shown(values[name]) for name, number in self.fields.items() if name in values}
+
     def describe(self) -> str:
-        return "a table of numbers with the fields " + ", ".join(self.fields)
+        """The fields and each one's tolerance (once, when they all share it).
+
+        Examples
+        --------
+        >>> Record({"alpha": Number(rtol=1e-3), "mean": Number(rtol=1e-3)}).describe()
+        'a table of numbers with the fields alpha, mean, each within 0.1% relative'
+        >>> Record({"nll": Number(rtol=1e-4), "ppl": Number(sig_figs=3)}).describe()
+        'a table of numbers with the fields nll (within 0.01% relative), ppl (to 3 significant figures)'
+        """
+        words = {name: number.tolerance_words() for name, number in self.fields.items()}
+        if len(set(words.values())) == 1:
+            return f"a table of numbers with the fields {', '.join(self.fields)}, each {next(iter(words.values()))}"
+        return "a table of numbers with the fields " + ", ".join(f"{n} ({w})" for n, w in words.items())
 
     def template(self) -> Any:
         return {name: "" for name in self.fields}
+
+
+def _decimal(x: float) -> str:
+    """``x`` as a plain decimal without an exponent or trailing zeros (0.000001, 0.1, 5)."""
+    text = f"{x:.12f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "0") else f"{x:g}"
+
+
+def split_entries(text: str) -> list[str]:
+    """Split a list typed as one text into its entries.
+
+    Entries are separated by ``;``, new lines, or commas outside parentheses (so
+    ``log(8, 2)`` stays one entry). A comma followed by exactly three digits, inside a
+    number whose first group has one to three digits and no space after the comma, is
+    a thousands separator: ``"50,257"`` is one entry, ``"1, 2"`` and ``"0.2,0.8"`` two.
+
+    Examples
+    --------
+    >>> split_entries("0.2, 0.8")
+    ['0.2', '0.8']
+    >>> split_entries("50,257; 1,000,000, log(8, 2)")
+    ['50,257', '1,000,000', 'log(8, 2)']
+    """
+    pieces: list[tuple[str, str]] = []  # (entry, the separator that ended it)
+    depth, start = 0, 0
+    for i, char in enumerate(text):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0 and char in ",;\n":
+            pieces.append((text[start:i], char))
+            start = i + 1
+    pieces.append((text[start:], ""))
+    entries: list[str] = []
+    joinable = False  # the last entry ended with a comma directly followed by a digit group
+    for piece, separator in pieces:
+        if joinable and re.fullmatch(r"\d{3}(?:\.\d+)?", piece) and _THOUSANDS.fullmatch(entries[-1] + "," + piece):
+            entries[-1] += "," + piece
+        else:
+            entries.append(piece.strip())
+        joinable = separator == "," and re.fullmatch(r"\s*[+-]?\d{1,3}(?:,\d{3})*", entries[-1]) is not None
+    return [e for e in entries if e]

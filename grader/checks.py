@@ -4,29 +4,39 @@ For each of ``n_variants`` synthetic students an exercise must: draw the same pa
 twice from the same seed (determinism), give JSON-friendly parameters, render its prompt,
 solve, have its reference solution score 1.0 when graded like a student's answer, have
 each misconception recognised with its own name and score below 1, and build its
-dashboard link. Given golden variants (:mod:`grader.golden`), the report also warns
-about each exercise whose ``generate`` changed without a ``version`` bump.
+dashboard link, checked by the page's contract on every variant (when page contracts
+are registered; otherwise the report says the links were not checked). Given golden
+variants (:mod:`grader.golden`), the report also warns about each exercise whose
+``generate`` changed without a ``version`` bump.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from grader.exercise import Exercise
 from grader.golden import golden_warnings
 from grader.grading import grade_answer
+from grader.pages import PageContract, unknown_page_message
 from grader.variants import params_for_seed, variant_seed
 
 if TYPE_CHECKING:
     from grader.plugins import Registry
 
-__all__ = ["CHECK_SECRET", "CheckReport", "CheckResult", "check_exercise", "run_checks"]
+__all__ = ["CHECK_SECRET", "NO_PAGES_NOTE", "CheckReport", "CheckResult", "check_exercise", "run_checks"]
 
 #: A fixed secret, so ``check`` explores the same variants on every run.
 CHECK_SECRET = "probstats-check"
+
+#: What ``check`` says when no plugin registered a page contract.
+NO_PAGES_NOTE = (
+    "note: no dashboard page contract is registered (is the dashboard installed?), "
+    "so dashboard links were not checked"
+)
 
 
 @dataclass
@@ -46,7 +56,13 @@ class CheckResult:
         return {**asdict(self), "ok": self.ok}
 
 
-def check_exercise(exercise: Exercise, *, n_variants: int = 20, secret: str = CHECK_SECRET) -> CheckResult:
+def check_exercise(
+    exercise: Exercise,
+    *,
+    n_variants: int = 20,
+    secret: str = CHECK_SECRET,
+    pages: Mapping[str, PageContract] | None = None,
+) -> CheckResult:
     """Check ``exercise`` on the variants of ``n_variants`` synthetic students.
 
     Parameters
@@ -57,6 +73,11 @@ def check_exercise(exercise: Exercise, *, n_variants: int = 20, secret: str = CH
         How many students' variants to try (students ``check-0``, ``check-1``, ...).
     secret : str
         The course secret used for the synthetic students.
+    pages : mapping of str to PageContract, optional
+        The page contracts by ``url_path`` (:attr:`Registry.pages`). When given and not
+        empty, the link must name one of them and its contract must accept the link's
+        values on every variant. By default the exercise's own bound contract (set when
+        it registered) checks it, if it has one.
 
     Returns
     -------
@@ -66,6 +87,12 @@ def check_exercise(exercise: Exercise, *, n_variants: int = 20, secret: str = CH
     if isinstance(n_variants, bool) or not isinstance(n_variants, int) or n_variants < 1:
         raise ValueError(f"`n_variants` must be an integer >= 1; got {n_variants!r}")
     result = CheckResult(exercise.id, n_variants)
+    link = exercise.dashboard
+    if pages and link is not None:
+        if link.page not in pages:
+            result.problems.append(unknown_page_message(exercise.id, link.page, pages))
+            return result
+        exercise = replace(exercise, dashboard=replace(link, contract=pages[link.page]))
     seen: set[str] = set()
     for i in range(n_variants):
         student = f"check-{i}"
@@ -92,6 +119,8 @@ class CheckReport:
     results: list[CheckResult]
     load_errors: list[str] = field(default_factory=list)
     golden_warnings: list[str] = field(default_factory=list)
+    #: Remarks that are not failures, e.g. that dashboard links were not checked.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> int:
@@ -108,7 +137,8 @@ class CheckReport:
 
         A line per exercise (``ID: ok (D distinct of N variants)`` or
         ``ID: K problem(s) (...)`` followed by its problems, indented), a ``warning:``
-        line per golden warning, then ``P of E exercises passed``.
+        line per golden warning, then ``P of E exercises passed``. The notes are not
+        part of it (the command prints them on stderr, with the load errors).
         """
         lines = []
         for r in self.results:
@@ -121,7 +151,11 @@ class CheckReport:
 
     def to_dict(self) -> dict[str, Any]:
         """What ``probstats check --json`` prints (``golden_warnings`` only when there are some)."""
-        data: dict[str, Any] = {"exercises": [r.to_dict() for r in self.results], "load_errors": list(self.load_errors)}
+        data: dict[str, Any] = {
+            "exercises": [r.to_dict() for r in self.results],
+            "load_errors": list(self.load_errors),
+            "notes": list(self.notes),
+        }
         if self.golden_warnings:
             data["golden_warnings"] = list(self.golden_warnings)
         return data
@@ -154,7 +188,9 @@ def run_checks(
     Returns
     -------
     CheckReport
-        The per-exercise results, the registry's load errors and the golden warnings.
+        The per-exercise results, the registry's load errors, the golden warnings, and a
+        note when an exercise has a dashboard link but no page contract is registered
+        (links then go unchecked).
 
     Raises
     ------
@@ -180,13 +216,32 @@ def run_checks(
         exercises = [registry.get(i) for i in exercise_ids]
     else:
         exercises = list(registry.exercises.values())
-    results = [check_exercise(e, n_variants=n_variants, secret=secret) for e in exercises]
+    pages = registry.pages
+    results = [check_exercise(e, n_variants=n_variants, secret=secret, pages=pages) for e in exercises]
     warnings = [] if golden is None else golden_warnings(exercises, golden)
-    return CheckReport(results, [str(e) for e in registry.errors], warnings)
+    unchecked = not pages and any(e.dashboard is not None for e in exercises)
+    notes = [NO_PAGES_NOTE] if unchecked else []
+    return CheckReport(results, [str(e) for e in registry.errors], warnings, notes)
 
 
 class _Problem(Exception):
     pass
+
+
+def internal_names(exercise: Exercise) -> set[str]:
+    """Names a student should never read: the exercise's misconception ids.
+
+    Only ids that look like code (with an underscore, ``nats_for_bits``) count, less
+    the record fields a student types (a field may share a misconception's name).
+    """
+    fields = set(getattr(exercise.answer, "fields", None) or ())
+    return {m.name for m in exercise.misconceptions if "_" in m.name} - fields
+
+
+def _no_internal_names(exercise: Exercise, text: str, where: str) -> None:
+    leaked = sorted(name for name in internal_names(exercise) if re.search(rf"\b{re.escape(name)}\b", text))
+    if leaked:
+        raise _Problem(f"{where} shows the internal name(s) {', '.join(leaked)} to students")
 
 
 def _check_variant(exercise: Exercise, student: str, secret: str, seen: set[str]) -> None:
@@ -217,4 +272,7 @@ def _check_variant(exercise: Exercise, student: str, secret: str, seen: set[str]
             )
         if feedback.misconception_feedback != misconception.feedback:
             raise _Problem(f"misconception {misconception.name!r}: its feedback is not shown")
+        shown = " ".join([feedback.message, *(p.message for p in feedback.parts)])
+        _no_internal_names(exercise, shown, f"the feedback for misconception {misconception.name!r}")
+    _no_internal_names(exercise, prompt, "the prompt")
     exercise.dashboard_url(params)

@@ -261,6 +261,8 @@ def _check(args: argparse.Namespace) -> int:
         print(f"wrote the golden variants of {count} exercise(s) to {args.golden}", file=sys.stderr)
     golden = read_golden(args.golden)
     report = run_checks(registry, exercise_ids=args.exercise, n_variants=args.variants, golden=golden)
+    for note in report.notes:
+        print(note, file=sys.stderr)
     if args.json:
         _print_json(report.to_dict())
     else:

@@ -13,11 +13,11 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
 
 import numpy as np
 
 from grader.answers import AnswerKind
+from grader.pages import LinkError, PageContract, build_url
 
 __all__ = [
     "EXERCISE_ID_PATTERN",
@@ -66,17 +66,21 @@ class DashboardLink:
     """The dashboard page that visualises an exercise, and its query parameters.
 
     ``params(variant_params)`` maps the variant's parameters to the page's query
-    parameters (the page keeps its state in the URL).
+    parameters (the page keeps its state in the URL). They are the problem's inputs,
+    never its answer.
+
+    ``contract`` is set by the registry when the exercise registers: the page's
+    :class:`grader.PageContract`, which builds and checks the URL. Without one (no
+    contract registered) the values are URL-encoded as they are.
     """
 
     page: str
     params: Callable[[Params], Mapping[str, Any]] | None = None
+    contract: PageContract | None = field(default=None, compare=False, repr=False)
 
     def url(self, variant: Params) -> str:
-        """Relative URL of the page for this variant, e.g. ``/information?nll=3.0``."""
-        query = {} if self.params is None else dict(self.params(variant))
-        suffix = f"?{urlencode(query)}" if query else ""
-        return f"/{self.page}{suffix}"
+        """Relative URL of the page for this variant, e.g. ``/entropy?nll=3.0``."""
+        return build_url(self, variant, self.contract)
 
 
 @dataclass(frozen=True)
@@ -146,7 +150,9 @@ class Exercise:
 
     def dashboard_url(self, params: Params) -> str | None:
         """The dashboard URL for this variant, or None without a link."""
-        return None if self.dashboard is None else self.dashboard.url(params)
+        if self.dashboard is None:
+            return None
+        return build_url(self.dashboard, params, self.dashboard.contract, exercise_id=self.id)
 
 
 def to_plain(value: Any) -> Any:
@@ -237,5 +243,7 @@ def smoke_test(exercise: Exercise, params: Params) -> None:
     for step, run in steps:
         try:
             run()
+        except LinkError as exc:  # already names the exercise, the page and the key
+            raise InvalidExercise(str(exc)) from exc
         except Exception as exc:
             raise InvalidExercise(f"{where}: {step} failed: {type(exc).__name__}: {exc}") from exc

@@ -127,7 +127,7 @@ def grade_parsed(
         message=_summary(score, evaluation.parts, feedback_text),
         misconception=recognised.name if recognised else None,
         misconception_feedback=recognised.feedback if recognised else None,
-        expected=exercise.answer.to_raw(expected) if reveal else None,
+        expected=exercise.answer.shown(expected) if reveal else None,
         params=params,
         generator_version=exercise.version,
     )

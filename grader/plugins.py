@@ -3,16 +3,22 @@
 Sources, in order (the first registration of an exercise id wins):
 
 1. grader's own answer kinds (``grader.answers``), registered like any plugin;
-2. the built-in ``exercises`` package: each of its modules is a plugin;
-3. installed distributions exposing the entry-point group ``probstats.exercises``
-   (turned off by ``PROBSTATS_DISABLE_PLUGIN_AUTOLOAD=1``; limited to some names by
+2. the built-ins: the entry points of the group ``probstats.exercises`` declared by our
+   own distribution (``probstats-lab``), which always load. An entry point naming a
+   package is walked recursively: each of its modules (names not starting with ``_``)
+   that defines a hook implementation is a plugin of its own, named by its module
+   name, so an error is reported against the module that made it;
+3. the same group's entry points of other installed distributions (turned off by
+   ``PROBSTATS_DISABLE_PLUGIN_AUTOLOAD=1``; limited to some names by
    ``PROBSTATS_LOAD_PLUGINS=name1,name2``);
 4. each ``*.py`` file in the folder named by ``PROBSTATS_PLUGINS_DIR`` (explicit, so it
    loads even when autoload is disabled).
 
-Loading happens once, lazily, on the first :func:`load_exercises` call. A plugin that
-fails to import, raises in a hook, registers a duplicate id or an invalid exercise is
-reported by name in :attr:`Registry.errors`; everything else still loads.
+Loading happens once, lazily, on the first :func:`load_exercises` call. The hooks run
+in order: ``register_answer_types``, ``register_pages``, ``register_exercises``. A plugin
+that fails to import, raises in a hook, registers a duplicate id, an invalid exercise,
+an invalid page contract or a dashboard link its page refuses is reported by name in
+:attr:`Registry.errors`; everything else still loads.
 """
 
 from __future__ import annotations
@@ -25,8 +31,8 @@ import os
 import pkgutil
 import sys
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from types import ModuleType
@@ -39,16 +45,17 @@ from grader.answers import AnswerKind, Choice, MultipleChoice, Number, Record, V
 from grader.exercise import Exercise, InvalidExercise, check_definition, smoke_test
 from grader.grading import ExerciseFailure, generate_params
 from grader.hookspecs import PROJECT_NAME, hookimpl
+from grader.pages import PageContract, check_contract, unknown_page_message
 from grader.records import LoadError
 
 if TYPE_CHECKING:
     from grader.records import GradedSubmission
 
 __all__ = [
-    "BUILTIN_PACKAGE",
     "DISABLE_AUTOLOAD_ENV",
     "ENTRY_POINT_GROUP",
     "LOAD_PLUGINS_ENV",
+    "OWN_DISTRIBUTION",
     "PLUGINS_DIR_ENV",
     "LoadError",
     "PluginInfo",
@@ -60,11 +67,12 @@ __all__ = [
     "load_exercises",
 ]
 
-BUILTIN_PACKAGE = "exercises"
 ENTRY_POINT_GROUP = "probstats.exercises"
 PLUGINS_DIR_ENV = "PROBSTATS_PLUGINS_DIR"
 DISABLE_AUTOLOAD_ENV = "PROBSTATS_DISABLE_PLUGIN_AUTOLOAD"
 LOAD_PLUGINS_ENV = "PROBSTATS_LOAD_PLUGINS"
+#: Our own distribution: its entry points are the built-ins, loaded even without autoload.
+OWN_DISTRIBUTION = "probstats-lab"
 
 #: The seed of the variant every exercise is run on once when it registers.
 SMOKE_SEED = 0
@@ -87,6 +95,7 @@ class PluginInfo:
     hooks: list[str] = field(default_factory=list)
     exercises: list[str] = field(default_factory=list)
     answer_types: list[str] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
 
@@ -106,6 +115,8 @@ class Registry:
         self.pm = pm
         self.exercises: dict[str, Exercise] = {}
         self.answer_kinds: dict[str, type[AnswerKind]] = {}
+        #: Page contracts by ``url_path``; empty when no plugin registers a page.
+        self.pages: dict[str, PageContract] = {}
         self.plugins: dict[str, PluginInfo] = {}
         self.errors: list[LoadError] = []
         self._owners: dict[str, str] = {}
@@ -179,6 +190,30 @@ class Registry:
         self._answer_owner[kind.kind] = plugin
         self.plugins[plugin].answer_types.append(kind.kind)
 
+    def _register_page(self, plugin: str, contract: Any) -> None:
+        try:
+            check_contract(contract)
+        except (TypeError, ValueError) as exc:
+            self._error(plugin, f"invalid page contract: {exc}")
+            return
+        owner = self._page_owner.get(contract.url_path)
+        if owner is not None:
+            self._error(plugin, f"duplicate page {contract.url_path!r}: already registered by {owner!r}")
+            return
+        self.pages[contract.url_path] = contract
+        self._page_owner[contract.url_path] = plugin
+        self.plugins[plugin].pages.append(contract.url_path)
+
+    def _bind_page(self, exercise: Exercise) -> Exercise:
+        """The exercise with its link bound to its page's contract (unchanged without pages)."""
+        link = exercise.dashboard
+        if link is None or not self.pages:
+            return exercise
+        contract = self.pages.get(link.page)
+        if contract is None:
+            raise InvalidExercise(unknown_page_message(exercise.id, link.page, self.pages))
+        return replace(exercise, dashboard=replace(link, contract=contract))
+
     def _register_exercise(self, plugin: str, exercise: Any) -> None:
         try:
             check_definition(exercise, self.answer_kinds)
@@ -187,6 +222,7 @@ class Registry:
                 raise InvalidExercise(
                     f"duplicate exercise id {exercise.id!r}: already registered by {owner!r}"
                 )
+            exercise = self._bind_page(exercise)
             try:
                 params = generate_params(exercise, SMOKE_SEED)
             except ExerciseFailure as exc:
@@ -214,6 +250,7 @@ class Registry:
 
     def _load(self) -> None:
         self._answer_owner: dict[str, str] = {}
+        self._page_owner: dict[str, str] = {}
         # Hook implementations whose name matches no hook (a typo) are reported and dropped.
         while True:
             try:
@@ -229,6 +266,7 @@ class Registry:
             if plugin is not None:
                 info.hooks = sorted(h.name for h in self.pm.get_hookcallers(plugin) or [])
         self._run_registration_hook("register_answer_types", self._register_answer_kind)
+        self._run_registration_hook("register_pages", self._register_page)
         self._run_registration_hook("register_exercises", self._register_exercise)
         self.exercises = dict(sorted(self.exercises.items()))
 
@@ -259,7 +297,8 @@ def build_registry(
     extra_plugins : sequence of (name, plugin)
         Plugin objects to register directly (used by tests and embedding code).
     builtin : bool
-        Load the built-in ``exercises`` package.
+        Load the built-ins: the ``probstats.exercises`` entry points of our own
+        distribution (``probstats-lab``), whatever ``autoload`` says.
 
     Returns
     -------
@@ -267,12 +306,15 @@ def build_registry(
     """
     registry = Registry(create_plugin_manager())
     registry._add_plugin(_GraderAnswerKinds(), "grader.answers", "grader", _our_version())
-    if builtin:
-        _load_builtin(registry)
     if autoload is None:
         autoload = os.environ.get(DISABLE_AUTOLOAD_ENV, "") in ("", "0")
-    if autoload:
-        _load_entry_points(registry)
+    if builtin or autoload:
+        # One scan of the installed distributions' metadata serves both sources.
+        scanned = _scan_entry_points()
+        if builtin:
+            _load_builtin(registry, _entry_points(scanned, own=True))
+        if autoload:
+            _load_entry_points(registry, _entry_points(scanned, own=False))
     if plugins_dir is None:
         plugins_dir = os.environ.get(PLUGINS_DIR_ENV) or None
     if plugins_dir is not None:
@@ -304,25 +346,75 @@ def get_plugin_manager() -> pluggy.PluginManager:
 # -- sources ---------------------------------------------------------------------------
 
 
-def _load_builtin(registry: Registry) -> None:
-    version = _our_version()
-    try:
-        package = importlib.import_module(BUILTIN_PACKAGE)
-    except Exception as exc:
-        registry.plugins[BUILTIN_PACKAGE] = PluginInfo(BUILTIN_PACKAGE, "built-in", version)
-        registry._error(BUILTIN_PACKAGE, f"failed to import: {_describe(exc)}")
-        return
-    names = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if not m.name.startswith("_"))
-    for short in names:
-        name = f"{BUILTIN_PACKAGE}.{short}"
+def _load_builtin(registry: Registry, ours: list[importlib.metadata.EntryPoint]) -> None:
+    for ep in ours:
+        version = ep.dist.version if ep.dist is not None else None
+        plugin = _import(registry, ep.value, "built-in", version, ep.load)
+        if plugin is None:
+            continue
+        if isinstance(plugin, ModuleType) and hasattr(plugin, "__path__"):
+            _load_package(registry, plugin, version)
+        else:
+            name = plugin.__name__ if isinstance(plugin, ModuleType) else ep.name
+            registry._add_plugin(plugin, name, "built-in", version)
+
+
+def _load_package(registry: Registry, package: ModuleType, version: str | None) -> None:
+    """Add each module of ``package`` (recursively) that defines a hook implementation."""
+    for module in _walk(registry, package, version):
+        if _defines_hooks(module):
+            registry._add_plugin(module, module.__name__, "built-in", version)
+
+
+def _walk(registry: Registry, package: ModuleType, version: str | None) -> Iterator[ModuleType]:
+    """``package`` and its modules, depth first in name order; import errors reported per module."""
+    yield package
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
+        name = f"{package.__name__}.{info.name}"
         module = _import(registry, name, "built-in", version, partial(importlib.import_module, name))
-        if module is not None:
-            registry._add_plugin(module, name, "built-in", version)
+        if module is None:
+            continue
+        if info.ispkg:
+            yield from _walk(registry, module, version)
+        else:
+            yield module
 
 
-def _load_entry_points(registry: Registry) -> None:
+def _defines_hooks(module: ModuleType) -> bool:
+    """True when ``module`` itself defines a hook implementation (re-exports do not count).
+
+    A package that re-exports its modules' hooks would otherwise run them twice.
+    """
+    marker = f"{PROJECT_NAME}_impl"
+    return any(
+        hasattr(value, marker) and getattr(value, "__module__", None) == module.__name__
+        for value in vars(module).values()
+    )
+
+
+def _scan_entry_points() -> list[importlib.metadata.EntryPoint]:
+    """Every installed entry point of the group ``probstats.exercises``."""
+    return list(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP))
+
+
+def _entry_points(
+    scanned: list[importlib.metadata.EntryPoint], *, own: bool
+) -> list[importlib.metadata.EntryPoint]:
+    """The entry points of our own distribution (``own``) or of the others, by name."""
+    return sorted((ep for ep in scanned if _is_own(ep) == own), key=lambda e: e.name)
+
+
+def _is_own(ep: importlib.metadata.EntryPoint) -> bool:
+    if ep.dist is None:
+        return False
+    return ep.dist.name.lower().replace("_", "-") == OWN_DISTRIBUTION
+
+
+def _load_entry_points(registry: Registry, others: list[importlib.metadata.EntryPoint]) -> None:
     wanted = _wanted_names()
-    for ep in sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+    for ep in others:
         if wanted is not None and ep.name not in wanted:
             continue
         version = ep.dist.version if ep.dist is not None else None

@@ -33,7 +33,8 @@ class Feedback:
     ``score`` is in [0, 1] and ``points = score * max_points``. ``misconception`` is the
     name of the recognised misconception (its ``misconception_feedback`` names the
     mistake) or None. ``expected`` is the expected answer as a student would type it,
-    only when the exercise's reveal policy allows; otherwise None. ``params`` and
+    rounded to the answer's precision (:meth:`AnswerKind.shown`), only when the
+    exercise's reveal policy allows; otherwise None. ``params`` and
     ``generator_version`` say which variant was graded (stored beside the seed); an
     answer that could not be read has the verdict ``"invalid"`` and scores 0.
     """

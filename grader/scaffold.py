@@ -44,6 +44,7 @@ _MODULE = Template('''\
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -61,6 +62,16 @@ def _probs(params: Params) -> np.ndarray:
     return np.array([params["p"], 1.0 - params["p"]])
 
 
+def _page_inputs(params: Params) -> dict[str, str]:
+    """The Entropy & perplexity page's inputs: the two outcomes and P's logits.
+
+    The logits are log-probabilities, so the page's softmax gives back p and 1 - p;
+    they are the problem's input, not its answer.
+    """
+    p = params["p"]
+    return {"tokens": "heads, tails", "p_logits": f"{math.log(p):.6g}, {math.log(1 - p):.6g}"}
+
+
 COIN_ENTROPY = Exercise(
     id="$name.coin_entropy",
     title="Entropy of a biased coin",
@@ -75,7 +86,8 @@ COIN_ENTROPY = Exercise(
             lambda params: entropy(_probs(params)),
         ),
     ),
-    dashboard=DashboardLink("information", lambda params: {"p": params["p"]}),
+    # A page's url_path and the query keys its contract declares (docs/plugins.md lists them).
+    dashboard=DashboardLink("entropy", _page_inputs),
 )
 
 

@@ -1,4 +1,5 @@
-"""DESIGN.md's layering: probstats -> dashboard -> grader -> core, exercises -> grader, core.
+"""The layering of docs/architecture.md: probstats -> dashboard -> grader -> core,
+exercises -> grader, core.
 
 ``probstats`` (the command line) is the top layer: it may import any package below it,
 and nothing else of ours imports it.

@@ -1,7 +1,8 @@
 """Tests for core.bayes against scipy.stats, closed forms and the course's worked numbers.
 
-References: the course text (../shared/seed/probability-and-statistics.txt): the
-Beta-Binomial walkthrough "Beta(2, 2), H, H, H, T, H" and interview Q4 and Q6;
+References: the course's worked examples (tests/data/course_examples.json, each with
+its section): the Beta-Binomial walkthrough "Beta(2, 2), H, H, H, T, H" and interview
+Q4 and Q6;
 scipy.stats.beta (cdf, pdf, ppf, logpdf), scipy.stats.dirichlet, scipy.stats.
 dirichlet_multinomial, scipy.special.betaln/comb; numpy.linalg.lstsq on the augmented
 ridge system. Every number here is computed independently of core.bayes.
@@ -30,6 +31,7 @@ from core.bayes import (
     ridge_solution,
     weight_decay_from_prior_variance,
 )
+from tests.course import course_example
 
 
 def raises(message: str) -> pytest.RaisesExc:
@@ -45,11 +47,14 @@ LEVELS = [0.5, 0.8, 0.9, 0.95, 0.99]
 class TestBetaBinomialUpdate:
     def test_course_q6_uniform_prior_7_heads_3_tails(self) -> None:
         # Course Q6: Beta(1,1) + 7H/3T -> Beta(8, 4), mean 8/12, MAP 7/10, MLE 7/10.
-        post = beta_binomial_update(1, 1, 7, 3)
-        assert (post.alpha, post.beta) == (8.0, 4.0)
+        q6 = course_example("q6_beta_binomial")
+        post = beta_binomial_update(*q6["prior"], q6["heads"], q6["tails"])
+        assert [post.alpha, post.beta] == q6["posterior"]
         assert post.mean == pytest.approx(8 / 12, rel=1e-15)
         assert post.map == pytest.approx(7 / 10, rel=1e-15)
         assert post.mle == pytest.approx(7 / 10, rel=1e-15)
+        digits = q6["printed_decimals"]
+        assert [round(v, digits) for v in (post.mean, post.map, post.mle)] == [q6["mean"], q6["map"], q6["mle"]]
 
     @pytest.mark.parametrize(("a0", "b0", "h", "t"), [*UNIMODAL, (0.5, 2, 0, 0), (3, 0.2, 1, 0)])
     def test_mean_matches_scipy(self, a0: float, b0: float, h: int, t: int) -> None:
@@ -312,18 +317,14 @@ class TestBetaBinomialTrace:
     def test_course_walkthrough(self) -> None:
         # Course: Beta(2,2), flips H,H,H,T,H: means 0.500 0.600 0.667 0.714 0.625 0.667,
         # final Beta(6,3), MLE 4/5 = 0.800, MAP (6-1)/(6+3-2) = 5/7.
-        steps = beta_binomial_trace(2, 2, "HHHTH")
+        walk = course_example("beta_binomial_walkthrough")
+        steps = beta_binomial_trace(*walk["prior"], walk["flips"])
         assert [s.index for s in steps] == [0, 1, 2, 3, 4, 5]
         assert [s.flip for s in steps] == [None, "H", "H", "H", "T", "H"]
-        assert [(s.alpha, s.beta) for s in steps] == [
-            (2, 2),
-            (3, 2),
-            (4, 2),
-            (5, 2),
-            (5, 3),
-            (6, 3),
-        ]
-        assert [round(s.mean, 3) for s in steps] == [0.500, 0.600, 0.667, 0.714, 0.625, 0.667]
+        assert [[s.alpha, s.beta] for s in steps] == walk["posteriors"]
+        digits = walk["printed_decimals"]
+        assert [round(s.mean, digits) for s in steps] == walk["means"]
+        assert [round(steps[-1].mle, digits), round(steps[-1].map, digits)] == [walk["mle"], walk["map"]]
         exact = [1 / 2, 3 / 5, 4 / 6, 5 / 7, 5 / 8, 6 / 9]
         assert [s.mean for s in steps] == pytest.approx(exact, rel=1e-15)
         final = steps[-1]

@@ -28,6 +28,7 @@ from core.distributions import (
     barycentric_to_cartesian,
     family,
 )
+from tests.course import course_example
 
 N_DRAWS = 20_000
 GOF_ALPHA = 1e-3
@@ -200,13 +201,13 @@ class TestBeta:
         assert d.mean() == pytest.approx(a / (a + b), rel=1e-14)  # α/(α+β)
         assert d.var() == pytest.approx(a * b / ((a + b) ** 2 * (a + b + 1)), rel=1e-13)
 
-    @pytest.mark.parametrize(
-        ("a", "b", "course_mean"),
-        # course: prior Beta(2,2) mean 0.500; after HHHTH Beta(6,3) mean 0.667; Q6 Beta(8,4) 0.667
-        [(2, 2, 0.500), (3, 2, 0.600), (5, 3, 0.625), (6, 3, 0.667), (8, 4, 0.667)],
-    )
-    def test_course_posterior_means(self, a: float, b: float, course_mean: float) -> None:
-        assert round(Beta(a, b).mean(), 3) == course_mean
+    def test_course_posterior_means(self) -> None:
+        # The walkthrough's Beta(2,2) -> ... -> Beta(6,3) means, and Q6's Beta(8,4), as printed.
+        walk = course_example("beta_binomial_walkthrough")
+        for (a, b), mean in zip(walk["posteriors"], walk["means"], strict=True):
+            assert round(Beta(a, b).mean(), walk["printed_decimals"]) == mean
+        q6 = course_example("q6_beta_binomial")
+        assert round(Beta(*q6["posterior"]).mean(), q6["printed_decimals"]) == q6["mean"]
 
     def test_pdf_matches_course_formula(self) -> None:
         a, b = 2.5, 4.0

@@ -12,6 +12,7 @@ from scipy import integrate, special, stats
 from scipy.spatial.distance import jensenshannon
 
 from core import information as info
+from tests.course import course_example
 
 LN2 = math.log(2.0)
 
@@ -235,8 +236,14 @@ class TestMutualInformation:
 
 class TestPerplexity:
     def test_course_value(self):
-        # Course, interview Q3: an average NLL of 3.0 nats is a perplexity of about 20.1
-        assert info.perplexity(3.0) == pytest.approx(20.0855, abs=1e-4)
+        # Course, interview Q3: an average NLL of 3.0 nats is a perplexity of about 20.1,
+        # and a uniform model over GPT-2's 50,257 tokens has perplexity 50,257.
+        q3 = course_example("q3_perplexity")
+        assert info.perplexity(q3["nll_nats"]) == pytest.approx(math.exp(3.0), rel=1e-15)
+        assert round(info.perplexity(q3["nll_nats"]), q3["printed_decimals"]) == q3["perplexity"]
+        v = q3["vocab_size"]
+        nll = info.cross_entropy(np.full(v, 1.0 / v), np.full(v, 1.0 / v))
+        assert info.perplexity(nll) == pytest.approx(q3["uniform_perplexity"], rel=1e-9)
 
     def test_uniform_model_has_perplexity_v(self):
         for v in (2, 1000, 50_257):

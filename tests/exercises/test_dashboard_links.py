@@ -65,7 +65,9 @@ def test_interview_links_carry_the_students_numbers() -> None:
     exercise = REGISTRY.get("interview.beta_binomial_posterior")
     params = variant_for("s1", exercise, secret="links").params
     query = dict(parse_qsl(urlsplit(exercise.dashboard_url(params)).query))
-    assert query == {"alpha0": "1", "beta0": "1", "heads": str(params["heads"]), "tails": str(params["tails"])}
+    assert {k: float(v) for k, v in query.items()} == {
+        "alpha0": 1.0, "beta0": 1.0, "heads": params["heads"], "tails": params["tails"]
+    }
 
 
 def _representatives() -> list[str]:

@@ -22,8 +22,8 @@ def doubling(exercise_id: str = "demo.double", **overrides: Any) -> Exercise:
     return Exercise(**fields)
 
 
-class Registers:
-    """A plugin object registering the given exercises."""
+class ExercisesPlugin:
+    """A plugin object whose ``register_exercises`` registers the given exercises."""
 
     def __init__(self, *exercises: Any) -> None:
         self.exercises = exercises
@@ -32,3 +32,15 @@ class Registers:
     def register_exercises(self, register: Any) -> None:
         for exercise in self.exercises:
             register(exercise)
+
+
+class PagesPlugin:
+    """A plugin object whose ``register_pages`` registers the given page contracts."""
+
+    def __init__(self, *contracts: Any) -> None:
+        self.contracts = contracts
+
+    @hookimpl
+    def register_pages(self, register: Any) -> None:
+        for contract in self.contracts:
+            register(contract)

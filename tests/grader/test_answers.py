@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from grader.answers import (
     AnswerError,
@@ -67,7 +69,7 @@ class TestNumber:
     def test_imprecise_hint_without_sig_figs(self) -> None:
         result = Number(rtol=1e-3).evaluate(20.1, 20.0)  # off by 5e-3 relative: 5 tolerances
         assert result.parts[0].message == (
-            "close, but not precise enough: the tolerance is relative 0.001; give more digits"
+            "close, but not precise enough: the answer must be within 0.1% relative; give more digits"
         )
 
     def test_far_answer_is_plainly_wrong(self) -> None:
@@ -105,8 +107,9 @@ class TestVector:
     @pytest.mark.parametrize(
         ("raw", "message"),
         [
-            ("0.5", "the answer must be a list of numbers; got text"),
+            (0.5, "the answer must be a list of numbers; got float"),
             ([], "the answer must be a non-empty list of numbers"),
+            (" ; ", "the answer must be a non-empty list of numbers"),
             ([0.5, "x"], "entry 1: unknown name 'x'; allowed constants: e, pi"),
             ([0.5, float("nan")], "entry 1 must be a finite number; got nan"),
         ],
@@ -223,3 +226,113 @@ class TestRecord:
         with pytest.raises(ValueError) as info:
             Record(fields, weights)  # type: ignore[arg-type]
         assert str(info.value) == message
+
+
+class TestToleranceInWords:
+    @pytest.mark.parametrize(
+        ("kind", "words"),
+        [
+            (Number(rtol=1e-3), "within 0.1% relative"),
+            (Number(rtol=1e-4), "within 0.01% relative"),
+            (Number(rtol=1e-5), "within 0.001% relative"),
+            (Number(rtol=0.0, atol=1e-6), "within ±0.000001"),
+            (Number(rtol=1e-3, atol=1e-6), "within 0.1% relative, or within ±0.000001"),
+            (Number(rtol=1e-6, sig_figs=3), "to 3 significant figures"),
+            (Number(sig_figs=1), "to 1 significant figure"),
+        ],
+    )
+    def test_number(self, kind: Number, words: str) -> None:
+        assert kind.tolerance_words() == words
+        assert kind.describe().endswith(", " + words)
+
+    def test_vector_states_the_tolerance_of_each_entry(self) -> None:
+        assert Vector(rtol=1e-3).describe() == "a list of numbers, e.g. [0.1, 0.9], each within 0.1% relative"
+
+    def test_record_fields_each_state_their_tolerance(self) -> None:
+        # interview.uniform_perplexity's case: a field at 1e-4 relative must say so.
+        kind = Record({"nll": Number(rtol=1e-4), "perplexity": Number(rtol=1e-3)})
+        assert kind.describe() == (
+            "a table of numbers with the fields nll (within 0.01% relative), "
+            "perplexity (within 0.1% relative)"
+        )
+
+    def test_record_with_one_shared_tolerance_says_it_once(self) -> None:
+        kind = Record({"mean": Number(rtol=1e-5), "second_moment": Number(rtol=1e-5)})
+        assert kind.describe() == "a table of numbers with the fields mean, second_moment, each within 0.001% relative"
+
+    def test_words_match_what_is_graded(self) -> None:
+        # "within 0.01% relative" of 2.0 is ±0.0002: inside scores 1, just outside does not.
+        kind = Number(rtol=1e-4)
+        assert kind.evaluate(2.00019, 2.0).score == 1.0
+        assert kind.evaluate(2.00021, 2.0).score == 0.0
+
+
+class TestThousandsSeparators:
+    @pytest.mark.parametrize(
+        ("raw", "value"),
+        [("50,257", 50257.0), ("1,000,000", 1e6), ("-1,234.5", -1234.5), (" 999,999 ", 999999.0)],
+    )
+    def test_a_number_as_printed_is_one_number(self, raw: str, value: float) -> None:
+        assert parse_number(raw) == value
+        assert Number(rtol=0.0, atol=0.5).evaluate(parse_number(raw), value).score == 1.0
+
+    @pytest.mark.parametrize("raw", ["1, 2", "1,2", "50,25", "1,2345", "12345,678"])
+    def test_other_commas_are_not_thousands(self, raw: str) -> None:
+        with pytest.raises(AnswerError, match=r"cannot parse|tuple|list|comma|not allowed"):
+            parse_number(raw)
+
+    @pytest.mark.parametrize(
+        ("raw", "entries"),
+        [
+            ("1, 2", [1.0, 2.0]),
+            ("0.2,0.8", [0.2, 0.8]),
+            ("1,2", [1.0, 2.0]),
+            ("50,257, 3", [50257.0, 3.0]),
+            ("50,257;1,000,000", [50257.0, 1e6]),
+            ("log(8, 2), 1/3\n2", [3.0, 1 / 3, 2.0]),
+        ],
+    )
+    def test_a_vector_typed_as_text_splits_into_entries(self, raw: str, entries: list[float]) -> None:
+        assert Vector().parse(raw) == pytest.approx(entries, rel=1e-15)
+
+    def test_vector_list_items_may_use_separators(self) -> None:
+        assert Vector().parse(["50,257", "1, 2"][:1]) == [50257.0]
+        with pytest.raises(AnswerError, match=r"^entry 0: "):
+            Vector().parse(["1, 2"])  # one entry holding two numbers
+
+    def test_record_fields_may_use_separators(self) -> None:
+        value = Record({"vocab": Number(rtol=0.0, atol=0.5)}).parse({"vocab": "50,257"})
+        assert value.values == {"vocab": 50257.0} and value.problems == {}
+
+
+class TestShownExpected:
+    @pytest.mark.parametrize(
+        ("kind", "expected", "shown"),
+        [
+            (Number(rtol=1e-3), math.exp(3), 20.09),
+            (Number(rtol=1e-4), math.log(50257), 10.825),
+            (Number(rtol=1e-6, sig_figs=3), math.exp(3), 20.1),
+            (Number(rtol=0.0, atol=1e-6), 0.25, 0.25),
+            (Number(rtol=1e-3), 50257.0, 50257.0),  # no digits rounded away before the point
+            (Number(rtol=1e-3), 0.0, 0.0),
+        ],
+    )
+    def test_number_is_rounded_to_its_tolerance(self, kind: Number, expected: float, shown: float) -> None:
+        assert kind.shown(expected) == shown
+        assert kind.evaluate(kind.shown(expected), expected).score == 1.0
+
+    def test_vector_and_record_round_each_part(self) -> None:
+        assert Vector(rtol=1e-3).shown([1 / 3, 2 / 3]) == [0.3333, 0.6667]
+        record = Record({"a": Number(rtol=1e-3), "b": Number(sig_figs=2)})
+        assert record.shown(record.normalise({"a": 1 / 7, "b": 2 / 3})) == {"a": 0.1429, "b": 0.67}
+
+    @given(
+        st.floats(min_value=-1e12, max_value=1e12, allow_nan=False).filter(lambda x: abs(x) > 1e-300),
+        st.sampled_from([1e-2, 1e-3, 1e-4, 1e-6, 1e-9]),
+        st.sampled_from([None, 2, 3, 5]),
+    )
+    def test_the_shown_value_always_scores_full_marks(self, expected: float, rtol: float, sig_figs: int | None) -> None:
+        kind = Number(rtol=rtol, sig_figs=sig_figs)
+        shown = kind.shown(expected)
+        assert kind.evaluate(shown, expected).score == 1.0
+        assert len(repr(shown)) <= len(repr(expected)) + 2  # never longer than the raw float

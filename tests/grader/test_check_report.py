@@ -40,6 +40,7 @@ def test_a_passing_exercise() -> None:
             {"exercise_id": "demo.double", "variants": 3, "distinct_variants": 3, "problems": [], "ok": True}
         ],
         "load_errors": [],
+        "notes": [],
     }
 
 

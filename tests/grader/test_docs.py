@@ -35,7 +35,20 @@ def python_blocks(text: str) -> list[str]:
 
 
 def test_hooks_exist() -> None:
-    assert set(HOOKS) == {"register_exercises", "register_answer_types", "submission_graded"}
+    assert set(HOOKS) == {"register_exercises", "register_answer_types", "register_pages", "submission_graded"}
+
+
+@pytest.mark.parametrize("hook", sorted(HOOKS))
+def test_every_hookspec_docstring_says_when_it_is_called_and_what_it_takes(hook: str) -> None:
+    # Like pytest's hookspecs: the docstring says when the hook runs and documents
+    # every parameter with ``:param name:``; the hook has type annotations.
+    doc = inspect.getdoc(HOOKS[hook]) or ""
+    assert "Called " in doc, f"{hook}'s docstring does not say when it is called"
+    signature = inspect.signature(HOOKS[hook])
+    for name, parameter in signature.parameters.items():
+        assert f":param {name}:" in doc, f"{hook}: parameter {name} is not documented"
+        assert parameter.annotation is not inspect.Parameter.empty, f"{hook}: {name} has no type"
+    assert signature.return_annotation is not inspect.Signature.empty
 
 
 @pytest.mark.parametrize("hook", sorted(HOOKS))
@@ -60,7 +73,8 @@ def test_hook_examples_load_as_plugins(hook: str, tmp_path: Path, monkeypatch: p
     folder.mkdir()
     (example,) = [b for b in python_blocks(section(hook)) if f"def {hook}(" in b]
     (folder / f"example_{hook}.py").write_text(example)
-    registry = build_registry(plugins_dir=folder)
+    # Without the built-ins: a page registered alone would make their links unknown pages.
+    registry = build_registry(plugins_dir=folder, builtin=False)
     assert registry.errors == []
     assert registry.plugins[f"example_{hook}.py"].hooks == [hook]
 

@@ -17,7 +17,7 @@ from grader.golden import (
     write_golden,
 )
 from grader.variants import params_for_seed
-from tests.grader.helpers import Registers, doubling
+from tests.grader.helpers import ExercisesPlugin, doubling
 from tests.probstats.helpers import run
 
 
@@ -62,7 +62,7 @@ def test_the_report_fails_on_a_golden_warning(tmp_path: Path) -> None:
     path = tmp_path / "golden.json"
     write_golden(path, [doubling()])
     edited = doubling(generate=lambda rng: {"x": 7})
-    registry = build_registry(builtin=False, extra_plugins=[("mine", Registers(edited))])
+    registry = build_registry(builtin=False, extra_plugins=[("mine", ExercisesPlugin(edited))])
     report = run_checks(registry, n_variants=2, golden=read_golden(path))
     assert [r.ok for r in report.results] == [True]
     assert not report.ok and len(report.golden_warnings) == 1

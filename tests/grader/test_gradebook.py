@@ -19,7 +19,7 @@ from grader import (
     variant_for,
 )
 from grader.gradebook import default_url, migrate
-from tests.grader.helpers import Registers
+from tests.grader.helpers import ExercisesPlugin
 
 REGISTRY = build_registry()
 Q3 = "interview.perplexity_from_nll"
@@ -195,7 +195,7 @@ def test_stored_params_outlive_an_edited_generator(book: Gradebook) -> None:
     submit(book, "s1", {Q3: 1})
     before = variant_for("s1", exercise, secret="k").params
     edited = replace(exercise, generate=lambda rng: {"nll": 9.5}, version=2)
-    registry = build_registry(builtin=False, extra_plugins=[("edited", Registers(edited))])
+    registry = build_registry(builtin=False, extra_plugins=[("edited", ExercisesPlugin(edited))])
     grade_submission(parse_submission({"student_id": "s1", "answers": {Q3: 1}}, source="t"), registry,
                      gradebook=book, secret="k")
     first, second = book.attempts(student_id="s1")

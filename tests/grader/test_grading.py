@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
@@ -10,6 +11,7 @@ from grader import (
     AnswerError,
     ExerciseFailure,
     Misconception,
+    Number,
     grade_answer,
     load_exercises,
     variant_for,
@@ -142,3 +144,53 @@ def test_feedback_carries_the_variant_graded() -> None:
     feedback = grade_answer(exercise, 1, student_id="s1", secret="k")
     assert (feedback.params, feedback.generator_version) == (variant.params, 3)
     assert "params" not in feedback.to_dict() and "generator_version" not in feedback.to_dict()
+
+
+def test_expected_answer_is_rounded_to_the_answers_precision() -> None:
+    # sqrt(x + 1/2) to 0.1% relative: shown to the first decimal place whose unit is
+    # within the tolerance, not as the full float.
+    exercise = doubling(solve=lambda p: math.sqrt(p["x"] + 0.5), answer=Number(rtol=1e-3), reveal="always")
+    x = variant_for("s1", exercise, secret="k").params["x"]
+    feedback = grade_answer(exercise, -1, student_id="s1", secret="k")
+    exact = math.sqrt(x + 0.5)
+    places = math.ceil(-math.log10(1e-3 * exact))  # 10**-places <= tolerance
+    assert feedback.expected == round(exact, places)
+    assert feedback.expected != exact
+    assert grade_answer(exercise, feedback.expected, student_id="s1", secret="k").score == 1.0
+
+
+def test_feedback_and_sheet_never_show_misconception_ids() -> None:
+    # Every built-in exercise: the message a student holding each misconception reads,
+    # and the whole problem sheet, name no misconception id (`nats_for_bits`).
+    from grader import render_sheet
+    from grader.checks import internal_names
+
+    registry = load_exercises()
+    names: set[str] = set()
+    fields: set[str] = set()
+    for exercise in registry.exercises.values():
+        params = variant_for("s1", exercise, secret="k").params
+        expected = exercise.expected(params)
+        for misconception, wrong in exercise.wrong_answers(params):
+            raw = exercise.answer.wrong_raw(expected, wrong)
+            feedback = grade_answer(exercise, raw, student_id="s1", secret="k")
+            text = " ".join([feedback.message, *(p.message for p in feedback.parts)])
+            assert misconception.name not in internal_names(exercise) or misconception.name not in text
+        names |= internal_names(exercise)
+        fields |= set(getattr(exercise.answer, "fields", None) or ())
+    assert names, "the catalogue has misconception ids that look like code"
+    sheet = render_sheet(list(registry.exercises.values()), "s1", secret="k")
+    # A record field a student types may share its name with another exercise's id.
+    assert not [n for n in names - fields if re.search(rf"\b{n}\b", sheet)]
+
+
+def test_check_reports_a_misconception_id_in_the_feedback() -> None:
+    from grader import Misconception, check_exercise
+
+    leaky = Misconception("halved_it", "Incorrect (halved_it): you halved it.", lambda p: p["x"] / 2)
+    result = check_exercise(doubling(misconceptions=(leaky,)), n_variants=2)
+    assert result.problems == [
+        f"variant {i}: the feedback for misconception 'halved_it' shows the internal name(s) "
+        "halved_it to students"
+        for i in range(2)
+    ]

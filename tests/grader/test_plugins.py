@@ -22,15 +22,16 @@ from grader import (
     variant_for,
 )
 from grader.plugins import get_plugin_manager
-from tests.grader.helpers import Registers, doubling
+from tests.grader.helpers import ExercisesPlugin, doubling
 
 CORPUS = Path(__file__).parent / "plugin_corpus"
 
 def _builtin_ids() -> frozenset[str]:
     """Every exercise id the modules of the built-in ``exercises`` package register.
 
-    Read from the modules themselves (each one's hook, called directly), so the plugin
-    manager's result is compared with something it did not produce.
+    Read from the modules themselves (each one's own hook, called directly; the package
+    walked recursively), so the plugin manager's result is compared with something it
+    did not produce.
     """
     import importlib
     import pkgutil
@@ -38,11 +39,13 @@ def _builtin_ids() -> frozenset[str]:
     import exercises
 
     ids: set[str] = set()
-    for info in pkgutil.iter_modules(exercises.__path__):
-        if info.name.startswith("_"):
+    for info in pkgutil.walk_packages(exercises.__path__, prefix="exercises."):
+        if any(part.startswith("_") for part in info.name.split(".")):
             continue
-        module = importlib.import_module(f"exercises.{info.name}")
-        module.register_exercises(lambda exercise: ids.add(exercise.id))
+        module = importlib.import_module(info.name)
+        hook = getattr(module, "register_exercises", None)
+        if hook is not None and hook.__module__ == module.__name__:
+            hook(lambda exercise: ids.add(exercise.id))
     return frozenset(ids)
 
 
@@ -59,9 +62,6 @@ def plugins_dir(tmp_path: Path, *names: str) -> Path:
 
 def messages(registry: Any) -> list[str]:
     return [str(e) for e in registry.errors]
-
-
-_Plugin = Registers
 
 
 class TestBuiltins:
@@ -150,7 +150,7 @@ class TestBrokenCorpus:
 
     def test_duplicate_of_a_builtin_keeps_the_builtin(self) -> None:
         impostor = doubling("interview.perplexity_from_nll")
-        registry = build_registry(extra_plugins=[("impostor", _Plugin(impostor))])
+        registry = build_registry(extra_plugins=[("impostor", ExercisesPlugin(impostor))])
         assert messages(registry) == [
             "plugin 'impostor': duplicate exercise id 'interview.perplexity_from_nll': "
             "already registered by 'exercises.interview'"
@@ -204,19 +204,19 @@ class TestInvalidExercises:
         ],
     )
     def test_reported_by_plugin(self, overrides: dict[str, Any], message: str) -> None:
-        registry = build_registry(builtin=False, extra_plugins=[("mine", _Plugin(doubling(**overrides)))])
+        registry = build_registry(builtin=False, extra_plugins=[("mine", ExercisesPlugin(doubling(**overrides)))])
         assert messages(registry) == [f"plugin 'mine': {message}"]
         assert registry.exercises == {}
 
     def test_not_an_exercise(self) -> None:
-        registry = build_registry(builtin=False, extra_plugins=[("mine", _Plugin("demo.x"))])
+        registry = build_registry(builtin=False, extra_plugins=[("mine", ExercisesPlugin("demo.x"))])
         assert messages(registry) == ["plugin 'mine': expected a grader.Exercise, got str"]
 
     def test_unregistered_answer_kind(self) -> None:
         class Odd(Number):
             kind = "odd"
 
-        registry = build_registry(builtin=False, extra_plugins=[("mine", _Plugin(doubling(answer=Odd())))])
+        registry = build_registry(builtin=False, extra_plugins=[("mine", ExercisesPlugin(doubling(answer=Odd())))])
         assert messages(registry) == ["plugin 'mine': exercise 'demo.double': answer kind 'odd' is not registered"]
 
 

@@ -8,7 +8,9 @@ import subprocess
 import sys
 import sysconfig
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
+import numpy as np
 import pytest
 
 from grader import build_registry, check_exercise
@@ -75,3 +77,24 @@ def test_pip_install_e_makes_it_appear_in_probstats_exercises(tmp_path: Path) ->
         capture_output=True, text=True, env=env, cwd=folder, check=False,
     )
     assert tests.returncode == 0, tests.stdout + tests.stderr
+
+
+def test_the_scaffold_links_the_entropy_page_with_its_inputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The Entropy & perplexity page (url_path "entropy") binds `tokens` and `p_logits`;
+    # the page that the scaffold used to name, "information", does not exist.
+    folder = write_plugin_package("coinlink", tmp_path)
+    monkeypatch.syspath_prepend(str(folder))
+    import probstats_coinlink
+
+    exercise = probstats_coinlink.COIN_ENTROPY
+    assert exercise.dashboard is not None and exercise.dashboard.page == "entropy"
+    query = dict(parse_qsl(urlsplit(exercise.dashboard_url({"p": 0.3})).query))
+    assert set(query) == {"tokens", "p_logits"}
+    assert [t.strip() for t in query["tokens"].split(",")] == ["heads", "tails"]
+    # The logits are the inputs: their softmax gives back p and 1 - p (to the 6 digits
+    # written), and no entropy (the answer, 0.881 bits for p = 0.3) is in the link.
+    logits = np.array([float(x) for x in query["p_logits"].split(",")])
+    probs = np.exp(logits) / np.exp(logits).sum()
+    np.testing.assert_allclose(probs, [0.3, 0.7], rtol=1e-5)
+    assert "0.881" not in exercise.dashboard_url({"p": 0.3})
+    sys.modules.pop("probstats_coinlink", None)

@@ -1,4 +1,6 @@
-"""Diagnostics against ArviZ (the reference implementation of Vehtari et al. 2021) to 1e-8."""
+"""Diagnostics against the installed ArviZ (the reference implementation of Vehtari et al.
+2021) to 1e-8: the live dev comparison, skipped without ArviZ. The same comparison on
+frozen ArviZ values, needing no ArviZ, is tests/core/test_frozen_references.py."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import numpy as np
 import pytest
 
 from core.mcmc import diagnostics as dg
+from tests.reference_inputs import diagnostic_chain_sets
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", FutureWarning)  # arviz announces its 1.0 refactor
@@ -16,29 +19,7 @@ with warnings.catch_warnings():
 RTOL = 1e-8
 
 
-def _chain_sets() -> list[tuple[str, np.ndarray]]:
-    rng = np.random.default_rng(20240611)
-    ar = np.zeros((4, 1000))
-    noise = rng.normal(size=(4, 1000))
-    for t in range(1, 1000):  # AR(1) with φ = 0.9: strong autocorrelation
-        ar[:, t] = 0.9 * ar[:, t - 1] + noise[:, t]
-    anti = np.zeros((4, 500))
-    for t in range(1, 500):  # AR(1) with φ = −0.5: negative autocorrelation, ESS > S
-        anti[:, t] = -0.5 * anti[:, t - 1] + noise[:, t]
-    shifted = rng.normal(size=(3, 400)) + np.array([[0.0], [0.0], [1.5]])  # one stray chain
-    return [
-        ("iid normal 4x1000", rng.normal(size=(4, 1000))),
-        ("AR(1) 4x1000", ar),
-        ("odd draws 3x501", rng.standard_t(3, size=(3, 501))),
-        ("heavy tails 2x300", rng.standard_cauchy(size=(2, 300))),
-        ("unmixed chains", shifted),
-        ("ties (discrete) 4x200", rng.poisson(2.0, size=(4, 200)).astype(float)),
-        ("tiny 2x4", rng.normal(size=(2, 4))),
-        ("antithetic AR(1) 4x500", anti),
-    ]
-
-
-CASES = _chain_sets()
+CASES = diagnostic_chain_sets()
 IDS = [name for name, _ in CASES]
 
 

@@ -1,4 +1,4 @@
-"""Registers an id the good plugin already registered, and one new exercise."""
+"""ExercisesPlugin an id the good plugin already registered, and one new exercise."""
 
 from grader import Exercise, Number, hookimpl
 
