@@ -3,7 +3,8 @@
 Sources, in order (the first registration of an exercise id wins):
 
 1. grader's own answer kinds (``grader.answers``), registered like any plugin;
-2. the built-in ``exercises`` package: each of its modules is a plugin;
+2. the built-in ``exercises`` package: each of its modules is a plugin, those of its
+   subpackages too (names starting with ``_`` are skipped);
 3. installed distributions exposing the entry-point group ``probstats.exercises``
    (turned off by ``PROBSTATS_DISABLE_PLUGIN_AUTOLOAD=1``; limited to some names by
    ``PROBSTATS_LOAD_PLUGINS=name1,name2``);
@@ -317,12 +318,25 @@ def _load_builtin(registry: Registry) -> None:
         registry.plugins[BUILTIN_PACKAGE] = PluginInfo(BUILTIN_PACKAGE, "built-in", version)
         registry._error(BUILTIN_PACKAGE, f"failed to import: {_describe(exc)}")
         return
-    names = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if not m.name.startswith("_"))
-    for short in names:
-        name = f"{BUILTIN_PACKAGE}.{short}"
+    _load_modules(registry, package, version)
+
+
+def _load_modules(registry: Registry, package: ModuleType, version: str | None) -> None:
+    """Each module of ``package`` is a plugin, subpackages walked too (``_`` names skipped).
+
+    A module that fails to import is reported under its own name; its siblings still load.
+    """
+    found = sorted(
+        (m.name, m.ispkg) for m in pkgutil.iter_modules(package.__path__) if not m.name.startswith("_")
+    )
+    for short, is_package in found:
+        name = f"{package.__name__}.{short}"
         module = _import(registry, name, "built-in", version, partial(importlib.import_module, name))
-        if module is not None:
-            registry._add_plugin(module, name, "built-in", version)
+        if module is None:
+            continue
+        registry._add_plugin(module, name, "built-in", version)
+        if is_package:
+            _load_modules(registry, module, version)
 
 
 def _load_entry_points(registry: Registry) -> None:

@@ -236,7 +236,7 @@ class TestMisconceptionsThroughTheCli:
         wrong = {**right, "forward": right["reverse"], "reverse": right["forward"]}
         f = grade("bob", {"interview.forward_reverse_kl": wrong})["interview.forward_reverse_kl"]
         assert f["misconception"] == "directions_swapped"
-        assert "mode-seeking" in f["misconception_feedback"] and "KL vs JS page" in f["misconception_feedback"]
+        assert "mode-seeking" in f["misconception_feedback"] and "KL vs JS divergence page, linked above" in f["misconception_feedback"]
 
     def test_q4_forgot_the_two(self, grade) -> None:
         p = params_of("chen", "interview.weight_decay_prior")

@@ -37,11 +37,12 @@ def _builtin_ids() -> frozenset[str]:
     import exercises
 
     ids: set[str] = set()
-    for info in pkgutil.iter_modules(exercises.__path__):
-        if info.name.startswith("_"):
+    for info in pkgutil.walk_packages(exercises.__path__, "exercises."):
+        if any(part.startswith("_") for part in info.name.split(".")):
             continue
-        module = importlib.import_module(f"exercises.{info.name}")
-        module.register_exercises(lambda exercise: ids.add(exercise.id))
+        module = importlib.import_module(info.name)
+        if not info.ispkg:
+            module.register_exercises(lambda exercise: ids.add(exercise.id))
     return frozenset(ids)
 
 
@@ -80,7 +81,7 @@ class TestBuiltins:
         registry = build_registry()
         assert registry.errors == []
         assert set(registry.exercises) == BUILTIN_IDS
-        assert registry.owner("interview.perplexity_from_nll") == "exercises.interview"
+        assert registry.owner("interview.perplexity_from_nll") == "exercises.interview.q3_perplexity"
         assert set(registry.answer_kinds) == {"number", "vector", "choice", "multiple_choice", "record"}
 
     def test_loaded_once_lazily(self) -> None:
@@ -163,7 +164,7 @@ class TestBrokenCorpus:
         registry = build_registry(extra_plugins=[("impostor", _Plugin(impostor))])
         assert messages(registry) == [
             "plugin 'impostor': duplicate exercise id 'interview.perplexity_from_nll': "
-            "already registered by 'exercises.interview'"
+            "already registered by 'exercises.interview.q3_perplexity'"
         ]
         assert registry.get("interview.perplexity_from_nll") is not impostor
 
