@@ -507,7 +507,9 @@ class Record(AnswerKind):
         return {**self.to_raw(expected), **self.to_raw(wrong)}
 
     def describe(self) -> str:
-        return "a table of numbers with the fields " + ", ".join(self.fields)
+        # Each field's tolerance is stated: a field graded to 1e-4 must not fail silently.
+        fields = ", ".join(f"{name} (tolerance: {n._describe_tolerance()})" for name, n in self.fields.items())
+        return f"a table of numbers with the fields {fields}"
 
     def template(self) -> Any:
         return {name: "" for name in self.fields}

@@ -36,7 +36,7 @@ What the grader owns:
 - **Computing each variant once.** ``derive(v)`` returns intermediate results (say, a
   table of KL divergences) that ``solve`` and every misconception read as ``v.name``.
   Derived values, the expected answer and the wrong answers are computed once per
-  variant and kept in one cache keyed by the exercise and the variant's parameters.
+  variant and kept in one cache keyed by the declaration and the variant's parameters.
   Treat them as read-only.
 - **Prompts.** A Jinja2 template string, or a template file next to the declaring
   module (``prompt_file="q1.md"``). Placeholders are ``[[ name ]]``, blocks
@@ -57,6 +57,7 @@ What the grader owns:
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 import threading
@@ -292,16 +293,19 @@ class _Computed:
         return self._get()[1]
 
 
-_cache: OrderedDict[tuple[str, str], _Computed] = OrderedDict()
+#: Keyed by (declaration number, parameters): two declarations may share an id (a plugin
+#: re-declaring a built-in is refused at registration, but its cache must not mix).
+_cache: OrderedDict[tuple[int, str], _Computed] = OrderedDict()
 _cache_lock = threading.Lock()
+_declaration_numbers = itertools.count()
 
 
 def _key(params: Params) -> str:
     return json.dumps(to_plain(params), sort_keys=True)
 
 
-def _cached(exercise_id: str, params: Params, compute: Callable[[Params], _Computed]) -> _Computed:
-    key = (exercise_id, _key(params))
+def _cached(declaration: int, params: Params, compute: Callable[[Params], _Computed]) -> _Computed:
+    key = (declaration, _key(params))
     with _cache_lock:
         hit = _cache.get(key)
         if hit is not None:
@@ -436,8 +440,10 @@ def exercise(
             values = Values({**p, **derive(values)})
         return _Computed(values, answers)
 
+    number = next(_declaration_numbers)
+
     def computed(p: Params) -> _Computed:
-        return _cached(id, p, compute)
+        return _cached(number, p, compute)
 
     def generate_variant(rng: np.random.Generator) -> Params:
         reason = ""
