@@ -270,3 +270,20 @@ class TestCollect:
         assert registry.errors == []
         owners = {registry.owner(i) for i in registry.exercises if i.startswith("interview.")}
         assert len(owners) == 8 and all(o.startswith("exercises.interview.q") for o in owners)
+
+
+def test_the_documented_declaration_loads_and_grades(tmp_path: Path) -> None:
+    import re
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "plugins.md").read_text(encoding="utf-8")
+    section = doc.split("## Declaring an exercise with `grader.authoring`", 1)[1].split("\n## ", 1)[0]
+    (block,) = [b for b in re.findall(r"```python\n(.*?)```", section, flags=re.S) if "collect(__name__)" in b]
+    (tmp_path / "mycourse_perplexity.py").write_text(block, encoding="utf-8")
+    registry = build_registry(builtin=False, autoload=False, plugins_dir=tmp_path)
+    assert registry.errors == []
+    declared = registry.get("mycourse.perplexity_bits")
+    nll = variant_for("s1", declared, secret=SECRET).params["nll"]
+    assert grade_answer(declared, 2**nll, student_id="s1", secret=SECRET).score == 1.0
+    wrong = grade_answer(declared, math.exp(nll), student_id="s1", secret=SECRET)
+    assert wrong.misconception == "nats_for_bits" and "linked above" in (wrong.misconception_feedback or "")
+    assert declared.dashboard_url({"nll": nll}) == f"/entropy?nll={nll}&nll_unit=bits"
