@@ -15,6 +15,7 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
 import pytest
@@ -238,7 +239,7 @@ class TestMisconceptionsThroughTheCli:
         wrong = {**right, "forward": right["reverse"], "reverse": right["forward"]}
         f = grade("bob", {"interview.forward_reverse_kl": wrong})["interview.forward_reverse_kl"]
         assert f["misconception"] == "directions_swapped"
-        assert "mode-seeking" in f["misconception_feedback"] and "KL vs JS page" in f["misconception_feedback"]
+        assert "mode-seeking" in f["misconception_feedback"] and "KL vs JS divergence page, linked above" in f["misconception_feedback"]
 
     def test_q4_forgot_the_two(self, grade) -> None:
         p = params_of("chen", "interview.weight_decay_prior")
@@ -315,3 +316,42 @@ def test_q3_three_significant_figures_pass_two_get_a_hint() -> None:
     feedback = grade_answer(exercise, float(f"{exact:.2g}"), student_id=student, secret=SECRET)
     assert feedback.parts[0].verdict == "imprecise"
     assert feedback.message == "Incorrect. Close, but not precise enough: give at least 3 significant figures."
+
+
+class TestWhatTheStudentSees:
+    """Issue 12 §2: links carry the problem's inputs, never its outputs; tolerances stated."""
+
+    def test_q2_link_opens_the_targets_components_not_a_winner(self) -> None:
+        exercise = REGISTRY.get("interview.forward_reverse_kl")
+        p_is_reverse_winner = 0
+        n = 30
+        for i in range(n):
+            params = variant_for(f"link{i}", exercise, secret=SECRET).params
+            query = dict(parse_qsl(urlsplit(exercise.dashboard_url(params) or "").query))
+            shown = [float(query[k]) for k in ("mu1", "sigma1", "mu2", "sigma2")]
+            assert shown == [params["mus"][0], params["sigmas"][0], params["mus"][1], params["sigmas"][1]]
+            winner = params["candidates"][int(q2(params)["reverse"]) - 1]
+            p_is_reverse_winner += [shown[0], shown[1]] == winner
+        # The heavier mode (the usual reverse-KL winner) is left or right at random.
+        assert 0.2 * n < p_is_reverse_winner < 0.8 * n
+
+    def test_q4_link_never_carries_the_answer(self) -> None:
+        exercise = REGISTRY.get("interview.weight_decay_prior")
+        given_lambda = find_student("interview.weight_decay_prior", lambda p: p["given"] == "lambda")
+        params = params_of(given_lambda, "interview.weight_decay_prior")
+        assert "sigma" not in (exercise.dashboard_url(params) or "")
+        given_sigma2 = find_student("interview.weight_decay_prior", lambda p: p["given"] == "sigma2")
+        params = params_of(given_sigma2, "interview.weight_decay_prior")
+        assert f"sigma={round(math.sqrt(params['value']), 2)}" in (exercise.dashboard_url(params) or "")
+
+    def test_table_fields_state_their_tolerance(self) -> None:
+        described = REGISTRY.get("interview.uniform_perplexity").answer.describe()
+        assert "nll (within 0.01% relative)" in described
+        assert "perplexity (within 0.1% relative)" in described
+
+    def test_feedback_points_up_to_the_link(self) -> None:
+        # The student page shows the link under the prompt, above the feedback.
+        for eid, exercise in REGISTRY.exercises.items():
+            if eid.startswith("interview."):
+                for m in exercise.misconceptions:
+                    assert "link below" not in m.feedback and "linked above" in m.feedback, (eid, m.name)

@@ -92,8 +92,8 @@ def test_record_feedback_lists_field_problems() -> None:
     assert feedback.misconception == "mle_for_mean"
     assert feedback.message == (
         "Score 60%. Your posterior mean is the MLE h/(h+t). The posterior mean is α/(α+β) = "
-        "(h+1)/(h+t+2): the prior's pseudo-counts pull it toward 1/2. The Beta-Binomial page "
-        "(link below, set to your flips) shows mean, MAP and MLE side by side. mle: missing field 'mle'."
+        "(h+1)/(h+t+2): the prior's pseudo-counts pull it toward 1/2. The Beta-Binomial update "
+        "page, linked above, shows this with your numbers. mle: missing field 'mle'."
     )
 
 

@@ -70,7 +70,7 @@ class TestBuiltins:
         registry = build_registry()
         assert registry.errors == []
         assert set(registry.exercises) == BUILTIN_IDS
-        assert registry.owner("interview.perplexity_from_nll") == "exercises.interview"
+        assert registry.owner("interview.perplexity_from_nll") == "exercises.interview.q3_perplexity"
         assert set(registry.answer_kinds) == {"number", "vector", "choice", "multiple_choice", "record"}
 
     def test_loaded_once_lazily(self) -> None:
@@ -153,7 +153,7 @@ class TestBrokenCorpus:
         registry = build_registry(extra_plugins=[("impostor", ExercisesPlugin(impostor))])
         assert messages(registry) == [
             "plugin 'impostor': duplicate exercise id 'interview.perplexity_from_nll': "
-            "already registered by 'exercises.interview'"
+            "already registered by 'exercises.interview.q3_perplexity'"
         ]
         assert registry.get("interview.perplexity_from_nll") is not impostor
 

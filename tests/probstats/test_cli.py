@@ -55,7 +55,7 @@ def test_exercises(capsys: pytest.CaptureFixture[str]) -> None:
     assert {"interview.beta_binomial_posterior", Q3} <= set(data)
     assert all(i.startswith("interview.") for i in data)
     assert data[Q3]["misconceptions"][:3] == ["bits_for_nats", "base_10", "probability_not_perplexity"]
-    assert data[Q3]["plugin"] == "exercises.interview"
+    assert data[Q3]["plugin"] == "exercises.interview.q3_perplexity"
 
 
 def test_sheet_then_grade_the_filled_template(capsys: pytest.CaptureFixture[str], workdir: Path) -> None:
@@ -97,8 +97,8 @@ def test_grade_one_file_prints_feedback(capsys: pytest.CaptureFixture[str], work
     assert out.splitlines() == [
         "a.toml (s1): 0/1 points",
         f"  {Q3}: 0/1. Incorrect. You computed 2^NLL, as if the NLL were in bits. It is in nats, "
-        "so the perplexity is e^NLL. The Entropy & perplexity page (link below, set to your NLL) "
-        "converts it in either unit.",
+        "so the perplexity is e^NLL. The Entropy & perplexity page, linked above, "
+        "shows this with your numbers.",
         "  error: x.y: unknown exercise id 'x.y'",
     ]
     assert (workdir / "gradebook.db").exists()
@@ -194,7 +194,7 @@ def test_plugins_lists_errors(capsys: pytest.CaptureFixture[str], with_plugins: 
     assert data["good_plugin.py"]["exercises"] == ["corpus.double", "corpus.interval"]
     assert data["good_plugin.py"]["answer_types"] == ["interval"]
     assert data["raising_hook.py"]["errors"] == ["register_exercises raised RuntimeError: boom in the hook"]
-    assert data["exercises.interview"]["version"] is not None
+    assert data["exercises.interview.q3_perplexity"]["version"] is not None
     code, out, err = run(capsys, "exercises")
     assert code == 1
     assert "warning: plugin 'raising_hook.py': register_exercises raised RuntimeError: boom in the hook" in err

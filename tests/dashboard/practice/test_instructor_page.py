@@ -77,12 +77,17 @@ def test_empty_gradebook_reads_as_a_sentence(db_url, downloads):
 def test_plugins_table_lists_the_built_in_modules(db_url):
     at = page_test(PAGE).run()
     plugins = table_with(at, "plugin")
-    # Every module of the exercises package is a plugin, plus the grader's answer kinds.
-    modules = {f"exercises.{m.name}" for m in pkgutil.iter_modules(exercises.__path__) if not m.name.startswith("_")}
+    # Every plain module of the exercises package is a plugin, plus the grader's answer kinds
+    # (a subpackage is walked: its modules are the plugins).
+    modules = {
+        f"exercises.{m.name}" for m in pkgutil.iter_modules(exercises.__path__)
+        if not m.name.startswith("_") and not m.ispkg
+    }
     assert modules | {"grader.answers"} <= set(plugins["plugin"])
-    interview = plugins.set_index("plugin").loc["exercises.interview"]
-    assert interview["source"] == "built-in" and interview["hooks"] == "register_exercises"
-    assert interview["exercises"] == len([e for e in load_exercises().exercises if e.startswith("interview.")])
+    # A subpackage's modules are plugins too: the interview questions, one module each.
+    q3 = plugins.set_index("plugin").loc["exercises.interview.q3_perplexity"]
+    assert q3["source"] == "built-in" and q3["hooks"] == "register_exercises"
+    assert q3["exercises"] == len([e for e in load_exercises().exercises if e.startswith("interview.perplexity") or e == "interview.uniform_perplexity"])
 
 
 def test_tables_and_csv_after_some_submissions(db_url, downloads):
