@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache, wraps
-from itertools import combinations
+from itertools import combinations, pairwise
 from typing import Any, TypeVar
 
 import numpy as np
@@ -47,6 +47,12 @@ def apart(values: Iterable[float], *, rel: float = SEPARATION, atol: float = 1e-
     """True when every pair of ``values`` differs by more than ``max(atol, rel * larger)``."""
     vals = [float(v) for v in values]
     return all(abs(a - b) > max(atol, rel * max(abs(a), abs(b))) for a, b in combinations(vals, 2))
+
+
+def ratio_apart(values: Iterable[float], *, ratio: float = 1.05) -> bool:
+    """True when, in increasing order, each of ``values`` is more than ``ratio`` times the one before."""
+    ordered = sorted(float(v) for v in values)
+    return all(b > ratio * a for a, b in pairwise(ordered))
 
 
 def far_from(value: float, others: Iterable[float], *, rel: float = SEPARATION, atol: float = 1e-3) -> bool:
