@@ -6,11 +6,8 @@ with core in the exercise modules themselves.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache, wraps
+from collections.abc import Iterable, Sequence
 from itertools import combinations, pairwise
-from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -19,28 +16,6 @@ from numpy.typing import ArrayLike
 #: usual 1e-3 tolerance and 5 times the "imprecise" band, so a misconception never earns a
 #: "close, give more digits" hint.
 SEPARATION = 0.05
-
-
-T = TypeVar("T")
-
-
-def per_variant(fn: Callable[[dict[str, Any]], T]) -> Callable[[dict[str, Any]], T]:
-    """Cache ``fn(params)`` by the variant's parameters.
-
-    Grading a variant calls ``generate``, ``solve`` and every misconception, and each of
-    them often needs the same core results; this computes them once. The result is
-    shared: callers must not modify it.
-    """
-
-    @lru_cache(maxsize=4096)
-    def by_key(key: str) -> T:
-        return fn(json.loads(key))
-
-    @wraps(fn)
-    def wrapper(params: dict[str, Any]) -> T:
-        return by_key(json.dumps(params, sort_keys=True))
-
-    return wrapper
 
 
 def apart(values: Iterable[float], *, rel: float = SEPARATION, atol: float = 1e-3) -> bool:
@@ -69,12 +44,6 @@ def probs(counts: ArrayLike) -> np.ndarray:
     """Counts (or weights) divided by their total."""
     arr = np.asarray(counts, dtype=float)
     return arr / arr.sum()
-
-
-def fractions(counts: Sequence[int]) -> str:
-    """``(1/10, 2/10, 7/10)``: counts as fractions of their total, for prompts."""
-    total = sum(counts)
-    return "(" + ", ".join(f"{c}/{total}" for c in counts) + ")"
 
 
 def joined(values: Iterable[object]) -> str:
