@@ -3,8 +3,9 @@
 For each of ``n_variants`` synthetic students an exercise must: draw the same parameters
 twice from the same seed (determinism), give JSON-friendly parameters, render its prompt,
 solve, have its reference solution score 1.0 when graded like a student's answer, have
-each misconception recognised with its own name and score below 1, and build its
-dashboard link.
+each misconception recognised with its own name and score below 1, have the answer and
+every misconception told apart by the answer kind's own tolerance (the separation that
+:mod:`grader.authoring` draws with), and build its dashboard link.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from grader.authoring import separation_problem
 from grader.exercise import Exercise
 from grader.grading import grade_answer
 from grader.variants import params_for_seed, variant_seed
@@ -191,7 +193,8 @@ def _check_variant(exercise: Exercise, student: str, secret: str, seen: set[str]
     reference = grade_answer(exercise, exercise.answer.to_raw(expected), student_id=student, secret=secret)
     if reference.score != 1.0:
         raise _Problem(f"the reference solution scores {reference.score:g}, not 1.0")
-    for misconception, wrong in exercise.wrong_answers(params):
+    wrongs = exercise.wrong_answers(params)
+    for misconception, wrong in wrongs:
         raw = exercise.answer.wrong_raw(expected, wrong)
         feedback = grade_answer(exercise, raw, student_id=student, secret=secret)
         if feedback.score == 1.0:
@@ -203,4 +206,16 @@ def _check_variant(exercise: Exercise, student: str, secret: str, seen: set[str]
             )
         if feedback.misconception_feedback != misconception.feedback:
             raise _Problem(f"misconception {misconception.name!r}: its feedback is not shown")
+    _check_separation(exercise, expected, wrongs)
     exercise.dashboard_url(params)
+
+
+def _check_separation(exercise: Exercise, expected: Any, wrongs: list[tuple[Any, Any]]) -> None:
+    """The answer and each misconception told apart by the answer kind's own tolerance.
+
+    Stricter than "recognised, scores below 1": a misconception in the answer's
+    "imprecise" band would tell its holder to give more digits.
+    """
+    problem = separation_problem(exercise.answer, expected, [(m.name, wrong) for m, wrong in wrongs])
+    if problem:
+        raise _Problem(f"not told apart by the answer's tolerance: {problem}")
