@@ -6,11 +6,8 @@ with core in the exercise modules themselves.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache, wraps
-from itertools import combinations
-from typing import Any, TypeVar
+from collections.abc import Iterable, Sequence
+from itertools import combinations, pairwise
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -21,32 +18,16 @@ from numpy.typing import ArrayLike
 SEPARATION = 0.05
 
 
-T = TypeVar("T")
-
-
-def per_variant(fn: Callable[[dict[str, Any]], T]) -> Callable[[dict[str, Any]], T]:
-    """Cache ``fn(params)`` by the variant's parameters.
-
-    Grading a variant calls ``generate``, ``solve`` and every misconception, and each of
-    them often needs the same core results; this computes them once. The result is
-    shared: callers must not modify it.
-    """
-
-    @lru_cache(maxsize=4096)
-    def by_key(key: str) -> T:
-        return fn(json.loads(key))
-
-    @wraps(fn)
-    def wrapper(params: dict[str, Any]) -> T:
-        return by_key(json.dumps(params, sort_keys=True))
-
-    return wrapper
-
-
 def apart(values: Iterable[float], *, rel: float = SEPARATION, atol: float = 1e-3) -> bool:
     """True when every pair of ``values`` differs by more than ``max(atol, rel * larger)``."""
     vals = [float(v) for v in values]
     return all(abs(a - b) > max(atol, rel * max(abs(a), abs(b))) for a, b in combinations(vals, 2))
+
+
+def ratio_apart(values: Iterable[float], *, ratio: float = 1.05) -> bool:
+    """True when, in increasing order, each of ``values`` is more than ``ratio`` times the one before."""
+    ordered = sorted(float(v) for v in values)
+    return all(b > ratio * a for a, b in pairwise(ordered))
 
 
 def far_from(value: float, others: Iterable[float], *, rel: float = SEPARATION, atol: float = 1e-3) -> bool:
@@ -63,12 +44,6 @@ def probs(counts: ArrayLike) -> np.ndarray:
     """Counts (or weights) divided by their total."""
     arr = np.asarray(counts, dtype=float)
     return arr / arr.sum()
-
-
-def fractions(counts: Sequence[int]) -> str:
-    """``(1/10, 2/10, 7/10)``: counts as fractions of their total, for prompts."""
-    total = sum(counts)
-    return "(" + ", ".join(f"{c}/{total}" for c in counts) + ")"
 
 
 def joined(values: Iterable[object]) -> str:

@@ -3,8 +3,6 @@ the Gaussian KL, mutual information as a KL, perplexity from logits."""
 
 from __future__ import annotations
 
-from itertools import pairwise
-
 import numpy as np
 
 from core.information import (
@@ -18,7 +16,7 @@ from core.information import (
     mutual_information,
     perplexity,
 )
-from exercises._params import apart, joined, probs, table_text
+from exercises._params import apart, joined, probs, ratio_apart, table_text
 from grader import Number, Params, Record
 from grader.authoring import Values, collect, exercise, mistake
 
@@ -55,12 +53,6 @@ def _pq_derive(v: Values) -> dict[str, object]:
     return {"pp": probs(v.p), "qq": probs(v.q)}
 
 
-def _spread(values: list[float]) -> bool:
-    """Sorted, each value 5% above the one before."""
-    ordered = sorted(values)
-    return all(b > 1.05 * a for a, b in pairwise(ordered))
-
-
 ENTROPY_BITS = exercise(
     id="information.entropy_bits",
     title="Entropy of a distribution, in bits",
@@ -88,7 +80,7 @@ KL_DIVERGENCE = exercise(
     generate=_pq,
     derive=_pq_derive,
     # KL(p‖q), KL(q‖p) and KL in bits told apart: at least 5% from each other.
-    accept=lambda v: kl_divergence(v.pp, v.qq) > 0.01 and _spread([kl_divergence(v.pp, v.qq), kl_divergence(v.qq, v.pp), kl_divergence(v.pp, v.qq, base=2)]),
+    accept=lambda v: kl_divergence(v.pp, v.qq) > 0.01 and ratio_apart([kl_divergence(v.pp, v.qq), kl_divergence(v.qq, v.pp), kl_divergence(v.pp, v.qq, base=2)]),
     prompt=r"""Two distributions over three outcomes: p = [[ p | fractions ]] and q = [[ q | fractions ]].
 
 What is $\mathrm{KL}(p \,\|\, q)$, **in nats**?""",
@@ -109,7 +101,7 @@ CROSS_ENTROPY = exercise(
     generate=_pq,
     derive=_pq_derive,
     # H(p, q), H(q, p) and H(p) told apart: at least 5% from each other.
-    accept=lambda v: _spread([cross_entropy(v.pp, v.qq), cross_entropy(v.qq, v.pp), entropy(v.pp)]),
+    accept=lambda v: ratio_apart([cross_entropy(v.pp, v.qq), cross_entropy(v.qq, v.pp), entropy(v.pp)]),
     prompt="""The data distribution over three tokens is p = [[ p | fractions ]]; a model predicts q = [[ q | fractions ]].
 
 What is the cross-entropy H(p, q) in nats (the model's expected loss per token)?""",

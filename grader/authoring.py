@@ -93,6 +93,7 @@ __all__ = [
     "integers",
     "mistake",
     "render",
+    "separation_problem",
     "uniform",
 ]
 
@@ -453,7 +454,7 @@ def exercise(
             if accept is not None and not accept(result.values):
                 reason = "accept(v) refused it"
                 continue
-            reason = _separation_problem(answer, result.expected, [(m.name, result.wrong[m.name]) for m in mistakes])
+            reason = separation_problem(answer, result.expected, [(m.name, result.wrong[m.name]) for m in mistakes])
             if not reason:
                 return p
         raise InvalidExercise(
@@ -514,8 +515,12 @@ def _page_sentence(page: str | None, title: str | None) -> str:
     return f" The {title or page} page, linked {LINK_POSITION}, shows this with your numbers."
 
 
-def _separation_problem(kind: AnswerKind, expected: Any, wrongs: list[tuple[str, Any]]) -> str:
+def separation_problem(kind: AnswerKind, expected: Any, wrongs: list[tuple[str, Any]]) -> str:
     """Why grading could mix up the answer and a misconception, or "" when it cannot.
+
+    Used to keep or redraw a declared exercise's variant, and by ``probstats check`` on
+    every variant of any exercise. ``wrongs`` are (name, wrong answer) pairs in the
+    misconceptions' order, as :meth:`grader.Exercise.wrong_answers` gives them.
 
     A student holding misconception *i* types ``kind.wrong_raw(expected, wrong_i)``. That
     answer must be wrong, not merely imprecise, in at least one part (the answer kind's

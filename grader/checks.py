@@ -3,11 +3,12 @@
 For each of ``n_variants`` synthetic students an exercise must: draw the same parameters
 twice from the same seed (determinism), give JSON-friendly parameters, render its prompt,
 solve, have its reference solution score 1.0 when graded like a student's answer, have
-each misconception recognised with its own name and score below 1, and build its
-dashboard link, checked by the page's contract on every variant (when page contracts
-are registered; otherwise the report says the links were not checked). Given golden
-variants (:mod:`grader.golden`), the report also warns about each exercise whose
-``generate`` changed without a ``version`` bump.
+each misconception recognised with its own name and score below 1, have the answer and
+every misconception told apart by the answer kind's own tolerance (the separation that
+:mod:`grader.authoring` draws with), and build its dashboard link, checked by the page's
+contract on every variant (when page contracts are registered; otherwise the report says
+the links were not checked). Given golden variants (:mod:`grader.golden`), the report
+also warns about each exercise whose ``generate`` changed without a ``version`` bump.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from grader.authoring import separation_problem
 from grader.exercise import Exercise
 from grader.golden import golden_warnings
 from grader.grading import grade_answer
@@ -260,7 +262,8 @@ def _check_variant(exercise: Exercise, student: str, secret: str, seen: set[str]
     reference = grade_answer(exercise, exercise.answer.to_raw(expected), student_id=student, secret=secret)
     if reference.score != 1.0:
         raise _Problem(f"the reference solution scores {reference.score:g}, not 1.0")
-    for misconception, wrong in exercise.wrong_answers(params):
+    wrongs = exercise.wrong_answers(params)
+    for misconception, wrong in wrongs:
         raw = exercise.answer.wrong_raw(expected, wrong)
         feedback = grade_answer(exercise, raw, student_id=student, secret=secret)
         if feedback.score == 1.0:
@@ -275,4 +278,16 @@ def _check_variant(exercise: Exercise, student: str, secret: str, seen: set[str]
         shown = " ".join([feedback.message, *(p.message for p in feedback.parts)])
         _no_internal_names(exercise, shown, f"the feedback for misconception {misconception.name!r}")
     _no_internal_names(exercise, prompt, "the prompt")
+    _check_separation(exercise, expected, wrongs)
     exercise.dashboard_url(params)
+
+
+def _check_separation(exercise: Exercise, expected: Any, wrongs: list[tuple[Any, Any]]) -> None:
+    """The answer and each misconception told apart by the answer kind's own tolerance.
+
+    Stricter than "recognised, scores below 1": a misconception in the answer's
+    "imprecise" band would tell its holder to give more digits.
+    """
+    problem = separation_problem(exercise.answer, expected, [(m.name, wrong) for m, wrong in wrongs])
+    if problem:
+        raise _Problem(f"not told apart by the answer's tolerance: {problem}")

@@ -7,7 +7,19 @@ from types import SimpleNamespace
 
 import pytest
 
-from grader import CheckReport, Misconception, UnknownExercise, build_registry, hookimpl, run_checks
+from grader import (
+    CheckReport,
+    Misconception,
+    Number,
+    UnknownExercise,
+    build_registry,
+    grade_answer,
+    hookimpl,
+    run_checks,
+    variant_for,
+)
+from grader.authoring import separation_problem
+from grader.checks import CHECK_SECRET
 from tests.grader.helpers import doubling
 
 CORPUS = Path(__file__).parent / "plugin_corpus"
@@ -83,3 +95,44 @@ def test_bad_variants_and_unknown_ids() -> None:
         run_checks(registry, n_variants=True)
     with pytest.raises(UnknownExercise, match=r"unknown exercise id 'nope\.x'"):
         run_checks(registry, exercise_ids=["nope.x"])
+
+
+def test_a_misconception_in_the_imprecise_band_is_reported_per_exercise() -> None:
+    # A deliberately bad plugin declaration: the "rounded early" answer is 0.5% off, inside
+    # the tolerance's imprecise band (10 x 1e-3), so its holder is told "give more digits".
+    # It scores 0 and is recognised by name, which the older checks accepted.
+    bad = doubling(
+        "own.rounded",
+        answer=Number(rtol=1e-3),
+        misconceptions=(Misconception("rounded_early", "You rounded too early.", lambda p: 2 * p["x"] * 1.005),),
+    )
+    report = run_checks(registry_with(bad, doubling("own.fine")), n_variants=2)
+    assert (report.ok, report.passed) == (False, 1)
+    assert report.to_text().splitlines() == [
+        "own.fine: ok (2 distinct of 2 variants)",
+        "own.rounded: 2 problem(s) (2 distinct of 2 variants)",
+        "  variant 0: not told apart by the answer's tolerance: misconception 'rounded_early' gives the expected answer, to within its tolerance",
+        "  variant 1: not told apart by the answer's tolerance: misconception 'rounded_early' gives the expected answer, to within its tolerance",
+        "1 of 2 exercises passed",
+    ]
+    outcome = grade_answer(bad, 2 * 1.005 * variant_for("check-0", bad, secret=CHECK_SECRET).params["x"], student_id="check-0", secret=CHECK_SECRET)
+    assert (outcome.score, outcome.misconception) == (0.0, "rounded_early")  # what the older checks saw
+
+
+def test_two_misconceptions_graded_as_each_other_are_reported() -> None:
+    twins = doubling(
+        "own.twins",
+        misconceptions=(
+            Misconception("halved", "You halved it.", lambda p: p["x"] / 2),
+            Misconception("halved_again", "Also halved.", lambda p: p["x"] / 2),
+        ),
+    )
+    (result,) = run_checks(registry_with(twins), n_variants=1).results
+    assert result.problems == ["variant 0: misconception 'halved_again' is not recognised (recognised: 'halved')"]
+    problem = separation_problem(twins.answer, 2.0, [("halved", 0.5), ("halved_again", 0.5)])
+    assert problem == "misconception 'halved_again' would be graded as 'halved'"
+
+
+def test_the_catalogue_passes_the_separation_check() -> None:
+    report = run_checks(build_registry(autoload=False), n_variants=3)
+    assert [p for r in report.results for p in r.problems] == []
