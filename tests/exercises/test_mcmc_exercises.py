@@ -168,3 +168,15 @@ def test_mh_rejects_outside_support_and_ratio_formula() -> None:
     # exp(−(9 − 1)/8) = e^{−1}.
     value = REGISTRY.get("mcmc.mh_acceptance_symmetric").expected({"mu": 0, "sigma": 2.0, "x": 1.0, "x_new": 3.0})
     assert value == pytest.approx(math.exp(-1.0))
+
+
+@pytest.mark.parametrize("exercise_id", ["mcmc.rhat_ess", "mcmc.converged"])
+def test_prompts_say_which_rhat_and_its_tolerance(exercise_id: str) -> None:
+    exercise = REGISTRY.get(exercise_id)
+    prompt = exercise.render_prompt(variant_for("s1", exercise, secret=SECRET).params)
+    assert "the larger of its bulk and folded (tail) versions" in prompt
+    assert "`arviz.rhat`" in prompt
+    if exercise_id == "mcmc.rhat_ess":
+        assert "±0.0005" in prompt and exercise.answer.fields["rhat"].atol == 5e-4
+    else:
+        assert "at least 0.004 away from 1.01" in prompt

@@ -175,3 +175,25 @@ def test_no_ties_or_boundary_cases_over_500_variants() -> None:
         cumulative = np.cumsum(np.sort(p["probs"])[::-1])
         assert np.abs(cumulative - p["p"]).min() >= 0.005  # p not on a cumulative sum
         assert len(set(p["probs"])) == len(p["probs"])
+
+
+def test_rejection_link_roof_covers_every_target_and_is_not_m() -> None:
+    # The link's fixed roof must be a valid M for every Beta(a, b) drawn (a, b in 2..8),
+    # so the page opens without an error (its message would print the needed M).
+    peaks = [scipy.stats.beta(a, b).pdf((a - 1) / (a + b - 2)) for a in range(2, 9) for b in range(2, 9)]
+    assert max(peaks) < module.REJECTION_ROOF
+    exercise = REGISTRY.get("sampling.rejection_rate")
+    for i in range(10):
+        p = params(exercise, f"roof-{i}")
+        assert dict(exercise.dashboard.params(p)) == {"rej_a": float(p["a"]), "rej_b": float(p["b"]), "rej_m": module.REJECTION_ROOF}
+
+
+@pytest.mark.parametrize("exercise_id", ["sampling.top_p_filter", "sampling.top_k_filter", "sampling.temperature", "sampling.top_p_kept_set"])
+def test_next_token_links_open_with_the_filters_off(exercise_id: str) -> None:
+    # With a filter on, the page prints the kept set and the filtered distribution.
+    exercise = REGISTRY.get(exercise_id)
+    for i in range(10):
+        p = params(exercise, f"off-{i}")
+        query = dict(exercise.dashboard.params(p))
+        assert (query["temperature"], query["top_k"], query["top_p"]) == (1.0, 0, 1.0)
+        assert query["tok_logits"] == ", ".join(f"{np.log(x):.4f}" for x in p["probs"])
