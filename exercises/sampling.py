@@ -98,6 +98,7 @@ def _nucleus_accept(v: Values) -> bool:
 TOP_P_FILTER = exercise(
     id="sampling.top_p_filter",
     title="Nucleus (top-p) filtering",
+    version=2,  # 2: no tie between a kept and a dropped token (seeds with one redraw)
     params={
         "probs": Draw(lambda rng: (np.sort(rng.multinomial(90, np.full(5, 0.2)) + 2)[::-1] / 100).round(2).tolist(), "five sorted probabilities"),
         "p": choice([0.5, 0.6, 0.7, 0.8, 0.9]),
