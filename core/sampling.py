@@ -318,7 +318,7 @@ def _top_p_keep(
     """Mask of the nucleus of each row and the probability mass it holds.
 
     Sorting values (not indices) is enough: the nucleus is every token above the
-    threshold value plus, among the tokens equal to it, the lowest-indexed ones.
+    threshold value plus, among the tokens equal to it, the highest-indexed ones.
     """
     n = scores.shape[-1]
     ascending = np.sort(scores, axis=-1)
@@ -343,14 +343,18 @@ def _drop_excess_ties(
     threshold: FloatArray,
     excess: NDArray[np.intp],
 ) -> None:
-    """In rows where the tie at the threshold overfills the nucleus, keep the lowest indices."""
+    """In rows where the tie at the threshold overfills the nucleus, keep the highest indices.
+
+    Hugging Face sorts ascending (stably) and removes from the low end, so of tied
+    tokens the earlier-listed go first.
+    """
     n = scores.shape[-1]
     rows = np.flatnonzero(excess > 0)
     keep2 = keep.reshape(-1, n)
     scores2 = scores.reshape(-1, n)
     for row in rows:
         tied = np.flatnonzero(scores2[row] == threshold.reshape(-1)[row])
-        keep2[row, tied[len(tied) - excess.reshape(-1)[row] :]] = False
+        keep2[row, tied[: excess.reshape(-1)[row]]] = False
 
 
 def top_p_filter(probs: ArrayLike, p: float) -> FloatArray:
@@ -377,11 +381,10 @@ def top_p_filter(probs: ArrayLike, p: float) -> FloatArray:
     tokens whose cumulative mass is <= 1 - p, keep ``min_tokens_to_keep=1``) read from
     the other end.
 
-    Ties: the order is a stable sort by descending probability, so among tokens of
-    equal probability at the boundary the lower index is kept first. Hugging Face
-    sorts with ``torch.sort``, whose order among equal values is not guaranteed (and
-    a stable ascending sort would drop the lower index first), so it may keep a
-    different member of an exact tie; the kept mass is the same.
+    Ties follow Hugging Face: it sorts ascending and removes tokens from the low end,
+    so among tokens of equal probability at the boundary the later-listed (higher
+    index) are kept and the earlier-listed dropped (checked against the real
+    ``TopPLogitsWarper``).
 
     Masses are accumulated in float64; when the cumulative mass equals ``p`` up to
     rounding, the decision at the boundary follows the computed sum.
@@ -390,8 +393,8 @@ def top_p_filter(probs: ArrayLike, p: float) -> FloatArray:
     --------
     >>> top_p_filter([0.1, 0.5, 0.15, 0.25], 0.7)
     array([0.        , 0.66666667, 0.        , 0.33333333])
-    >>> top_p_filter([0.25, 0.25, 0.25, 0.25], 0.5)  # tie: lower indices first
-    array([0.5, 0.5, 0. , 0. ])
+    >>> top_p_filter([0.25, 0.25, 0.25, 0.25], 0.5)  # tie: the later-listed are kept
+    array([0. , 0. , 0.5, 0.5])
     """
     probs_arr = check_probability_vector(probs, "probs")
     p_value = _check_top_p(p)
@@ -419,7 +422,7 @@ def top_p_logits(logits: ArrayLike, p: float) -> FloatArray:
     Notes
     -----
     The kept set is that of :func:`top_p_filter` on ``softmax(logits)``, with ties
-    decided on the logits (lower index first among equal logits).
+    decided on the logits (higher index kept first among equal logits, as in Hugging Face).
 
     Examples
     --------

@@ -87,8 +87,8 @@ def _off_steps(cumulative: np.ndarray, value: float, gap: float) -> bool:
 
 def _nucleus_accept(v: Values) -> bool:
     # p never within 0.005 of a cumulative sum (no ambiguous boundary), the nucleus leaves
-    # out at least the last token, and no kept token ties a dropped one: there core keeps
-    # the first-listed, Hugging Face the last-listed (see core.sampling.top_p_filter).
+    # out at least the last token, and no kept token ties a dropped one (the answer would
+    # then hinge on Hugging Face's tie rule, the later-listed kept: core.sampling.top_p_filter).
     cumulative = np.cumsum(_hundredths(v.probs)) / 100
     kept = v.filtered > 0
     tied_at_cut = bool(set(np.asarray(v.probs)[kept]) & set(np.asarray(v.probs)[~kept]))

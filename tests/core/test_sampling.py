@@ -42,8 +42,10 @@ def hf_top_k_reference(logits: np.ndarray, top_k: int) -> np.ndarray:
 
 
 def nucleus_by_loop(probs: list[float], p: float) -> set[int]:
-    """The definition, written as a loop: stable descending order, add tokens until mass >= p."""
-    order = sorted(range(len(probs)), key=lambda i: (-probs[i], i))
+    """The definition, written as a loop: descending order (of tied tokens the later-listed
+    first, as Hugging Face's stable ascending sort removes the earlier-listed first), add
+    tokens until mass >= p."""
+    order = sorted(range(len(probs)), key=lambda i: (-probs[i], -i))
     kept, mass = set(), 0.0
     for i in order:
         kept.add(i)
@@ -70,8 +72,9 @@ class TestTopPFilter:
             ([0.3, 0.7], 0.01, [0.0, 1.0]),
             # p = 1 keeps every token with positive probability
             ([0.2, 0.0, 0.8], 1.0, [0.2, 0.0, 0.8]),
-            # one token short of p: 0.5 + 0.25 = 0.75 < 0.8, so 0.125 joins
-            ([0.5, 0.25, 0.125, 0.125], 0.8, [0.5 / 0.875, 0.25 / 0.875, 0.125 / 0.875, 0.0]),
+            # one token short of p: 0.5 + 0.25 = 0.75 < 0.8, so one 0.125 joins; ascending
+            # 0.125(i2) 0.125(i3): cumsum .125 <= 0.2 removes i2, .25 > 0.2 keeps i3
+            ([0.5, 0.25, 0.125, 0.125], 0.8, [0.5 / 0.875, 0.25 / 0.875, 0.0, 0.125 / 0.875]),
         ],
     )
     def test_hugging_face_reference_cases(self, probs, p, expected):
@@ -86,13 +89,14 @@ class TestTopPFilter:
         np.testing.assert_array_equal(batched[0], out)
         np.testing.assert_array_equal(batched[1], out[::-1])
 
-    def test_tie_at_boundary_keeps_lower_index(self):
-        # ascending .25(i0) .25(i1) .5(i2), 1 - p = 0.25: one of the tied tokens goes.
-        # HF with a stable ascending sort would drop i0; our documented rule drops i1.
+    def test_tie_at_boundary_keeps_the_later_listed(self):
+        # ascending .25(i0) .25(i1) .5(i2), 1 - p = 0.25: one of the tied tokens goes;
+        # Hugging Face's stable ascending sort removes i0 first (its cumulative mass is
+        # 0.25 <= 1 - p), so i1 stays (tests/exercises/test_top_p_ties.py runs the warper).
         out = smp.top_p_filter([0.25, 0.25, 0.5], 0.75)
-        np.testing.assert_allclose(out, [1 / 3, 0.0, 2 / 3], rtol=1e-12)
-        # a uniform row: the nucleus is the lowest indices
-        np.testing.assert_allclose(smp.top_p_filter([0.2] * 5, 0.6 - 1e-9), [1 / 3] * 3 + [0, 0])
+        np.testing.assert_allclose(out, [0.0, 1 / 3, 2 / 3], rtol=1e-12)
+        # a uniform row: the nucleus is the highest indices
+        np.testing.assert_allclose(smp.top_p_filter([0.2] * 5, 0.6 - 1e-9), [0, 0] + [1 / 3] * 3)
 
     def test_float32_stays_float32_and_sums_to_one(self):
         rng = np.random.default_rng(3)

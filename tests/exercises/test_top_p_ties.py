@@ -57,7 +57,6 @@ def test_core_matches_hugging_face_without_ties() -> None:
         assert _core_kept(case["probs"], case["p"]) == case["kept"], case
 
 
-@pytest.mark.xfail(strict=True, reason="core keeps the first-listed of a tie at the cut-off, Hugging Face the last-listed (reported; core is owned elsewhere)")
 def test_core_matches_hugging_face_on_ties() -> None:
     for case in TIED:
         assert _core_kept(case["probs"], case["p"]) == case["kept"], case
