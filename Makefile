@@ -25,7 +25,9 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -n 2
+	# one BLAS thread per xdist worker: two workers already fill two cores, and OpenBLAS
+	# threads waiting on each other made the language-model tests ~10x slower
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n 2
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
