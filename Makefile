@@ -25,9 +25,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	# one BLAS thread per xdist worker: two workers already fill two cores, and OpenBLAS
-	# threads waiting on each other made the language-model tests ~10x slower
-	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n 2
+	# one BLAS thread per xdist worker (two workers already fill two cores; OpenBLAS
+	# threads waiting on each other made the language-model tests ~10x slower); loadgroup
+	# keeps the tests marked xdist_group("lm") on one worker, which loads the models once
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 --dist loadgroup
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

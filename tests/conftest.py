@@ -22,7 +22,7 @@ settings.load_profile("probstats")
 
 def pytest_collection_modifyitems(config, items):
     """Everything that loads the language model (tests/core/lm, core/lm's doctests) runs
-    in xdist group "lm", so one worker loads it once (``--dist loadgroup`` in pyproject)."""
+    in xdist group "lm", so one worker loads it once (``make test`` passes ``--dist loadgroup``)."""
     for item in items:
         if "core/lm/" in item.nodeid.replace("\\", "/"):
             item.add_marker(pytest.mark.xdist_group("lm"))
