@@ -110,7 +110,11 @@ _CACHE_SIZE = 8192
 
 
 class Values(Mapping[str, Any]):
-    """A variant's parameters and derived values, read as ``v.name`` or ``v["name"]``."""
+    """A variant's parameters and derived values, read as ``v.name`` or ``v["name"]``.
+
+    A value named like a mapping method (``keys``, ``values``, ``items``, ``get``) is read
+    only as ``v["values"]``: the attribute is the method.
+    """
 
     __slots__ = ("_data",)
 
