@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard.common import exercise_links
 from dashboard.common.pages import PAGES
-from dashboard.practice import gradebook
+from dashboard.practice import gradebook, reveal
 from grader import (
     AnswerError,
     Choice,
@@ -92,8 +92,10 @@ if dashboard_url is not None:
     page_name = dashboard_url.split("?", 1)[0].strip("/")
     titles = {spec.url_path: spec.title for spec in PAGES}
     label = titles.get(page_name, page_name)
-    # Relative to this page's URL, so the link also works under a server base path.
-    st.markdown(f"See it move: [{label}]({dashboard_url.lstrip('/')}) opens with your numbers.")
+    # Relative to this page's URL, so the link also works under a server base path. The
+    # exercise and student let the page hide the answer until a first attempt (reveal.py).
+    link = reveal.with_exercise(dashboard_url.lstrip("/"), exercise.id, student)
+    st.markdown(f"See it move: [{label}]({link}) opens with your numbers.")
 
 
 def answer_widgets(exercise: Exercise) -> tuple[Any, dict[str, Any]]:

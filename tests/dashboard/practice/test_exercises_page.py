@@ -195,7 +195,8 @@ def test_query_params_reproduce_the_view(db_url):
     # The link to the visualising page carries this student's numbers.
     url = exercise.dashboard_url(params).lstrip("/")
     assert f"heads={params['heads']}" in url and f"tails={params['tails']}" in url
-    assert any(f"]({url})" in m.value for m in at.markdown)
+    # ... and names the exercise and student, so that page can hold the answer back.
+    assert any(f"]({url}&exercise={Q6}&student={student})" in m.value for m in at.markdown)
 
 
 def first_of_kind(kind: type) -> Exercise:
