@@ -128,7 +128,7 @@ def gradient_paths_chart(
             y2="s1:Q",
             color=alt.Color("nll:Q", title="average NLL (lighter is lower)",
                             scale=alt.Scale(type="quantile", scheme="greys"),
-                            legend=alt.Legend(orient="bottom", titleLimit=0, format=".2f")),
+                            legend=alt.Legend(orient="right", titleLimit=0, format=".3f", direction="vertical")),
             tooltip=[alt.Tooltip("mu:Q", format=".3f"), alt.Tooltip("sigma:Q", format=".3f"),
                      alt.Tooltip("nll:Q", format=".4f")],
         )
@@ -152,7 +152,7 @@ def gradient_paths_chart(
         layers.append(marker.mark_point(shape="cross", size=260, filled=True, color=palette.OPTIMUM))
         layers.append(marker.mark_text(align="left", dx=10, dy=-10, fontWeight="bold",
                                        color=palette.OPTIMUM).encode(text="label:N"))
-    return alt.LayerChart(layer=layers, height=HEIGHT + 80,
+    return alt.LayerChart(layer=layers, height=HEIGHT + 160,
                           title="Gradient paths on the average negative log-likelihood")
 
 

@@ -108,7 +108,7 @@ def information_diagram_chart(frame: pd.DataFrame, *, unit: str) -> alt.Chart:
             tooltip=[alt.Tooltip("entropy:N"), alt.Tooltip("part:N"), alt.Tooltip("value:Q", format=".4f")],
         )
         # Streamlit fits legend and axes inside this height: leave room for three bars.
-        .properties(height=220)
+        .properties(height=280)
     )
 
 

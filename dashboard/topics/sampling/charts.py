@@ -120,9 +120,7 @@ def top_p_chart(mass: pd.DataFrame, *, top_p: float | None, show_cut: bool = Tru
                     tooltip=[alt.Tooltip("label:N", title="top-p")],
                 )
             )
-    title = "Top-p: the running mass of the sorted tokens" + (
-        ", cut where it first reaches p" if show_cut and top_p is not None else ""
-    )
+    title = "Top-p: sorted tokens, running mass" + (" and the cut" if show_cut and top_p is not None else "")
     return alt.LayerChart(layer=layers, height=HEIGHT, title=title)
 
 
