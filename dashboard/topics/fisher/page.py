@@ -12,6 +12,10 @@ from dashboard.topics.fisher import compute, specs
 from dashboard.topics.fisher.params import BERNOULLI, PARAMETERIZATIONS, PARAMS
 from dashboard.topics.sampling.fast_chart import show_spec
 
+#: A held-back metric's value: short, so a narrow metric column never truncates it
+#: (the note under the title says why and how to see it).
+HIDDEN_METRIC = "hidden"
+
 st.title("Fisher information: how sharply data pins a parameter down")
 widgets.normalise_query(PARAMS)  # before any widget: accept aliases and any case
 st.markdown(
@@ -28,7 +32,7 @@ revealed = reveal.show_reveal_note()
 
 
 def hidden_or(text: str) -> str:
-    return text if revealed else reveal.HIDDEN
+    return text if revealed else HIDDEN_METRIC
 
 
 def widget_error(exc: ValueError, key: str) -> None:

@@ -13,6 +13,10 @@ from dashboard.topics.mutual_information import compute, specs
 from dashboard.topics.mutual_information.params import GAUSSIAN, PARAMS, PRESET
 from dashboard.topics.sampling.fast_chart import show_spec
 
+#: A held-back metric's value: short, so a narrow metric column never truncates it
+#: (the note under the title says why and how to see it).
+HIDDEN_METRIC = "hidden"
+
 st.title("Mutual information")
 widgets.normalise_query(PARAMS)  # before any widget: accept aliases and any case
 st.markdown(
@@ -26,7 +30,7 @@ revealed = reveal.show_reveal_note()  # a linked exercise's answer is an entropy
 
 
 def hidden_or(value: float) -> str:
-    return format_number(value, 4) if revealed else reveal.HIDDEN
+    return format_number(value, 4) if revealed else HIDDEN_METRIC
 
 
 def table_error(exc: ValueError, key: str, where=None) -> None:  # type: ignore[no-untyped-def]

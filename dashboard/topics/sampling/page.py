@@ -32,6 +32,10 @@ ANSWER_SECTIONS: dict[str, frozenset[str]] = {
 }
 SECTIONS = frozenset({"token", "rejection", "trap"})
 
+#: A held-back metric's value: short, so a narrow metric column never truncates it
+#: (the note under the title says why and how to see it).
+HIDDEN_METRIC = "hidden"
+
 st.title("Sampling: from logits to tokens, and beyond")
 widgets.normalise_query(PARAMS)  # before any widget: accept aliases and any case
 st.markdown(
@@ -115,14 +119,14 @@ def next_token_tab() -> None:
         return widget_error(exc, "tok_names", "tok_logits")
     shown = shows("token")
     m_kept, m_mass, m_top = st.columns(3)
-    m_kept.metric("Tokens kept", f"{len(view.kept)} of {len(view.table)}" if shown else reveal.HIDDEN)
+    m_kept.metric("Tokens kept", f"{len(view.kept)} of {len(view.table)}" if shown else HIDDEN_METRIC)
     m_mass.metric(
-        "Mass kept before renormalising", format_number(view.kept_mass) if shown else reveal.HIDDEN,
+        "Mass kept before renormalising", format_number(view.kept_mass) if shown else HIDDEN_METRIC,
         help="The tempered probability of the kept set; each kept share is divided by it.",
     )
     top = view.table.loc[view.table["p_final"].idxmax()]
     m_top.metric("Most likely token",
-                 f"{top['token']} ({format_number(top['p_final'])})" if shown else reveal.HIDDEN)
+                 f"{top['token']} ({format_number(top['p_final'])})" if shown else HIDDEN_METRIC)
     if shown:
         st.markdown("Kept set: " + ", ".join(f"**{t}**" for t in view.kept))
     col_bars, col_mass = st.columns(2)
@@ -185,12 +189,12 @@ def rejection_tab() -> None:
         return widget_error(exc, "rej_m")
     shown = shows("rejection")
     m_rate, m_expected, m_se, m_max = st.columns(4)
-    m_rate.metric("Acceptance rate", format_number(rej.acceptance_rate) if shown else reveal.HIDDEN,
+    m_rate.metric("Acceptance rate", format_number(rej.acceptance_rate) if shown else HIDDEN_METRIC,
                   help=f"{rej.n_accepted} of {rej.n_proposals} proposals kept." if shown else None)
-    m_expected.metric("1 / M", format_number(rej.expected_rate) if shown else reveal.HIDDEN)
-    m_se.metric("Standard error of the rate", format_number(rej.rate_stderr, 4) if shown else reveal.HIDDEN,
+    m_expected.metric("1 / M", format_number(rej.expected_rate) if shown else HIDDEN_METRIC)
+    m_se.metric("Standard error of the rate", format_number(rej.rate_stderr, 4) if shown else HIDDEN_METRIC,
                 help="√((1/M)(1 − 1/M) / proposals): the rate's usual distance from 1/M.")
-    m_max.metric("Largest p/q seen", format_number(rej.max_ratio) if shown else reveal.HIDDEN,
+    m_max.metric("Largest p/q seen", format_number(rej.max_ratio) if shown else HIDDEN_METRIC,
                  help="The tightest roof for these draws; M above it only wastes proposals.")
     show_spec(specs.rejection_spec(rej_a, rej_b, rej_m, rej_n, rej_seed), name="sampling-rejection")
     if rej.n_proposals > compute.REJECTION_POINTS_SHOWN:
@@ -311,10 +315,10 @@ def kl_div_trap_section() -> None:
         return widget_error(exc, "trap_p", "trap_q")
     shown = shows("trap")
     m_exact, m_right, m_wrong = st.columns(3)
-    m_exact.metric("KL(p‖q), nats", format_number(trap.exact, 4) if shown else reveal.HIDDEN)
-    m_right.metric("kl_div(log q, p)", format_number(trap.right, 4) if shown else reveal.HIDDEN,
+    m_exact.metric("KL(p‖q), nats", format_number(trap.exact, 4) if shown else HIDDEN_METRIC)
+    m_right.metric("kl_div(log q, p)", format_number(trap.right, 4) if shown else HIDDEN_METRIC,
                    help="The right call (reduction='batchmean'): equal to KL(p‖q).")
-    m_wrong.metric("kl_div(q, p): silently wrong", format_number(trap.wrong, 4) if shown else reveal.HIDDEN,
+    m_wrong.metric("kl_div(q, p): silently wrong", format_number(trap.wrong, 4) if shown else HIDDEN_METRIC,
                    help="Σ p (log p − q): what torch returns when q is passed unlogged.")
     for problem in trap.problems:
         st.warning(f"A check of the wrong call finds: {problem}", icon=":material/warning:")

@@ -275,8 +275,8 @@ class TestRevealRule:
 
         at = opened()
         assert not at.exception
-        assert metric(at, "Fisher information per observation F(θ̂)") == "hidden until you submit"
-        assert metric(at, "Cramér–Rao bound p(1 − p)/n") == "hidden until you submit"
+        assert metric(at, "Fisher information per observation F(θ̂)") == "hidden"
+        assert metric(at, "Cramér–Rao bound p(1 − p)/n") == "hidden"
 
         from grader import Gradebook, grade_submission, load_exercises, parse_submission
 

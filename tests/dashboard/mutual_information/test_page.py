@@ -226,8 +226,8 @@ class TestRevealRule:
     def test_a_linked_page_hides_the_entropies_until_an_attempt(self, private_gradebook):
         at = open_page(source="Type a table", joint="0.3, 0.1\n0.1, 0.5", exercise=self.EXERCISE, student="s1")
         assert not at.exception
-        assert shown_text(at, "I(X; Y), nats") == "hidden until you submit"
-        assert shown_text(at, "H(X|Y), nats") == "hidden until you submit"
+        assert shown_text(at, "I(X; Y), nats") == "hidden"
+        assert shown_text(at, "H(X|Y), nats") == "hidden"
         assert not [f for f in chart_frames(at) if "part" in f.columns]  # no information diagram
 
         from grader import Gradebook, grade_submission, load_exercises, parse_submission

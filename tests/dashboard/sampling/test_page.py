@@ -344,7 +344,7 @@ class TestRevealRule:
         at = self.linked()
         assert not at.exception
         assert any("Submit your answer once to see the computed value" in i.value for i in at.info)
-        assert metric(at, "Tokens kept") == "hidden until you submit"
+        assert metric(at, "Tokens kept") == "hidden"
         assert not any(m.value.startswith("Kept set:") for m in at.markdown)
         assert list(at.dataframe[0].value.columns) == ["token", "logit", "p_softmax"]
         # The top-p chart keeps the sorted probabilities and the level p, not the cut.
