@@ -22,12 +22,10 @@ from dashboard.topics.sampling.labels import FILTERED_LABEL, SOFTMAX_LABEL, TEMP
 
 __all__ = [
     "CLIPPED_OBJECTIVE",
-    "FILTERED",
     "IMPORTANCE_REPEATS",
     "IMPORTANCE_SHIFTS",
     "REJECTION_POINTS_SHOWN",
     "TARGET",
-    "TEMPERED",
     "ImportanceView",
     "InverseCDF",
     "KLDivTrap",
@@ -63,6 +61,7 @@ IMPORTANCE_REPEATS = 20
 #: Ratios r on the PPO chart.
 PPO_RATIOS = tuple(np.round(np.linspace(0.01, 2.5, 250), 4))
 #: Display names of the sampling page's curves.
+# The stage names live in labels.py (charts use them too); short aliases for this module.
 TEMPERED, FILTERED, SOFTMAX = TEMPERED_LABEL, FILTERED_LABEL, SOFTMAX_LABEL
 TARGET, ENVELOPE = "target p(x)", "envelope M·q(x)"
 UNCLIPPED, CLIPPED_OBJECTIVE = "r·A (unclipped)", "min(r·A, clip(r)·A)"
