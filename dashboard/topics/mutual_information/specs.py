@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard.common.limits import CACHE_ENTRIES
 from dashboard.topics.mutual_information import charts, compute
-from dashboard.topics.sampling.fast_chart import Spec, spec_of
+from dashboard.topics.sampling.fast_chart import Spec, arrow_rows, spec_of
 
 __all__ = ["diagram_spec", "heatmaps_spec", "sweep_spec"]
 
@@ -28,7 +28,15 @@ def diagram_spec(joint: Joint, unit: str) -> Spec:
 
 
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
-def sweep_spec(n_cells: int, unit: str, rho: float) -> Spec:
-    """MI against ρ (the sweep is computed without ``rho``; ``rho`` is only marked)."""
+def _sweep_spec(n_cells: int, unit: str) -> Spec:
     sweep = compute.mutual_information_sweep(n_cells, unit)
-    return spec_of(charts.mutual_information_sweep_chart(sweep, unit=unit, current_rho=rho))
+    return spec_of(charts.mutual_information_sweep_chart(sweep, unit=unit, current_rho=0.0))
+
+
+def sweep_spec(n_cells: int, unit: str, rho: float) -> Spec:
+    """MI against ρ with ``rho`` marked: the chart is built once per (cells, unit), and a
+    move of ρ only rewrites the marker's one-row dataset (the chart's second layer)."""
+    spec = _sweep_spec(n_cells, unit)  # a fresh copy from the cache
+    marker = spec["layer"][1]["data"]["name"]
+    spec["datasets"][marker] = arrow_rows([{"rho": float(rho)}])
+    return spec

@@ -23,7 +23,7 @@ import streamlit as st
 import vl_convert as vlc
 from streamlit.delta_generator import DeltaGenerator
 
-__all__ = ["Spec", "show_spec", "spec_csv", "spec_of", "spec_png"]
+__all__ = ["Spec", "arrow_rows", "show_spec", "spec_csv", "spec_of", "spec_png"]
 
 #: A Vega-Lite spec as a JSON-ready dict.
 Spec = dict[str, Any]
@@ -45,11 +45,12 @@ def spec_of(chart: alt.TopLevelMixin) -> Spec:
         if not config:
             del spec["config"]
     # Streamlit ships datasets as Arrow; bytes made once here are passed through as they are.
-    spec["datasets"] = {name: _to_arrow(rows) for name, rows in spec.get("datasets", {}).items()}
+    spec["datasets"] = {name: arrow_rows(rows) for name, rows in spec.get("datasets", {}).items()}
     return spec
 
 
-def _to_arrow(rows: list[dict[str, Any]]) -> bytes:
+def arrow_rows(rows: list[dict[str, Any]]) -> bytes:
+    """Records as the Arrow IPC stream a spec's ``datasets`` entry holds (see :func:`spec_of`)."""
     table = pa.Table.from_pylist(rows)
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:

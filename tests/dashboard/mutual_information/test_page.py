@@ -242,3 +242,9 @@ class TestRevealRule:
 
 def shown_text(at, label: str) -> str:
     return metric(at, label)
+
+
+def test_the_sweep_marks_the_chosen_rho(at):
+    at.slider(key="rho").set_value(-0.3).run()
+    (marker,) = [f for f in chart_frames(at) if list(f.columns) == ["rho"]]
+    assert list(marker["rho"]) == [-0.3]
