@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard.common import exercise_links
 from dashboard.common.pages import PAGES
-from dashboard.practice import gradebook
+from dashboard.practice import gradebook, reveal
 from grader import (
     AnswerError,
     Choice,
@@ -57,10 +57,16 @@ student = col_student.text_input(
 topic = col_topic.selectbox(
     "Topic", topic_names, index=topic_names.index(default_topic), key="topic", bind="query-params"
 )
-# Options are shown as ids: a bound selectbox puts the shown label in the URL.
+# Shown by title; the URL keeps the id (a bound selectbox would write the title there),
+# so the picker is synced to `exercise=` by hand.
+exercise_ids = [e.id for e in topics[topic]]
 exercise_id = col_exercise.selectbox(
-    "Exercise", [e.id for e in topics[topic]], key="exercise", bind="query-params"
+    "Exercise", exercise_ids, key="exercise",
+    index=exercise_ids.index(linked) if linked in exercise_ids else 0,
+    format_func=lambda i: registry.get(i).title,
 )
+if st.query_params.get("exercise") != exercise_id:
+    st.query_params["exercise"] = exercise_id
 
 if not student:
     st.info("Enter your student id to see your own version of the exercise.")
@@ -92,8 +98,10 @@ if dashboard_url is not None:
     page_name = dashboard_url.split("?", 1)[0].strip("/")
     titles = {spec.url_path: spec.title for spec in PAGES}
     label = titles.get(page_name, page_name)
-    # Relative to this page's URL, so the link also works under a server base path.
-    st.markdown(f"See it move: [{label}]({dashboard_url.lstrip('/')}) opens with your numbers.")
+    # Relative to this page's URL, so the link also works under a server base path. The
+    # exercise and student let the page hide the answer until a first attempt (reveal.py).
+    link = reveal.with_exercise(dashboard_url.lstrip("/"), exercise.id, student)
+    st.markdown(f"See it move: [{label}]({link}) opens with your numbers.")
 
 
 def answer_widgets(exercise: Exercise) -> tuple[Any, dict[str, Any]]:
@@ -108,8 +116,10 @@ def answer_widgets(exercise: Exercise) -> tuple[Any, dict[str, Any]]:
         columns = st.columns(len(answer.fields))
         raw: dict[str, str] = {}
         slots = {}
-        for column, name in zip(columns, answer.fields, strict=True):
-            text = column.text_input(name, key=f"{key}:{name}", placeholder="number or expression")
+        for column, (name, field) in zip(columns, answer.fields.items(), strict=True):
+            text = column.text_input(
+                name, key=f"{key}:{name}", placeholder="number or expression", help=field.describe()
+            )
             slots[name] = column.empty()
             if text.strip():
                 raw[name] = text.strip()
@@ -178,7 +188,20 @@ def show_result(result: GradedSubmission) -> None:
         st.warning(f"A plugin failed after grading (your answer is stored): {observer_error}")
 
 
-st.caption(f"Answer: {exercise.answer.describe()}.")
+def tolerance_caption(answer: Any) -> str:
+    """The answer's description, with each table field's own tolerance spelled out."""
+    text = f"Answer: {answer.describe()}."
+    if isinstance(answer, Record):
+        fields = "; ".join(f"{name}: {_tolerance(field.describe())}" for name, field in answer.fields.items())
+        text += f" Tolerance per field: {fields}."
+    return text
+
+
+def _tolerance(description: str) -> str:
+    return description.split("tolerance: ", 1)[1] if "tolerance: " in description else description
+
+
+st.caption(tolerance_caption(exercise.answer))
 with st.form(key=f"form:{exercise.id}"):
     raw_answer, slots = answer_widgets(exercise)
     submitted = st.form_submit_button("Submit", type="primary", icon=":material/send:")

@@ -16,7 +16,9 @@ from dashboard.common.histogram import density_histogram
 from dashboard.common.limits import CACHE_ENTRIES, SAMPLING_GRID_POINTS
 
 __all__ = [
+    "A_FACTOR",
     "CR_MAX_BARS",
+    "G_FACTOR",
     "KFAC_SCALES",
     "LL_FLOOR",
     "LL_GRID_POINTS",
@@ -48,6 +50,9 @@ NLL_GRID_CELLS = 40
 #: Weight scales in the K-FAC error sweep.
 KFAC_SCALES = tuple(np.round(np.linspace(0.0, 4.0, 17), 2))
 QUADRATIC = "quadratic at the MLE (n)"
+#: Titles of the two K-FAC factors (G ⊗ A approximates the layer's Fisher).
+A_FACTOR = "A = E[a aᵀ]: the inputs' second moment (D × D)"
+G_FACTOR = "G = E[g gᵀ]: the output gradients' covariance (C × C)"
 
 
 @dataclass(frozen=True)
@@ -203,11 +208,14 @@ class KFACView:
 
     ``matrices``: ``row``, ``col``, ``matrix`` ("exact Fisher" / "K-FAC G ⊗ A"), ``value``.
     ``sweep``: ``weight_scale``, ``relative_error`` with the same draws at every scale.
+    ``factors``: ``factor`` (A_FACTOR or G_FACTOR), ``row``, ``col`` (labels such as
+    "input 1", "class 2") and ``value``.
     """
 
     relative_error: float
     matrices: pd.DataFrame
     sweep: pd.DataFrame
+    factors: pd.DataFrame
 
 
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
@@ -233,7 +241,19 @@ def kfac_view(n_inputs: int, input_dim: int, n_classes: int, weight_scale: float
     )
     sweep = pd.DataFrame({"weight_scale": KFAC_SCALES,
                           "relative_error": [run(s).relative_error for s in KFAC_SCALES]})
-    return KFACView(relative_error=res.relative_error, matrices=matrices, sweep=sweep)
+    factors = pd.concat(
+        [_factor_frame(A_FACTOR, res.A, "input"), _factor_frame(G_FACTOR, res.G, "class")],
+        ignore_index=True,
+    )
+    return KFACView(relative_error=res.relative_error, matrices=matrices, sweep=sweep, factors=factors)
+
+
+def _factor_frame(name: str, matrix: np.ndarray, prefix: str) -> pd.DataFrame:
+    """A K-FAC factor long format, rows and columns labelled "input 1", "class 2", …"""
+    rows, cols = np.indices(matrix.shape)
+    labels = np.array([f"{prefix} {i + 1}" for i in range(matrix.shape[0])])
+    return pd.DataFrame({"factor": name, "row": labels[rows.ravel()], "col": labels[cols.ravel()],
+                         "value": matrix.ravel()})
 
 
 

@@ -6,9 +6,15 @@ import streamlit as st
 
 from dashboard.common import widgets
 from dashboard.common.exercise_links import show_exercise_links
-from dashboard.common.ui import format_number, show_chart, show_input_error
-from dashboard.topics.fisher import charts, compute
+from dashboard.common.ui import format_number
+from dashboard.practice import reveal
+from dashboard.topics.fisher import compute, specs
 from dashboard.topics.fisher.params import BERNOULLI, PARAMETERIZATIONS, PARAMS
+from dashboard.topics.sampling.fast_chart import show_spec
+
+#: A held-back metric's value: short, so a narrow metric column never truncates it
+#: (the note under the title says why and how to see it).
+HIDDEN_METRIC = "hidden"
 
 st.title("Fisher information: how sharply data pins a parameter down")
 widgets.normalise_query(PARAMS)  # before any widget: accept aliases and any case
@@ -21,12 +27,27 @@ st.markdown(
     "layer in large networks."
 )
 
+# A linked exercise asks for a Fisher information, a standard error or the bound.
+revealed = reveal.show_reveal_note()
+
+
+def hidden_or(text: str) -> str:
+    return text if revealed else HIDDEN_METRIC
+
+
+def widget_error(exc: ValueError, key: str) -> None:
+    """Core's message, naming the widget it is about."""
+    st.error(f"Check “{PARAMS[key].label}”: {exc}", icon=":material/error:")
+
+
 tab_curve, tab_cr, tab_natural, tab_kfac = st.tabs(
     ["Log-likelihood curvature", "Cramér–Rao bound", "Natural gradient", "K-FAC"]
 )
 
+
 # ------------------------------------------------------------------ curvature
-with tab_curve:
+@st.fragment
+def curvature_tab() -> None:
     st.markdown(
         "Each curve is the log-likelihood minus its maximum, for data whose MLE is the "
         "value you set. Quadrupling the sample size multiplies the curve by four, so it "
@@ -46,25 +67,26 @@ with tab_curve:
     try:
         ll = compute.likelihood_view(family, mle, n, sigma)
     except ValueError as exc:
-        show_input_error(exc)
-    else:
-        m_fisher, m_curv, m_se = st.columns(3)
-        m_fisher.metric(
-            "Fisher information per observation F(θ̂)", format_number(ll.fisher, 4),
-            help="1/(p(1 − p)) for a Bernoulli; 1/σ² for a Gaussian mean.",
-        )
-        m_curv.metric("Curvature −ℓ''(θ̂) = n·F(θ̂)", format_number(ll.curvature, 4))
-        m_se.metric("Standard error 1/√(n·F)", format_number(ll.standard_error, 4))
-        show_chart(charts.log_likelihood_chart(ll.curves, mle=ll.mle), name="fisher-log-likelihood")
-        st.caption(f"Curves are cut where they drop more than {-compute.LL_FLOOR:g} below the peak.")
+        return widget_error(exc, "ll_phat" if family == "bernoulli" else "ll_sigma")
+    m_fisher, m_curv, m_se = st.columns(3)
+    m_fisher.metric(
+        "Fisher information per observation F(θ̂)", hidden_or(format_number(ll.fisher, 4)),
+        help="1/(p(1 − p)) for a Bernoulli; 1/σ² for a Gaussian mean.",
+    )
+    m_curv.metric("Curvature −ℓ''(θ̂) = n·F(θ̂)", hidden_or(format_number(ll.curvature, 4)))
+    m_se.metric("Standard error 1/√(n·F)", hidden_or(format_number(ll.standard_error, 4)))
+    show_spec(specs.likelihood_spec(family, mle, n, sigma), name="fisher-log-likelihood")
+    st.caption(f"Curves are cut where they drop more than {-compute.LL_FLOOR:g} below the peak.")
+
 
 # ------------------------------------------------------------------ Cramér–Rao
-with tab_cr:
+@st.fragment
+def cramer_rao_tab() -> None:
     st.markdown(
         "Simulate many datasets of n coin flips, estimate p from each by the share of "
         "heads, and histogram the estimates. No unbiased estimator can have a variance "
         "below 1/(n F(p)) = p(1 − p)/n, the Cramér–Rao bound; the share of heads sits "
-        "exactly on it, so the red normal curve with that variance matches the bars."
+        "exactly on it, so the blue normal curve with that variance matches the bars."
     )
     col_p, col_n, col_d, col_seed = st.columns(4)
     cr_p = widgets.slider(PARAMS["cr_p"], col_p)
@@ -74,23 +96,24 @@ with tab_cr:
     try:
         cr = compute.cramer_rao_view(cr_p, cr_n, cr_datasets, cr_seed)
     except ValueError as exc:
-        show_input_error(exc)
-    else:
-        m_mean, m_var, m_bound, m_ratio = st.columns(4)
-        m_mean.metric("Mean of p̂", format_number(cr.mle_mean, 4))
-        m_var.metric("Variance of p̂ (simulated)", f"{cr.mle_variance:.3e}")
-        m_bound.metric("Cramér–Rao bound p(1 − p)/n", f"{cr.bound:.3e}")
-        m_ratio.metric(
-            "Variance / bound", format_number(cr.mle_variance / cr.bound, 3),
-            help="Near 1: the MLE attains the bound. It scatters around 1 by about √(2/datasets).",
-        )
-        show_chart(charts.cramer_rao_chart(cr.histogram, cr.bound_curve), name="fisher-cramer-rao")
+        return widget_error(exc, "cr_n")
+    m_mean, m_var, m_bound, m_ratio = st.columns(4)
+    m_mean.metric("Mean of p̂", format_number(cr.mle_mean, 4))
+    m_var.metric("Variance of p̂ (simulated)", hidden_or(f"{cr.mle_variance:.3e}"))
+    m_bound.metric("Cramér–Rao bound p(1 − p)/n", hidden_or(f"{cr.bound:.3e}"))
+    m_ratio.metric(
+        "Variance / bound", format_number(cr.mle_variance / cr.bound, 3),
+        help="Near 1: the MLE attains the bound. It scatters around 1 by about √(2/datasets).",
+    )
+    show_spec(specs.cramer_rao_spec(cr_p, cr_n, cr_datasets, cr_seed), name="fisher-cramer-rao")
+
 
 # ------------------------------------------------------------------ natural gradient
-with tab_natural:
+@st.fragment
+def natural_gradient_tab() -> None:
     st.markdown(
         "Fit a normal N(μ, σ²) to data by descending the average negative log-likelihood "
-        "(shaded: darker is lower). Plain gradient descent treats a step in μ and a step "
+        "(shaded: lighter is lower; the cross marks the best fit). Plain gradient descent treats a step in μ and a step "
         "in σ alike, so it zig-zags or crawls where the landscape is stretched. The "
         "natural gradient divides by the Fisher information first and heads far more "
         "directly to the best fit, and, for small steps, along the same curve whichever "
@@ -109,23 +132,25 @@ with tab_natural:
     try:
         paths = compute.gradient_paths(ng_mean, ng_sd, ng_mu0, ng_sigma0, ng_lr, ng_steps, ng_param)
     except ValueError as exc:
-        show_input_error(exc)
-    else:
-        m_nat, m_plain, m_best = st.columns(3)
-        m_nat.metric("Final loss, natural gradient", format_number(paths.natural_loss, 4))
-        m_plain.metric("Final loss, plain gradient", format_number(paths.plain_loss, 4))
-        m_best.metric("Best possible loss", format_number(paths.best_loss, 4),
-                      help="At the MLE: μ = data mean, σ = data standard deviation.")
-        show_chart(charts.gradient_paths_chart(paths.landscape, paths.paths), name="fisher-gradient-paths")
-        g_nat, g_plain = st.columns(2)
-        g_nat.metric(
-            "Natural: (μ, σ) vs (μ, log σ) paths apart by", format_number(paths.natural_gap, 4),
-            help="Largest distance between the two parameterisations' paths; shrinks with the step size.",
-        )
-        g_plain.metric("Plain: (μ, σ) vs (μ, log σ) paths apart by", format_number(paths.plain_gap, 4))
+        return widget_error(exc, "ng_sd" if ng_sd <= 0 else "ng_lr")
+    m_nat, m_plain, m_best = st.columns(3)
+    m_nat.metric("Final loss, natural gradient", format_number(paths.natural_loss, 4))
+    m_plain.metric("Final loss, plain gradient", format_number(paths.plain_loss, 4))
+    m_best.metric("Best possible loss", format_number(paths.best_loss, 4),
+                  help="At the MLE: μ = data mean, σ = data standard deviation.")
+    show_spec(specs.gradient_paths_spec(ng_mean, ng_sd, ng_mu0, ng_sigma0, ng_lr, ng_steps, ng_param),
+              name="fisher-gradient-paths")
+    g_nat, g_plain = st.columns(2)
+    g_nat.metric(
+        "Natural: (μ, σ) vs (μ, log σ) paths apart by", format_number(paths.natural_gap, 4),
+        help="Largest distance between the two parameterisations' paths; shrinks with the step size.",
+    )
+    g_plain.metric("Plain: (μ, σ) vs (μ, log σ) paths apart by", format_number(paths.plain_gap, 4))
+
 
 # ------------------------------------------------------------------ K-FAC
-with tab_kfac:
+@st.fragment
+def kfac_tab() -> None:
     st.markdown(
         "For one linear layer followed by a softmax, the exact Fisher is an average of "
         "Kronecker products, one per input. K-FAC replaces it by a single Kronecker product "
@@ -139,17 +164,33 @@ with tab_kfac:
     kf_c = widgets.slider(PARAMS["kf_c"], col_c)
     kf_w = widgets.slider(PARAMS["kf_w"], col_w)
     kf_seed = widgets.number(PARAMS["kf_seed"], col_seed)
+    key = (kf_n, kf_d, kf_c, kf_w, kf_seed)
     try:
-        kfac = compute.kfac_view(kf_n, kf_d, kf_c, kf_w, kf_seed)
+        kfac = compute.kfac_view(*key)
     except ValueError as exc:
-        show_input_error(exc)
-    else:
-        st.metric(
-            "Relative error ‖F − G ⊗ A‖ / ‖F‖", format_number(kfac.relative_error, 4),
-            help="Frobenius norms; F is the exact Fisher of the layer's C·D weights.",
-        )
-        show_chart(charts.kfac_matrices_chart(kfac.matrices), name="fisher-kfac-matrices", width="content")
-        st.markdown("The same inputs and weight directions, scaled up:")
-        show_chart(charts.kfac_error_chart(kfac.sweep, current_scale=kf_w), name="fisher-kfac-error")
+        return widget_error(exc, "kf_w")
+    st.metric(
+        "Relative error ‖F − G ⊗ A‖ / ‖F‖", format_number(kfac.relative_error, 4),
+        help="Frobenius norms; F is the exact Fisher of the layer's C·D weights.",
+    )
+    st.markdown(
+        "The two factors: A averages the layer's inputs' outer products, G the output "
+        "gradients' (the softmax's diag(p) − ppᵀ). Their Kronecker product G ⊗ A is K-FAC's "
+        "stand-in for the Fisher."
+    )
+    show_spec(specs.kfac_factors_spec(*key), name="fisher-kfac-factors", width="content")
+    show_spec(specs.kfac_matrices_spec(*key), name="fisher-kfac-matrices", width="content")
+    st.markdown("The same inputs and weight directions, scaled up:")
+    show_spec(specs.kfac_error_spec(*key), name="fisher-kfac-error")
+
+
+with tab_curve:
+    curvature_tab()
+with tab_cr:
+    cramer_rao_tab()
+with tab_natural:
+    natural_gradient_tab()
+with tab_kfac:
+    kfac_tab()
 
 show_exercise_links("fisher-information")

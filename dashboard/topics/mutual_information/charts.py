@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 
+from dashboard.common import palette
 from dashboard.common.chart_style import HEIGHT, check_frame, in_order
-from dashboard.common.palette import (
-    PAIR_COLOURS,
-    VENN_COLOURS,
-)
 
 __all__ = [
     "information_diagram_chart",
@@ -20,52 +19,64 @@ __all__ = [
 # --- Mutual information page
 
 
-def _heatmap(frame: pd.DataFrame, title: str, scheme: str, *, diverging: bool) -> alt.LayerChart:
+def _heatmap(frame: pd.DataFrame, title: str, scale: alt.Scale, legend_title: str) -> alt.LayerChart:
+    """One panel, drawing the rows of ``frame`` whose ``panel`` is ``title`` (data set on the whole)."""
     xs, ys = in_order(frame["x"]), in_order(frame["y"])
-    scale = (
-        alt.Scale(scheme=scheme, domainMid=0) if diverging else alt.Scale(scheme=scheme, zero=True)
-    )
-    base = alt.Chart(frame, title=title).encode(
-        x=alt.X("y:O", sort=ys, title="Y"),
+    base = alt.Chart().encode(
+        x=alt.X("y:O", sort=ys, title="Y", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("x:O", sort=xs, title="X"),
         tooltip=[alt.Tooltip("x:N", title="X"), alt.Tooltip("y:N", title="Y"),
                  alt.Tooltip("text:N", title="value")],
     )
-    cells = base.mark_rect().encode(
-        color=alt.Color("value:Q", scale=scale, title=None, legend=alt.Legend(orient="bottom"))
+    cells = base.transform_filter("!datum.impossible").mark_rect().encode(
+        color=alt.Color("shade:Q", scale=scale, title=legend_title,
+                        legend=alt.Legend(orient="bottom", titleLimit=0))
     )
-    layers: list[alt.Chart] = [cells]
+    # Pairs that never occur have no colour on the scale: a plain grey, as the caption says.
+    impossible = base.transform_filter("datum.impossible").mark_rect(color=palette.LIGHT_GREY)
+    layers: list[alt.Chart] = [cells, impossible]
     if len(xs) * len(ys) <= 36:  # print the numbers only where they fit
         layers.append(base.mark_text(fontSize=11).encode(text="text:N"))
-    return alt.LayerChart(layer=layers, width=220, height=220)
+    # One dataset for all three panels: Altair hashes each panel's own data, which is slow.
+    return alt.LayerChart(layer=layers, width=220, height=220, title=title).transform_filter(
+        f"datum.panel === {json.dumps(title)}"
+    )
 
 
-def joint_heatmaps_chart(frame: pd.DataFrame) -> alt.HConcatChart:
+def joint_heatmaps_chart(frame: pd.DataFrame, *, clip: float = 3.0, unit: str = "nats") -> alt.HConcatChart:
     """Three heatmaps side by side: the joint, the product of marginals, and the PMI.
 
     Parameters
     ----------
     frame : pandas.DataFrame
         Columns ``x``, ``y`` (cell labels), ``panel`` (three values, in display order:
-        joint, product, PMI), ``value`` (nan where a cell has no colour) and ``text``.
+        joint, product, PMI), ``value`` (nan where a cell has no colour), ``shade`` (the
+        colour value), ``impossible`` (bool: drawn grey) and ``text``.
+    clip : float
+        The PMI's colour scale runs over [−clip, clip]; values beyond take the end colours.
+    unit : str
+        "nats" or "bits", for the PMI legend.
 
     Returns
     -------
     altair.HConcatChart
-        Each panel has its own colour scale; the PMI's is diverging around 0.
+        Each panel has its own colour scale; the PMI's is diverging around 0 (blue:
+        more often than independence predicts, orange: less), colour-blind safe.
     """
-    check_frame(frame, "frame", ("x", "y", "panel", "value", "text"))
+    check_frame(frame, "frame", ("x", "y", "panel", "value", "shade", "impossible", "text"))
     panels = in_order(frame["panel"])
     if len(panels) != 3:
         raise ValueError(f"`frame` must hold 3 panels (joint, product, PMI); got {panels}")
     joint, product, pmi = (frame[frame["panel"] == name] for name in panels)
+    frame = frame.assign(impossible=frame["impossible"].astype(bool))
+    probability = alt.Scale(scheme="blues", zero=True)
+    diverging = alt.Scale(scheme="blueorange", domain=[-clip, clip], reverse=True, clamp=True)
     return alt.hconcat(
-        _heatmap(joint, panels[0], "blues", diverging=False),
-        _heatmap(product, panels[1], "blues", diverging=False),
-        _heatmap(pmi, panels[2], "redblue", diverging=True),
+        _heatmap(joint, panels[0], probability, "probability"),
+        _heatmap(product, panels[1], probability, "probability"),
+        _heatmap(pmi, panels[2], diverging, f"PMI, {unit} (colour clipped to ±{clip:g})"),
+        data=frame,
     ).resolve_scale(color="independent")
-
-
 
 
 def information_diagram_chart(frame: pd.DataFrame, *, unit: str) -> alt.Chart:
@@ -86,18 +97,18 @@ def information_diagram_chart(frame: pd.DataFrame, *, unit: str) -> alt.Chart:
     check_frame(frame, "frame", ("entropy", "part", "start", "end", "value"))
     parts = in_order(frame["part"])
     return (
-        alt.Chart(frame)
+        alt.Chart(frame, title="H(X) and H(Y) overlap by I(X; Y); together they make H(X, Y)")
         .mark_bar()
         .encode(
             y=alt.Y("entropy:N", sort=in_order(frame["entropy"]), title=None),
             x=alt.X("start:Q", title=unit),
             x2="end:Q",
             color=alt.Color("part:N", sort=parts, title=None, legend=alt.Legend(orient="top"),
-                            scale=alt.Scale(domain=parts, range=VENN_COLOURS[: len(parts)])),
+                            scale=alt.Scale(domain=parts, range=palette.VENN_COLOURS[: len(parts)])),
             tooltip=[alt.Tooltip("entropy:N"), alt.Tooltip("part:N"), alt.Tooltip("value:Q", format=".4f")],
         )
         # Streamlit fits legend and axes inside this height: leave room for three bars.
-        .properties(height=220)
+        .properties(height=280)
     )
 
 
@@ -129,7 +140,7 @@ def mutual_information_sweep_chart(
             x=alt.X("rho:Q", title="correlation ρ", scale=alt.Scale(domain=[-1, 1])),
             y=alt.Y("mi:Q", title=f"I(X; Y), {unit}"),
             color=alt.Color("curve:N", sort=order, title=None, legend=alt.Legend(orient="top"),
-                            scale=alt.Scale(domain=order, range=PAIR_COLOURS[: len(order)])),
+                            scale=alt.Scale(domain=order, range=[palette.EXACT, palette.ESTIMATE][: len(order)])),
             tooltip=[alt.Tooltip("curve:N"), alt.Tooltip("rho:Q", format=".3f"),
                      alt.Tooltip("mi:Q", format=".4f")],
         )
@@ -138,10 +149,10 @@ def mutual_information_sweep_chart(
     if current_rho is not None:
         layers.append(
             alt.Chart(pd.DataFrame({"rho": [current_rho]}))
-            .mark_rule(color="black", opacity=0.5)
+            .mark_rule(color=palette.BLACK, opacity=0.5)
             .encode(x="rho:Q", tooltip=[alt.Tooltip("rho:Q", title="your ρ", format=".3f")])
         )
-    return alt.LayerChart(layer=layers, height=HEIGHT)
+    return alt.LayerChart(layer=layers, height=HEIGHT, title="I(X; Y) against the correlation ρ")
 
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -27,10 +28,12 @@ __all__ = [
     "JOINT",
     "MI_PRESETS",
     "PMI",
+    "PMI_CLIP",
     "PRODUCT",
     "RHO_SWEEP",
     "GaussianTable",
     "MutualInformationSummary",
+    "cell_labels",
     "gaussian_mi",
     "gaussian_table",
     "index_labels",
@@ -47,6 +50,8 @@ RHO_SWEEP = tuple(float(r) for r in np.round(np.linspace(-0.95, 0.95, 39), 3))
 #: Names of the panels of the joint-table heatmaps and the curves of the sweep.
 JOINT, PRODUCT, PMI = "P(X, Y)", "P(X) P(Y)", "PMI log P(x,y) / P(x)P(y)"
 CLOSED_FORM, DISCRETISED = "closed form −½ log(1 − ρ²)", "discretised table"
+#: The PMI heatmap's colours stop at ± this many nats or bits (labels keep the true value).
+PMI_CLIP = 3.0
 
 
 @dataclass(frozen=True)
@@ -89,8 +94,24 @@ def gaussian_table(rho: float, n_cells: int) -> GaussianTable:
     d = discretised_bivariate_gaussian(rho, n_cells=n_cells)
     return GaussianTable(
         joint=tuple(tuple(float(v) for v in row) for row in d.table),
-        labels=tuple(f"{round(c, 2) + 0.0:+.2f}" for c in d.centres),  # + 0.0: no "-0.00"
+        labels=cell_labels(tuple(float(e) for e in d.edges)),
     )
+
+
+def _signed(value: float, fmt: str) -> str:
+    return format(round(value, 2) + 0.0, fmt).replace("-", "−")  # + 0.0: no "−0.00"
+
+
+def cell_labels(edges: tuple[float, ...]) -> tuple[str, ...]:
+    """Inner cells by their centre; the two outer cells, which run to ∓∞, as open intervals.
+
+    Examples
+    --------
+    >>> cell_labels((-float("inf"), -3.0, -1.0, 1.0, 3.0, float("inf")))
+    ('(−∞, −3)', '−2.00', '+0.00', '+2.00', '(3, ∞)')
+    """
+    inner = [_signed((a + b) / 2, "+.2f") for a, b in pairwise(edges[1:-1])]
+    return (f"(−∞, {_signed(edges[1], 'g')})", *inner, f"({_signed(edges[-2], 'g')}, ∞)")
 
 
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
@@ -147,8 +168,9 @@ def joint_heatmaps(
     """P(X, Y), P(X)P(Y) and the pointwise MI of every cell, long format.
 
     Columns ``x``, ``y`` (cell labels), ``panel``, ``value`` (nan where the PMI is −∞ or
-    undefined, which a heatmap cannot colour) and ``text`` (the value as shown, "−∞"
-    where P(x, y) = 0).
+    undefined, which a heatmap cannot colour), ``shade`` (the colour: the value, the
+    PMI's clipped to ±PMI_CLIP), ``impossible`` (P(x, y) = 0: PMI −∞, drawn grey) and
+    ``text`` (the value as shown, "−∞" where P(x, y) = 0).
     """
     base = unit_base(unit)
     table = np.asarray(joint, dtype=float) if joint else np.zeros((0, 0))
@@ -166,10 +188,12 @@ def joint_heatmaps(
         text = np.where(
             np.isneginf(values), "−∞", np.where(np.isnan(values), "undefined", np.char.mod("%.3f", finite))
         )
+        # Only the PMI's colour is clipped, so one extreme cell cannot wash out the rest.
+        shade = np.clip(finite, -PMI_CLIP, PMI_CLIP) if panel == PMI else finite
         frames.append(
             pd.DataFrame(
                 {"x": xs.ravel(), "y": ys.ravel(), "panel": panel, "value": finite.ravel(),
-                 "text": text.ravel()}
+                 "shade": shade.ravel(), "impossible": np.isneginf(values).ravel(), "text": text.ravel()}
             )
         )
     return pd.concat(frames, ignore_index=True)

@@ -7,9 +7,15 @@ import streamlit as st
 
 from dashboard.common import inputs, widgets
 from dashboard.common.exercise_links import show_exercise_links
-from dashboard.common.ui import format_number, show_chart, show_input_error
-from dashboard.topics.mutual_information import charts, compute
+from dashboard.common.ui import format_number
+from dashboard.practice import reveal
+from dashboard.topics.mutual_information import compute, specs
 from dashboard.topics.mutual_information.params import GAUSSIAN, PARAMS, PRESET
+from dashboard.topics.sampling.fast_chart import show_spec
+
+#: A held-back metric's value: short, so a narrow metric column never truncates it
+#: (the note under the title says why and how to see it).
+HIDDEN_METRIC = "hidden"
 
 st.title("Mutual information")
 widgets.normalise_query(PARAMS)  # before any widget: accept aliases and any case
@@ -17,9 +23,20 @@ st.markdown(
     "Mutual information asks how far a joint table is from the table you would get if X "
     "and Y ignored each other, the product of their marginals. Compare the first two "
     "heatmaps: where they differ, the third (pointwise MI) is blue for pairs seen more "
-    "often than independence predicts and red for pairs seen less often. The bars "
-    "below show the same number as the overlap of H(X) and H(Y)."
+    "often than independence predicts and orange for pairs seen less often. The bars "
+    "show the same number as the overlap of H(X) and H(Y)."
 )
+revealed = reveal.show_reveal_note()  # a linked exercise's answer is an entropy or I(X; Y)
+
+
+def hidden_or(value: float) -> str:
+    return format_number(value, 4) if revealed else HIDDEN_METRIC
+
+
+def table_error(exc: ValueError, key: str, where=None) -> None:  # type: ignore[no-untyped-def]
+    """Core's message about the table, naming the widget it came from."""
+    (where or st).error(f"Check “{PARAMS[key].label}”: {exc}", icon=":material/error:")
+
 
 col_source, col_unit = st.columns([3, 1])
 source = widgets.radio(PARAMS["source"], col_source, horizontal=True)
@@ -32,11 +49,14 @@ with col_inputs:
     if source == GAUSSIAN:
         rho = widgets.slider(PARAMS["rho"])
         n_cells = widgets.slider(PARAMS["cells"])
-        st.caption("X and Y are standard normals; the inner cells split [−3, 3] evenly.")
+        st.caption(
+            "X and Y are standard normals; the inner cells split [−3, 3] evenly and are "
+            "labelled by their centres; the two outer cells are the open intervals out to ±∞."
+        )
         try:
             table = compute.gaussian_table(rho, n_cells)
         except ValueError as exc:
-            show_input_error(exc)
+            table_error(exc, "rho")
         else:
             joint, labels = table.joint, (table.labels, table.labels)
     elif source == PRESET:
@@ -47,7 +67,7 @@ with col_inputs:
         try:
             joint = inputs.parse_table(text, "joint")
         except ValueError as exc:
-            show_input_error(exc)
+            table_error(exc, "joint")
     if joint is not None and labels is None:
         labels = compute.index_labels(joint)
 
@@ -55,27 +75,30 @@ summary = None
 if joint is not None and labels is not None:
     try:
         summary = compute.mutual_information_summary(joint, unit)
-        heatmaps = compute.joint_heatmaps(joint, labels[0], labels[1], unit)
+        heatmaps = specs.heatmaps_spec(joint, labels[0], labels[1], unit)
     except ValueError as exc:
-        show_input_error(exc, col_inputs)
+        table_error(exc, "joint" if source != GAUSSIAN else "cells", col_inputs)
 
 if summary is not None:
     with col_numbers:
         m_mi, m_hx, m_hy = st.columns(3)
-        m_mi.metric(f"I(X; Y), {unit}", format_number(summary.mi, 4),
+        m_mi.metric(f"I(X; Y), {unit}", hidden_or(summary.mi),
                     help="KL(P(X, Y) ‖ P(X)P(Y)); zero exactly when X and Y are independent.")
-        m_hx.metric(f"H(X), {unit}", format_number(summary.h_x, 4))
-        m_hy.metric(f"H(Y), {unit}", format_number(summary.h_y, 4))
+        m_hx.metric(f"H(X), {unit}", hidden_or(summary.h_x))
+        m_hy.metric(f"H(Y), {unit}", hidden_or(summary.h_y))
         m_hxy, m_cond, m_joint = st.columns(3)
-        m_hxy.metric(f"H(X|Y), {unit}", format_number(summary.h_x_given_y, 4),
+        m_hxy.metric(f"H(X|Y), {unit}", hidden_or(summary.h_x_given_y),
                      help="What is left to learn about X once Y is known: H(X) − I(X; Y).")
-        m_cond.metric(f"H(Y|X), {unit}", format_number(summary.h_y_given_x, 4))
-        m_joint.metric(f"H(X, Y), {unit}", format_number(summary.h_xy, 4))
-        show_chart(charts.information_diagram_chart(compute.information_diagram(summary), unit=unit), name="mutual-information-information-diagram")
-    show_chart(charts.joint_heatmaps_chart(heatmaps), name="mutual-information-joint-heatmaps", width="content")
+        m_cond.metric(f"H(Y|X), {unit}", hidden_or(summary.h_y_given_x))
+        m_joint.metric(f"H(X, Y), {unit}", hidden_or(summary.h_xy))
+        if revealed:
+            show_spec(specs.diagram_spec(joint, unit), name="mutual-information-information-diagram")
+    show_spec(heatmaps, name="mutual-information-joint-heatmaps", width="content")
     st.caption(
-        "Grey cells in the PMI panel are pairs that never occur: their PMI is −∞ and they "
-        "add nothing to I(X; Y), which weights each cell's PMI by its probability."
+        f"The PMI colours stop at ±{compute.PMI_CLIP:g} {unit}: a cell beyond takes the end "
+        "colour and keeps its true value in its label. Grey cells are pairs that never "
+        "occur: their PMI is −∞ and they add nothing to I(X; Y), which weights each "
+        "cell's PMI by its probability."
     )
 
 if source == GAUSSIAN and summary is not None:
@@ -86,17 +109,10 @@ if source == GAUSSIAN and summary is not None:
         "into cells throws information away, so the discretised table always comes out "
         "lower; add cells and it climbs towards the curve."
     )
-    try:
-        closed_form = compute.gaussian_mi(rho, unit)
-        sweep = compute.mutual_information_sweep(n_cells, unit)
-    except ValueError as exc:
-        show_input_error(exc)
-    else:
-        m_closed, m_discrete = st.columns(2)
-        m_closed.metric(f"Closed form −½ log(1 − ρ²), {unit}", format_number(closed_form, 4))
-        m_discrete.metric(
-            f"Discretised on {n_cells}×{n_cells} cells, {unit}", format_number(summary.mi, 4)
-        )
-        show_chart(charts.mutual_information_sweep_chart(sweep, unit=unit, current_rho=rho), name="mutual-information-sweep")
+    closed_form = compute.gaussian_mi(rho, unit)
+    m_closed, m_discrete = st.columns(2)
+    m_closed.metric(f"Closed form −½ log(1 − ρ²), {unit}", format_number(closed_form, 4))
+    m_discrete.metric(f"Discretised on {n_cells}×{n_cells} cells, {unit}", hidden_or(summary.mi))
+    show_spec(specs.sweep_spec(n_cells, unit, rho), name="mutual-information-sweep")
 
 show_exercise_links("mutual-information")

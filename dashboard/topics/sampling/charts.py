@@ -5,11 +5,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from dashboard.common import palette
 from dashboard.common.chart_style import HEIGHT, check_frame, in_order
-from dashboard.common.palette import (
-    OUTCOME_COLOURS,
-    STAGE_COLOURS,
-)
+from dashboard.topics.sampling.labels import FILTERED_LABEL, SOFTMAX_LABEL, TEMPERED_LABEL
 
 __all__ = [
     "importance_sweep_chart",
@@ -18,31 +16,37 @@ __all__ = [
     "ppo_clip_chart",
     "rejection_chart",
     "token_sampling_chart",
+    "top_p_chart",
 ]
 
 # --- Sampling page
 
 
 
-def token_sampling_chart(bars: pd.DataFrame) -> alt.Chart:
-    """Each token's probability after temperature and after top-k/top-p, side by side.
+def token_sampling_chart(bars: pd.DataFrame, *, title: str = "Each token's probability") -> alt.Chart:
+    """Each token's probability at each stage (after temperature, after top-k/top-p), side by side.
 
     Parameters
     ----------
     bars : pandas.DataFrame
         Long format with ``token``, ``stage``, ``probability`` and ``kept`` (bool);
         tokens keep their row order on the x axis.
+    title : str
+        The chart's title (also in the downloaded PNG).
 
     Returns
     -------
     altair.Chart
-        Grouped bars; tokens outside the kept set are faded.
+        Grouped bars on a categorical token axis; tokens outside the kept set are faded.
     """
     check_frame(bars, "bars", ("token", "stage", "probability", "kept"))
     stages = in_order(bars["stage"])
     tokens = in_order(bars["token"])
+    colours = {TEMPERED_LABEL: palette.AFTER_TEMPERATURE, FILTERED_LABEL: palette.AFTER_FILTERING,
+               SOFTMAX_LABEL: palette.EXACT}
+    domain, colour_range = palette.concept_range(colours, stages)
     return (
-        alt.Chart(bars)
+        alt.Chart(bars, title=title)
         .mark_bar()
         .encode(
             x=alt.X("token:N", sort=tokens, title="token", axis=alt.Axis(labelAngle=0)),
@@ -50,7 +54,7 @@ def token_sampling_chart(bars: pd.DataFrame) -> alt.Chart:
             y=alt.Y("probability:Q", title="probability", scale=alt.Scale(domain=[0, 1])),
             color=alt.Color("stage:N", sort=stages, title=None,
                             legend=alt.Legend(orient="top", labelLimit=0),
-                            scale=alt.Scale(domain=stages, range=STAGE_COLOURS[: len(stages)])),
+                            scale=alt.Scale(domain=domain, range=colour_range)),
             opacity=alt.condition("datum.kept", alt.value(1.0), alt.value(0.35)),
             tooltip=[
                 alt.Tooltip("token:N"),
@@ -63,8 +67,65 @@ def token_sampling_chart(bars: pd.DataFrame) -> alt.Chart:
     )
 
 
+def top_p_chart(mass: pd.DataFrame, *, top_p: float | None, show_cut: bool = True) -> alt.LayerChart:
+    """Tokens sorted by probability, the running total of their mass, the level p and the cut.
+
+    Parameters
+    ----------
+    mass : pandas.DataFrame
+        ``token``, ``probability``, ``cumulative`` and ``kept``, most probable first
+        (see ``compute.top_p_mass``).
+    top_p : float or None
+        The nucleus mass p, drawn as a dashed level (None: top-p is off).
+    show_cut : bool
+        Draw the running total and the cut after the last kept token; False shows only
+        the sorted probabilities and the level p (the kept set is then the learner's to find).
+
+    Returns
+    -------
+    altair.LayerChart
+        Bars and a line on one categorical token axis, shares from 0 to 1.
+    """
+    check_frame(mass, "mass", ("token", "probability", "cumulative", "kept"))
+    tokens = in_order(mass["token"])
+    x = alt.X("token:N", sort=tokens, title="tokens, most probable first", axis=alt.Axis(labelAngle=0))
+    y_scale = alt.Scale(domain=[0, 1])
+    bars = alt.Chart(mass).mark_bar(color=palette.AFTER_TEMPERATURE).encode(
+        x=x,
+        y=alt.Y("probability:Q", title="probability / mass so far", scale=y_scale),
+        opacity=(alt.condition("datum.kept", alt.value(1.0), alt.value(0.35)) if show_cut else alt.value(1.0)),
+        tooltip=[alt.Tooltip("token:N"), alt.Tooltip("probability:Q", format=".4f")],
+    )
+    layers: list[alt.Chart] = [bars]
+    if show_cut:
+        layers.append(
+            alt.Chart(mass).mark_line(color=palette.AFTER_FILTERING, point=True, strokeWidth=2.5).encode(
+                x=x, y=alt.Y("cumulative:Q", scale=y_scale),
+                tooltip=[alt.Tooltip("token:N"), alt.Tooltip("cumulative:Q", title="mass so far", format=".4f")],
+            )
+        )
+    if top_p is not None:
+        level = pd.DataFrame({"p": [top_p], "label": [f"p = {top_p:g}"]})
+        layers.append(
+            alt.Chart(level).mark_rule(color=palette.CUT, strokeDash=[6, 4]).encode(
+                y="p:Q", tooltip=[alt.Tooltip("label:N", title="nucleus mass")]
+            )
+        )
+        dropped = mass.loc[~mass["kept"], "token"]
+        if show_cut and len(dropped):
+            cut = pd.DataFrame({"token": [dropped.iloc[0]], "label": ["cut: tokens right of it are dropped"]})
+            layers.append(
+                alt.Chart(cut).mark_rule(color=palette.CUT, strokeWidth=2.5).encode(
+                    x=alt.X("token:N", sort=tokens, bandPosition=0),
+                    tooltip=[alt.Tooltip("label:N", title="top-p")],
+                )
+            )
+    title = "Top-p: sorted tokens, running mass" + (" and the cut" if show_cut and top_p is not None else "")
+    return alt.LayerChart(layer=layers, height=HEIGHT, title=title)
+
+
 def inverse_cdf_chart(bands: pd.DataFrame, draws: pd.DataFrame) -> alt.LayerChart:
-    """The CDF as stacked bands per token, with each uniform u drawn at the token it picks.
+    """The CDF as one band per token, with each uniform u drawn at the token it picks.
 
     Parameters
     ----------
@@ -77,40 +138,26 @@ def inverse_cdf_chart(bands: pd.DataFrame, draws: pd.DataFrame) -> alt.LayerChar
     Returns
     -------
     altair.LayerChart
-        Bands, the CDF's steps, a dotted line from the axis to each draw, and the draws.
+        Bands and the draws on a categorical axis of token names.
     """
     check_frame(bands, "bands", ("token", "position", "cdf_low", "cdf_high"))
     check_frame(draws, "draws", ("draw", "u", "token", "position"))
-    x_scale = alt.Scale(domain=[-0.6, float(len(bands)) - 0.4])
-    x = alt.X("position:Q", title="token index", axis=alt.Axis(tickMinStep=1), scale=x_scale)
-    band_layer = (
-        alt.Chart(bands)
-        .transform_calculate(left="datum.position - 0.4", right="datum.position + 0.4")
-        .mark_rect(opacity=0.35, color="#1f77b4")
-        .encode(
-            x=alt.X("left:Q", title="token index", scale=x_scale),
-            x2="right:Q",
-            y=alt.Y("cdf_low:Q", title="cumulative probability F / uniform u",
-                    scale=alt.Scale(domain=[0, 1])),
-            y2="cdf_high:Q",
-            tooltip=[alt.Tooltip("token:N"), alt.Tooltip("cdf_low:Q", format=".3f"),
-                     alt.Tooltip("cdf_high:Q", format=".3f")],
-        )
+    tokens = in_order(bands["token"])
+    x = alt.X("token:N", sort=tokens, title="token", axis=alt.Axis(labelAngle=0))
+    y = alt.Y("cdf_low:Q", title="cumulative probability F / uniform u", scale=alt.Scale(domain=[0, 1]))
+    band_layer = alt.Chart(bands).mark_bar(opacity=0.45, color=palette.AFTER_FILTERING).encode(
+        x=x, y=y, y2="cdf_high:Q",
+        tooltip=[alt.Tooltip("token:N"), alt.Tooltip("cdf_low:Q", title="from u", format=".3f"),
+                 alt.Tooltip("cdf_high:Q", title="to u", format=".3f")],
     )
-    steps = alt.Chart(bands).mark_line(interpolate="step-after", color="#08519c").encode(
-        x=x, y=alt.Y("cdf_high:Q")
-    )
-    guides = (
-        alt.Chart(draws)
-        .transform_calculate(start="-0.6")
-        .mark_rule(strokeDash=[2, 3], color="#d62728", opacity=0.6)
-        .encode(x=alt.X("start:Q", scale=x_scale), x2="position:Q", y="u:Q")
-    )
-    points = alt.Chart(draws).mark_point(filled=True, size=70, color="#d62728").encode(
+    points = alt.Chart(draws).mark_point(filled=True, size=70, color=palette.BLACK).encode(
         x=x, y="u:Q",
         tooltip=[alt.Tooltip("draw:Q"), alt.Tooltip("u:Q", format=".3f"), alt.Tooltip("token:N")],
     )
-    return alt.LayerChart(layer=[band_layer, steps, guides, points], height=HEIGHT)
+    return alt.LayerChart(
+        layer=[band_layer, points], height=HEIGHT,
+        title="Inverse CDF: each uniform u lands in one token's band",
+    )
 
 
 def rejection_chart(points: pd.DataFrame, curves: pd.DataFrame) -> alt.LayerChart:
@@ -135,17 +182,20 @@ def rejection_chart(points: pd.DataFrame, curves: pd.DataFrame) -> alt.LayerChar
         x=alt.X("x:Q", title="x", scale=alt.Scale(domain=[0, 1])),
         y=alt.Y("height:Q", title="density / u·M·q(x)"),
         color=alt.Color("outcome:N", title=None, legend=alt.Legend(orient="top"),
-                        scale=alt.Scale(domain=outcomes, range=OUTCOME_COLOURS)),
+                        scale=alt.Scale(domain=outcomes, range=[palette.ACCEPTED, palette.REJECTED])),
     )
     lines = alt.Chart(curves).mark_line(strokeWidth=2.5).encode(
         x="x:Q",
         y="density:Q",
         strokeDash=alt.StrokeDash("curve:N", sort=names, title=None,
-                                  legend=alt.Legend(orient="top"),
+                                  legend=alt.Legend(orient="top", labelLimit=0),
                                   scale=alt.Scale(domain=names, range=[[1, 0], [6, 4]][: len(names)])),
-        color=alt.value("black"),
+        color=alt.value(palette.BLACK),
     )
-    return alt.LayerChart(layer=[dots, lines], height=HEIGHT)
+    return alt.LayerChart(
+        layer=[dots, lines], height=HEIGHT,
+        title="Rejection sampling: proposals under the roof, kept when under the density",
+    )
 
 
 def importance_weights_chart(points: pd.DataFrame) -> alt.Chart:
@@ -163,8 +213,8 @@ def importance_weights_chart(points: pd.DataFrame) -> alt.Chart:
     """
     check_frame(points, "points", ("x", "weight"))
     return (
-        alt.Chart(points)
-        .mark_circle(size=16, opacity=0.6, color="#1f77b4")
+        alt.Chart(points, title="Importance weight of each draw")
+        .mark_circle(size=16, opacity=0.6, color=palette.TARGET)
         .encode(
             x=alt.X("x:Q", title="draw x ~ q"),
             y=alt.Y("weight:Q", title="weight w = p(x) / q(x)"),
@@ -195,28 +245,31 @@ def importance_sweep_chart(
     """
     check_frame(sweep, "sweep", ("shift", "ess_fraction", "spread", "mean_estimate"))
     here = pd.DataFrame({"shift": [current_shift]})
-    rule = alt.Chart(here).mark_rule(color="black", opacity=0.5).encode(x="shift:Q")
+    rule = alt.Chart(here).mark_rule(color=palette.BLACK, opacity=0.5).encode(x="shift:Q")
     x = alt.X("shift:Q", title="proposal mean (target mean is 0)")
-    ess = alt.Chart(sweep).mark_line(color="#2ca02c", point=alt.OverlayMarkDef(color="#2ca02c", filled=True)).encode(
+    def line(colour: str) -> alt.Chart:
+        return alt.Chart(sweep).mark_line(color=colour, point=alt.OverlayMarkDef(color=colour, filled=True))
+
+    ess = line(palette.TARGET).encode(
         x=x, y=alt.Y("ess_fraction:Q", title="ESS / n", scale=alt.Scale(domain=[0, 1])),
         tooltip=[alt.Tooltip("shift:Q"), alt.Tooltip("ess_fraction:Q", format=".3f")],
     )
-    spread = alt.Chart(sweep).mark_line(color="#d62728", point=alt.OverlayMarkDef(color="#d62728", filled=True)).encode(
+    spread = line(palette.ESTIMATE).encode(
         x=x, y=alt.Y("spread:Q", title="spread (sd) of the estimate", scale=alt.Scale(type="log")),
         tooltip=[alt.Tooltip("shift:Q"), alt.Tooltip("spread:Q", format=".4g")],
     )
-    mean = alt.Chart(sweep).mark_line(color="#1f77b4", point=alt.OverlayMarkDef(color="#1f77b4", filled=True)).encode(
+    mean = line(palette.MEAN).encode(
         x=x, y=alt.Y("mean_estimate:Q", title="mean of the estimates"),
         tooltip=[alt.Tooltip("shift:Q"), alt.Tooltip("mean_estimate:Q", format=".4g")],
     )
     truth = alt.Chart(pd.DataFrame({"exact": [exact]})).mark_rule(
-        strokeDash=[6, 4], color="gray"
+        strokeDash=[6, 4], color=palette.EXACT
     ).encode(y="exact:Q")
     size = {"width": 230, "height": HEIGHT - 100}
     return alt.hconcat(
-        alt.layer(ess, rule).properties(**size),
-        alt.layer(spread, rule).properties(**size),
-        alt.layer(mean, truth, rule).properties(**size),
+        alt.layer(ess, rule).properties(title="Effective sample size of one run", **size),
+        alt.layer(spread, rule).properties(title="Scatter of repeated estimates", **size),
+        alt.layer(mean, truth, rule).properties(title="Their average against the truth (dashed)", **size),
     )
 
 
@@ -245,7 +298,7 @@ def ppo_clip_chart(
         region = pd.DataFrame({"start": [clipped_from], "end": [clipped_to],
                                "label": ["clipped: no gradient"]})
         layers.append(
-            alt.Chart(region).mark_rect(opacity=0.15, color="#d62728").encode(
+            alt.Chart(region).mark_rect(opacity=0.15, color=palette.CUT).encode(
                 x="start:Q", x2="end:Q", tooltip=[alt.Tooltip("label:N", title="region")]
             )
         )
@@ -254,19 +307,19 @@ def ppo_clip_chart(
             x=alt.X("ratio:Q", title="ratio r = π_new / π_old"),
             y=alt.Y("objective:Q", title="objective"),
             color=alt.Color("curve:N", sort=names, title=None, legend=alt.Legend(orient="top"),
-                            scale=alt.Scale(domain=names, range=["#7f7f7f", "#1f77b4"][: len(names)])),
+                            scale=alt.Scale(domain=names, range=[palette.PROPOSAL, palette.TARGET][: len(names)])),
             strokeDash=alt.StrokeDash("curve:N", sort=names, legend=None,
                                       scale=alt.Scale(domain=names, range=[[6, 4], [1, 0]][: len(names)])),
         )
     )
     point = pd.DataFrame({"ratio": [ratio], "objective": [objective]})
     layers.append(
-        alt.Chart(point).mark_point(filled=True, size=90, color="black").encode(
+        alt.Chart(point).mark_point(filled=True, size=90, color=palette.BLACK).encode(
             x="ratio:Q", y="objective:Q",
             tooltip=[alt.Tooltip("ratio:Q", format=".3f"), alt.Tooltip("objective:Q", format=".3f")],
         )
     )
-    return alt.LayerChart(layer=layers, height=HEIGHT)
+    return alt.LayerChart(layer=layers, height=HEIGHT, title="PPO's clipped objective against the ratio r")
 
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,15 +18,14 @@ from core.information import (
 )
 from core.validation import check_int
 from dashboard.common.limits import CACHE_ENTRIES, SAMPLING_GRID_POINTS
+from dashboard.topics.sampling.labels import FILTERED_LABEL, SOFTMAX_LABEL, TEMPERED_LABEL
 
 __all__ = [
     "CLIPPED_OBJECTIVE",
-    "FILTERED",
     "IMPORTANCE_REPEATS",
     "IMPORTANCE_SHIFTS",
     "REJECTION_POINTS_SHOWN",
     "TARGET",
-    "TEMPERED",
     "ImportanceView",
     "InverseCDF",
     "KLDivTrap",
@@ -35,6 +33,9 @@ __all__ = [
     "NextToken",
     "PPOView",
     "RejectionView",
+    "beta_peak",
+    "check_roof",
+    "importance_sweep",
     "importance_view",
     "inverse_cdf",
     "kl_div_trap",
@@ -43,6 +44,7 @@ __all__ = [
     "ppo_view",
     "rejection_view",
     "token_bars",
+    "top_p_mass",
 ]
 
 # --- Sampling page
@@ -59,7 +61,8 @@ IMPORTANCE_REPEATS = 20
 #: Ratios r on the PPO chart.
 PPO_RATIOS = tuple(np.round(np.linspace(0.01, 2.5, 250), 4))
 #: Display names of the sampling page's curves.
-TEMPERED, FILTERED = "after temperature", "after top-k / top-p (sampled)"
+# The stage names live in labels.py (charts use them too); short aliases for this module.
+TEMPERED, FILTERED, SOFTMAX = TEMPERED_LABEL, FILTERED_LABEL, SOFTMAX_LABEL
 TARGET, ENVELOPE = "target p(x)", "envelope M·q(x)"
 UNCLIPPED, CLIPPED_OBJECTIVE = "r·A (unclipped)", "min(r·A, clip(r)·A)"
 
@@ -69,7 +72,8 @@ class NextToken:
     """The next-token view: per-token table and the kept set.
 
     ``table`` columns: ``token``, ``logit``, ``p_softmax`` (T = 1), ``p_tempered``,
-    ``kept`` (bool), ``p_final`` (the renormalised distribution that is sampled).
+    ``p_top_k`` (after temperature and top-k: what top-p cuts), ``kept`` (bool),
+    ``p_final`` (the renormalised distribution that is sampled).
     """
 
     table: pd.DataFrame
@@ -98,11 +102,12 @@ def next_token(
         raise ValueError("`tokens` must be distinct names")
     base = core_sampling.sampling_probs(logits)
     tempered = core_sampling.sampling_probs(logits, temperature=temperature)
+    top_k_only = core_sampling.sampling_probs(logits, temperature=temperature, top_k=top_k)
     final = core_sampling.sampling_probs(logits, temperature=temperature, top_k=top_k, top_p=top_p)
     kept = final > 0
     table = pd.DataFrame(
         {"token": list(tokens), "logit": list(logits), "p_softmax": base,
-         "p_tempered": tempered, "kept": kept, "p_final": final}
+         "p_tempered": tempered, "p_top_k": top_k_only, "kept": kept, "p_final": final}
     )
     return NextToken(
         table=table,
@@ -111,9 +116,16 @@ def next_token(
     )
 
 
-def token_bars(view: NextToken) -> pd.DataFrame:
-    """Long format for the bar chart: ``token``, ``stage``, ``probability``, ``kept``."""
+def token_bars(view: NextToken, *, revealed: bool = True) -> pd.DataFrame:
+    """Long format for the bar chart: ``token``, ``stage``, ``probability``, ``kept``.
+
+    Revealed: the stages after temperature and after filtering. Not revealed (an
+    exercise's answer is held back): only the softmax at T = 1, every token drawn alike.
+    """
     t = view.table
+    if not revealed:
+        return pd.DataFrame({"token": t["token"], "stage": SOFTMAX, "probability": t["p_softmax"],
+                             "kept": True})
     return pd.concat(
         [
             pd.DataFrame({"token": t["token"], "stage": TEMPERED, "probability": t["p_tempered"],
@@ -122,6 +134,27 @@ def token_bars(view: NextToken) -> pd.DataFrame:
                           "kept": t["kept"]}),
         ],
         ignore_index=True,
+    )
+
+
+def top_p_mass(view: NextToken) -> pd.DataFrame:
+    """Tokens from most to least probable with the running total that top-p cuts.
+
+    Columns ``token``, ``probability`` (after temperature and top-k, the distribution
+    top-p looks at), ``cumulative`` (mass up to and including the token) and ``kept``;
+    kept tokens come first, so the cut falls between two bars.
+    """
+    t = view.table
+    before_p = t["p_top_k"].to_numpy()
+    # Kept tokens first (so the cut is one line even when a tie is split), then by mass.
+    order = np.lexsort((-before_p, ~t["kept"].to_numpy()))
+    return pd.DataFrame(
+        {
+            "token": t["token"].to_numpy()[order],
+            "probability": before_p[order],
+            "cumulative": np.cumsum(before_p[order]),
+            "kept": t["kept"].to_numpy()[order],
+        }
     )
 
 
@@ -173,9 +206,40 @@ class RejectionView:
     curves: pd.DataFrame
 
 
+def beta_peak(a: float, b: float) -> tuple[float, float]:
+    """Where the Beta(a, b) density (a, b ≥ 1) is highest, and its height there.
+
+    Examples
+    --------
+    >>> beta_peak(2.0, 2.0)
+    (0.5, 1.5)
+    """
+    target = Beta(a, b)  # validates a and b with core's message
+    # The mode (a − 1)/(a + b − 2); the flat Beta(1, 1) is highest everywhere, take x = 0.5.
+    mode = 0.5 if a + b == 2 else (a - 1) / (a + b - 2)
+    return mode, float(target.pdf(mode))
+
+
+def check_roof(a: float, b: float, M: float) -> None:
+    """Refuse a roof M lower than the Beta(a, b) density's peak, in words a learner reads."""
+    mode, peak = beta_peak(a, b)
+    peak = round(peak, 9)  # scipy's 1.5000000000000002 for Beta(2, 2) is the peak 1.5
+    if M < peak:
+        raise ValueError(
+            f"the roof is too low: “M: height of the roof” is {M:g}, but the Beta({a:g}, {b:g}) "
+            f"density rises to {peak:.3f} at x = {mode:.3f}, so part of the curve pokes out "
+            f"above the roof and the kept points would not follow it. Set M to at least "
+            f"{math.ceil(peak * 100) / 100:g}."
+        )
+
+
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
 def rejection_view(a: float, b: float, M: float, n_proposals: int, seed: int) -> RejectionView:
-    """Run core.rejection_sample with a Uniform(0, 1) proposal; thin the points for the chart."""
+    """Run core.rejection_sample with a Uniform(0, 1) proposal; thin the points for the chart.
+
+    A roof below the density's peak is refused first by :func:`check_roof`.
+    """
+    check_roof(a, b, M)
     target = Beta(a, b)
     res = core_sampling.rejection_sample(
         target.pdf, stats.uniform(), M=M, n_proposals=n_proposals, rng=np.random.default_rng(seed)
@@ -204,9 +268,8 @@ def rejection_view(a: float, b: float, M: float, n_proposals: int, seed: int) ->
 class ImportanceView:
     """Importance sampling of E_p[X²] for p = N(0, 1) from the proposal q = N(shift, scale²).
 
-    ``points``: ``x``, ``weight`` per draw. ``sweep``: ``shift``, ``ess_fraction`` (ESS / n
-    of one run), ``spread`` (standard deviation of the estimate over repeated runs),
-    ``mean_estimate``.
+    ``points``: ``x``, ``weight`` per draw (the sweep over proposal means is
+    :func:`importance_sweep`).
     """
 
     estimate: float
@@ -216,37 +279,18 @@ class ImportanceView:
     n: int
     exact: float
     points: pd.DataFrame
-    sweep: pd.DataFrame
-
-
-def _importance_run(
-    shift: float, scale: float, n: int, rng: np.random.Generator
-) -> tuple[np.ndarray, Any]:
-    """Draws x ~ N(shift, scale²) and core's importance estimate of E_p[X²] from them."""
-    proposal = stats.norm(shift, scale)
-    x = np.asarray(proposal.rvs(size=n, random_state=rng), dtype=float)
-    res = core_sampling.importance_estimate(x**2, Gaussian(0.0, 1.0).logpdf(x), proposal.logpdf(x))
-    return x, res
 
 
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
-def importance_view(
-    shift: float, scale: float, n: int, seed: int, *, repeats: int = IMPORTANCE_REPEATS
-) -> ImportanceView:
-    """One run at the chosen proposal, and a sweep of proposal shifts (same scale and n).
+def importance_view(shift: float, scale: float, n: int, seed: int) -> ImportanceView:
+    """One importance-sampling run from q = N(shift, scale²) (core.importance_estimate).
 
     The target is p = N(0, 1) and f(x) = x², so the exact answer is E_p[X²] = 1.
     """
-    Gaussian(shift, scale)  # validates `scale` with core's message before any drawing
+    proposal = Gaussian(shift, scale)  # validates `scale` with core's message
     check_int(n, "n", minimum=2)
-    rng = np.random.default_rng(seed)
-    x, res = _importance_run(shift, scale, n, rng)
-    rows = []
-    for s in IMPORTANCE_SHIFTS:
-        runs = [_importance_run(s, scale, n, rng)[1] for _ in range(repeats)]
-        estimates = np.array([r.estimate for r in runs])
-        rows.append({"shift": s, "ess_fraction": runs[0].ess / n,
-                     "spread": float(estimates.std(ddof=1)), "mean_estimate": float(estimates.mean())})
+    x = proposal.sample(n, rng=np.random.default_rng(seed))
+    res = core_sampling.importance_estimate(x**2, Gaussian(0.0, 1.0).logpdf(x), proposal.logpdf(x))
     return ImportanceView(
         estimate=res.estimate,
         stderr=math.sqrt(res.variance),
@@ -255,7 +299,35 @@ def importance_view(
         n=res.n,
         exact=Gaussian(0.0, 1.0).var(),  # E[X²] = σ² for a centred normal
         points=pd.DataFrame({"x": x, "weight": res.weights}),
-        sweep=pd.DataFrame(rows),
+    )
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def importance_sweep(scale: float, n: int, seed: int, *, repeats: int = IMPORTANCE_REPEATS) -> pd.DataFrame:
+    """Repeated importance estimates of E_p[X²] for each proposal mean in IMPORTANCE_SHIFTS.
+
+    Keyed only on what it uses (not on the chosen proposal mean): every shift's
+    ``repeats`` runs of ``n`` draws are one array operation. Columns ``shift``,
+    ``ess_fraction`` (ESS / n of the first run), ``spread`` (standard deviation of the
+    estimates) and ``mean_estimate``.
+    """
+    Gaussian(0.0, scale)  # validates `scale`
+    check_int(n, "n", minimum=2)
+    check_int(repeats, "repeats", minimum=2)
+    shifts = np.asarray(IMPORTANCE_SHIFTS, dtype=float)[:, None, None]
+    x = shifts + scale * np.random.default_rng(seed).standard_normal((shifts.size, repeats, n))
+    # log p − log q for p = N(0, 1), q = N(shift, scale²): the 1/√(2π) cancels.
+    log_w = -0.5 * x**2 + 0.5 * ((x - shifts) / scale) ** 2 + math.log(scale)
+    w = np.exp(log_w)
+    estimates = (w * x**2).mean(axis=2)
+    first = w[:, 0, :]
+    return pd.DataFrame(
+        {
+            "shift": np.asarray(IMPORTANCE_SHIFTS, dtype=float),
+            "ess_fraction": first.sum(axis=1) ** 2 / (first**2).sum(axis=1) / n,
+            "spread": estimates.std(axis=1, ddof=1),
+            "mean_estimate": estimates.mean(axis=1),
+        }
     )
 
 

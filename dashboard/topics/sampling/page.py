@@ -1,5 +1,9 @@
-"""Sampling page: decoding a next token, inverse CDF, rejection and importance sampling,
-PPO clipping and the KL estimators used in RLHF."""
+"""Sampling page: decoding a next token (with its inverse CDF), rejection and importance
+sampling, PPO clipping and the KL estimators used in RLHF.
+
+Each tab is an ``st.fragment``: moving a widget reruns only its own tab, and every chart
+is a cached spec keyed on the inputs it draws (:mod:`dashboard.topics.sampling.specs`).
+"""
 
 from __future__ import annotations
 
@@ -7,29 +11,85 @@ import streamlit as st
 
 from dashboard.common import inputs, widgets
 from dashboard.common.exercise_links import show_exercise_links
-from dashboard.common.ui import format_number, show_chart, show_input_error
-from dashboard.topics.sampling import charts, compute
+from dashboard.common.ui import format_number
+from dashboard.practice import reveal
+from dashboard.topics.sampling import compute, specs
+from dashboard.topics.sampling.fast_chart import show_spec
 from dashboard.topics.sampling.params import PARAMS
+
+#: The sections whose numbers answer each exercise that links here; a linked exercise
+#: not listed hides every section's answers until the first attempt.
+ANSWER_SECTIONS: dict[str, frozenset[str]] = {
+    "sampling.top_p_filter": frozenset({"token"}),
+    "sampling.top_k_filter": frozenset({"token"}),
+    "sampling.temperature": frozenset({"token"}),
+    "sampling.top_p_kept_set": frozenset({"token"}),
+    "sampling.inverse_cdf_token": frozenset({"token"}),
+    "sampling.rejection_rate": frozenset({"rejection"}),
+    "sampling.kl_div_trap": frozenset({"trap"}),
+    "sampling.importance_ess": frozenset(),  # its link carries no numbers
+    "sampling.kl_estimators": frozenset(),
+}
+SECTIONS = frozenset({"token", "rejection", "trap"})
+
+#: A held-back metric's value: short, so a narrow metric column never truncates it
+#: (the note under the title says why and how to see it).
+HIDDEN_METRIC = "hidden"
 
 st.title("Sampling: from logits to tokens, and beyond")
 widgets.normalise_query(PARAMS)  # before any widget: accept aliases and any case
 st.markdown(
     "A language model hands the sampler a score per token; everything after that is "
     "probability. Start with the first tab: move the temperature and the top-k / top-p "
-    "cut-offs and watch which tokens survive and how their shares are rescaled. The other "
-    "tabs take the same idea further: turning a uniform number into a token, accepting or "
-    "rejecting proposals, reweighting draws from the wrong distribution, and the ratio "
-    "clipping and KL estimates that keep RLHF training close to where it started."
+    "cut-offs and watch which tokens survive and how their shares are rescaled, then "
+    "turn a uniform number into a token. The other tabs take the same idea further: "
+    "accepting or rejecting proposals, reweighting draws from the wrong distribution, "
+    "and the ratio clipping and KL estimates that keep RLHF training close to where it "
+    "started."
+)
+_revealed = reveal.show_reveal_note()
+_linked = reveal.linked_exercise()
+
+
+def shows(section: str) -> bool:
+    """Whether ``section``'s computed answers may be shown (the reveal rule)."""
+    return _revealed or section not in ANSWER_SECTIONS.get(_linked or "", SECTIONS)
+
+
+def widget_error(exc: ValueError | str, *keys: str) -> None:
+    """The error in plain words, naming the widget(s) it is about (once)."""
+    message = str(exc)
+    labels = [f"“{PARAMS[key].label}”" for key in keys]
+    if not any(label in message for label in labels):
+        message = f"Check {' and '.join(labels)}: {message}"
+    st.error(message[0].upper() + message[1:], icon=":material/error:")
+
+
+def probabilities(text: str, key: str) -> tuple[float, ...] | None:
+    """The probabilities typed in widget ``key``, or None after saying in words what is wrong."""
+    try:
+        values = inputs.parse_numbers(text, key.rsplit("_", 1)[-1])
+    except ValueError as exc:
+        widget_error(exc, key)
+        return None
+    if any(v < 0 for v in values):
+        widget_error("a probability cannot be negative", key)
+        return None
+    total = sum(values)
+    if abs(total - 1.0) > 1e-6:
+        widget_error(f"the probabilities add up to {total:.6g}; they must add up to 1", key)
+        return None
+    return values
+
+
+(tab_token, tab_rejection, tab_importance, tab_ppo, tab_kl) = st.tabs(
+    ["Next token", "Rejection sampling", "Importance sampling", "PPO clipping", "KL estimators"]
 )
 
-(tab_token, tab_cdf, tab_rejection, tab_importance, tab_ppo, tab_kl) = st.tabs(
-    ["Next token", "Inverse CDF", "Rejection sampling", "Importance sampling",
-     "PPO clipping", "KL estimators"]
-)
 
-# ------------------------------------------------------------------ next token
-view: compute.NextToken | None = None
-with tab_token:
+@st.fragment
+def next_token_tab() -> None:
+    """Temperature, top-k and top-p on one row of logits, then inverse-CDF sampling of it."""
     st.markdown(
         "Temperature divides every logit before the softmax: below 1 the favourite takes "
         "more of the mass, above 1 the shares even out. Top-k then keeps the k highest "
@@ -45,37 +105,47 @@ with tab_token:
     top_k = widgets.number(PARAMS["top_k"], col_k)
     top_p = widgets.slider(PARAMS["top_p"], col_p)
     try:
-        logits = inputs.parse_numbers(logits_text, "logits")
         tokens = inputs.parse_tokens(tokens_text, "tokens")
-        view = compute.next_token(
-            tokens, logits, temperature, top_k if top_k > 0 else None, top_p if top_p < 1.0 else None
-        )
     except ValueError as exc:
-        show_input_error(exc)
-    else:
-        m_kept, m_mass, m_top = st.columns(3)
-        m_kept.metric("Tokens kept", f"{len(view.kept)} of {len(view.table)}")
-        m_mass.metric(
-            "Mass kept before renormalising", format_number(view.kept_mass),
-            help="The tempered probability of the kept set; each kept share is divided by it.",
-        )
-        top = view.table.loc[view.table["p_final"].idxmax()]
-        m_top.metric("Most likely token", f"{top['token']} ({format_number(top['p_final'])})")
+        return widget_error(exc, "tok_names")
+    try:
+        logits = inputs.parse_numbers(logits_text, "logits")
+    except ValueError as exc:
+        return widget_error(exc, "tok_logits")
+    key = (tokens, logits, temperature, top_k if top_k > 0 else None, top_p if top_p < 1.0 else None)
+    try:
+        view = compute.next_token(*key)
+    except ValueError as exc:
+        return widget_error(exc, "tok_names", "tok_logits")
+    shown = shows("token")
+    m_kept, m_mass, m_top = st.columns(3)
+    m_kept.metric("Tokens kept", f"{len(view.kept)} of {len(view.table)}" if shown else HIDDEN_METRIC)
+    m_mass.metric(
+        "Mass kept before renormalising", format_number(view.kept_mass) if shown else HIDDEN_METRIC,
+        help="The tempered probability of the kept set; each kept share is divided by it.",
+    )
+    top = view.table.loc[view.table["p_final"].idxmax()]
+    m_top.metric("Most likely token",
+                 f"{top['token']} ({format_number(top['p_final'])})" if shown else HIDDEN_METRIC)
+    if shown:
         st.markdown("Kept set: " + ", ".join(f"**{t}**" for t in view.kept))
-        show_chart(charts.token_sampling_chart(compute.token_bars(view)), name="sampling-token-sampling")
-        st.dataframe(
-            view.table,
-            hide_index=True,
-            column_config={
-                "logit": st.column_config.NumberColumn("logit", format="%.3f"),
-                "p_softmax": st.column_config.NumberColumn("softmax (T = 1)", format="%.4f"),
-                "p_tempered": st.column_config.NumberColumn("after T", format="%.4f"),
-                "p_final": st.column_config.NumberColumn("sampled from", format="%.4f"),
-            },
-        )
+    col_bars, col_mass = st.columns(2)
+    show_spec(specs.token_spec(key, shown), name="sampling-token-sampling", where=col_bars)
+    show_spec(specs.top_p_spec(key, shown), name="sampling-top-p", where=col_mass)
+    columns = ["token", "logit", "p_softmax", *(["p_tempered", "kept", "p_final"] if shown else [])]
+    st.dataframe(
+        view.table[columns],
+        hide_index=True,
+        column_config={
+            "logit": st.column_config.NumberColumn("logit", format="%.3f"),
+            "p_softmax": st.column_config.NumberColumn("softmax (T = 1)", format="%.4f"),
+            "p_tempered": st.column_config.NumberColumn("after T", format="%.4f"),
+            "p_final": st.column_config.NumberColumn("sampled from", format="%.4f"),
+            "kept": st.column_config.CheckboxColumn("kept"),
+        },
+    )
 
-# ------------------------------------------------------------------ inverse CDF
-with tab_cdf:
+    st.subheader("From a uniform number to a token")
     st.markdown(
         "One uniform number u between 0 and 1 is all a sampler needs. Stack the kept "
         "tokens' probabilities into a staircase (the CDF); u lands on one step, and that "
@@ -83,26 +153,26 @@ with tab_cdf:
         "filtered-out token has no step at all. Change the seed to draw fresh uniforms."
     )
     cdf_seed = widgets.number(PARAMS["cdf_seed"])
-    if view is None:
-        st.info("Fix the tokens and logits in the *Next token* tab first.")
-    else:
-        draws = compute.inverse_cdf(
-            tuple(view.table["token"]), tuple(view.table["p_final"]), cdf_seed
-        )
-        col_chart, col_table = st.columns([3, 2])
-        show_chart(charts.inverse_cdf_chart(draws.bands, draws.draws), name="sampling-inverse-cdf", where=col_chart)
-        col_table.dataframe(
-            draws.draws[["draw", "u", "token"]],
-            hide_index=True,
-            column_config={"u": st.column_config.NumberColumn("u", format="%.4f")},
-        )
+    if not shown:
+        st.caption(f"The staircase is {reveal.HIDDEN}: it reads off the exercise's answer.")
+        return
+    draws = compute.inverse_cdf(tuple(view.table["token"]), tuple(view.table["p_final"]), cdf_seed)
+    col_chart, col_table = st.columns([3, 2])
+    show_spec(specs.inverse_cdf_spec(key, cdf_seed), name="sampling-inverse-cdf", where=col_chart)
+    col_table.dataframe(
+        draws.draws[["draw", "u", "token"]],
+        hide_index=True,
+        column_config={"u": st.column_config.NumberColumn("u", format="%.4f")},
+    )
 
-# ------------------------------------------------------------------ rejection
-with tab_rejection:
+
+@st.fragment
+def rejection_tab() -> None:
+    """Rejection sampling of a Beta density under a flat roof."""
     st.markdown(
         "To sample a Beta(a, b) density p with only a uniform proposal q, raise a flat "
         "roof at height M above the curve. Each proposal x gets a random height under the "
-        "roof; it is kept when that height falls under p(x). Green points are kept, red "
+        "roof; it is kept when that height falls under p(x). Blue points are kept, orange "
         "ones thrown away, so the kept share is the area under p over the area under the "
         "roof: 1/M. A roof that does not cover the curve is refused."
     )
@@ -116,25 +186,27 @@ with tab_rejection:
     try:
         rej = compute.rejection_view(rej_a, rej_b, rej_m, rej_n, rej_seed)
     except ValueError as exc:
-        show_input_error(exc)
-    else:
-        m_rate, m_expected, m_se, m_max = st.columns(4)
-        m_rate.metric("Acceptance rate", format_number(rej.acceptance_rate),
-                      help=f"{rej.n_accepted} of {rej.n_proposals} proposals kept.")
-        m_expected.metric("1 / M", format_number(rej.expected_rate))
-        m_se.metric("Standard error of the rate", format_number(rej.rate_stderr, 4),
-                    help="√((1/M)(1 − 1/M) / proposals): the rate's usual distance from 1/M.")
-        m_max.metric("Largest p/q seen", format_number(rej.max_ratio),
-                     help="The tightest roof for these draws; M above it only wastes proposals.")
-        show_chart(charts.rejection_chart(rej.points, rej.curves), name="sampling-rejection")
-        if rej.n_proposals > compute.REJECTION_POINTS_SHOWN:
-            st.caption(
-                f"The chart shows the first {compute.REJECTION_POINTS_SHOWN} proposals; the "
-                "rate counts all of them."
-            )
+        return widget_error(exc, "rej_m")
+    shown = shows("rejection")
+    m_rate, m_expected, m_se, m_max = st.columns(4)
+    m_rate.metric("Acceptance rate", format_number(rej.acceptance_rate) if shown else HIDDEN_METRIC,
+                  help=f"{rej.n_accepted} of {rej.n_proposals} proposals kept." if shown else None)
+    m_expected.metric("1 / M", format_number(rej.expected_rate) if shown else HIDDEN_METRIC)
+    m_se.metric("Standard error of the rate", format_number(rej.rate_stderr, 4) if shown else HIDDEN_METRIC,
+                help="√((1/M)(1 − 1/M) / proposals): the rate's usual distance from 1/M.")
+    m_max.metric("Largest p/q seen", format_number(rej.max_ratio) if shown else HIDDEN_METRIC,
+                 help="The tightest roof for these draws; M above it only wastes proposals.")
+    show_spec(specs.rejection_spec(rej_a, rej_b, rej_m, rej_n, rej_seed), name="sampling-rejection")
+    if rej.n_proposals > compute.REJECTION_POINTS_SHOWN:
+        st.caption(
+            f"The chart shows the first {compute.REJECTION_POINTS_SHOWN} proposals; the "
+            "rate counts all of them."
+        )
 
-# ------------------------------------------------------------------ importance
-with tab_importance:
+
+@st.fragment
+def importance_tab() -> None:
+    """Importance sampling of E[X²] under N(0, 1) from a shifted, rescaled normal."""
     st.markdown(
         "Here we estimate E[X²] = 1 for X ~ N(0, 1) using draws from a different normal, "
         "the proposal. Each draw is weighted by how much more likely it is under the "
@@ -150,28 +222,30 @@ with tab_importance:
     try:
         imp = compute.importance_view(is_shift, is_scale, is_n, is_seed)
     except ValueError as exc:
-        show_input_error(exc)
-    else:
-        m_est, m_se, m_ess, m_exact = st.columns(4)
-        m_est.metric("Estimate of E[X²]", format_number(imp.estimate, 4),
-                     help="(1/n) Σ wᵢ xᵢ², the plain importance-sampling estimate.")
-        m_se.metric("Its standard error", format_number(imp.stderr, 4))
-        m_ess.metric("Effective sample size", format_number(imp.ess, 1),
-                     help="(Σw)² / Σw²: how many equally weighted draws these are worth.")
-        m_exact.metric("Exact E[X²]", format_number(imp.exact, 4))
-        show_chart(charts.importance_weights_chart(imp.points), name="sampling-importance-weights")
-        st.subheader("Moving the proposal")
-        st.markdown(
-            f"For each proposal mean, {compute.IMPORTANCE_REPEATS} fresh estimates with the "
-            "same n and width. Left: the effective sample size of one run as a share of n. "
-            "Middle: how far the estimates scatter (log scale). Right: their average against "
-            "the true value 1. Far out, the scatter can even look small while the average "
-            "is wrong: the rare draws that carry the answer simply never turn up."
-        )
-        show_chart(charts.importance_sweep_chart(imp.sweep, current_shift=is_shift, exact=imp.exact), name="sampling-importance-sweep", width="content")
+        return widget_error(exc, "is_scale")
+    m_est, m_se, m_ess, m_exact = st.columns(4)
+    m_est.metric("Estimate of E[X²]", format_number(imp.estimate, 4),
+                 help="(1/n) Σ wᵢ xᵢ², the plain importance-sampling estimate.")
+    m_se.metric("Its standard error", format_number(imp.stderr, 4))
+    m_ess.metric("Effective sample size", format_number(imp.ess, 1),
+                 help="(Σw)² / Σw²: how many equally weighted draws these are worth.")
+    m_exact.metric("Exact E[X²]", format_number(imp.exact, 4))
+    show_spec(specs.importance_weights_spec(is_shift, is_scale, is_n, is_seed), name="sampling-importance-weights")
+    st.subheader("Moving the proposal")
+    st.markdown(
+        f"For each proposal mean, {compute.IMPORTANCE_REPEATS} fresh estimates with the "
+        "same n and width. Left: the effective sample size of one run as a share of n. "
+        "Middle: how far the estimates scatter (log scale). Right: their average against "
+        "the true value 1. Far out, the scatter can even look small while the average "
+        "is wrong: the rare draws that carry the answer simply never turn up."
+    )
+    show_spec(specs.importance_sweep_spec(is_shift, is_scale, is_n, is_seed),
+              name="sampling-importance-sweep", width="content")
 
-# ------------------------------------------------------------------ PPO
-with tab_ppo:
+
+@st.fragment
+def ppo_tab() -> None:
+    """PPO's clipped objective at one ratio and over a range of ratios."""
     st.markdown(
         "PPO scores a sampled token by the ratio r of its probability under the new policy "
         "to the old one, times the advantage A. To keep each update small, the ratio is "
@@ -186,21 +260,17 @@ with tab_ppo:
     try:
         ppo = compute.ppo_view(ppo_adv, ppo_eps, ppo_ratio)
     except ValueError as exc:
-        show_input_error(exc)
-    else:
-        m_unclipped, m_objective, m_clipped = st.columns(3)
-        m_unclipped.metric("r · A (unclipped)", format_number(ppo.unclipped))
-        m_objective.metric("PPO objective", format_number(ppo.objective),
-                           help="min(r·A, clip(r, 1 − ε, 1 + ε)·A)")
-        m_clipped.metric("Clipped?", "yes" if ppo.clipped else "no")
-        ppo_chart = charts.ppo_clip_chart(
-            ppo.curves, clipped_from=ppo.clipped_from, clipped_to=ppo.clipped_to,
-            ratio=ppo.ratio, objective=ppo.objective,
-        )
-        show_chart(ppo_chart, name="sampling-ppo-clip")
+        return widget_error(exc, "ppo_ratio")
+    m_unclipped, m_objective, m_clipped = st.columns(3)
+    m_unclipped.metric("r · A (unclipped)", format_number(ppo.unclipped))
+    m_objective.metric("PPO objective", format_number(ppo.objective), help="min(r·A, clip(r, 1 − ε, 1 + ε)·A)")
+    m_clipped.metric("Clipped?", "yes" if ppo.clipped else "no")
+    show_spec(specs.ppo_spec(ppo_adv, ppo_eps, ppo_ratio), name="sampling-ppo-clip")
 
-# ------------------------------------------------------------------ KL
-with tab_kl:
+
+@st.fragment
+def kl_estimators_section() -> None:
+    """k1, k2, k3 estimates of KL(π‖π_ref) from the policy's own samples."""
     st.markdown(
         "RLHF penalises the policy π for drifting from a reference π_ref, estimating "
         "KL(π‖π_ref) from the policy's own samples. With π = N(0, 1) and π_ref = N(μ, 1) "
@@ -212,21 +282,21 @@ with tab_kl:
     kl_mu = widgets.slider(PARAMS["kl_mu"], col_mu)
     kl_n = widgets.slider(PARAMS["kl_n"], col_n)
     kl_seed = widgets.number(PARAMS["kl_seed"], col_seed)
-    try:
-        kl = compute.kl_estimator_view(kl_mu, kl_n, kl_seed)
-    except ValueError as exc:
-        show_input_error(exc)
-    else:
-        st.metric("Exact KL(π‖π_ref), nats", format_number(kl.exact, 4))
-        st.dataframe(
-            kl.table,
-            hide_index=True,
-            column_config={
-                "estimate": st.column_config.NumberColumn("estimate", format="%.4f"),
-                "stderr": st.column_config.NumberColumn("standard error", format="%.4f"),
-            },
-        )
+    kl = compute.kl_estimator_view(kl_mu, kl_n, kl_seed)
+    st.metric("Exact KL(π‖π_ref), nats", format_number(kl.exact, 4))
+    st.dataframe(
+        kl.table,
+        hide_index=True,
+        column_config={
+            "estimate": st.column_config.NumberColumn("estimate", format="%.4f"),
+            "stderr": st.column_config.NumberColumn("standard error", format="%.4f"),
+        },
+    )
 
+
+@st.fragment
+def kl_div_trap_section() -> None:
+    """torch's F.kl_div called right and wrong."""
     st.subheader("The F.kl_div trap")
     st.markdown(
         "PyTorch's `F.kl_div(input, target)` wants the *log* of the model's distribution "
@@ -236,20 +306,34 @@ with tab_kl:
     col_p, col_q = st.columns(2)
     p_text = widgets.text(PARAMS["trap_p"], col_p)
     q_text = widgets.text(PARAMS["trap_q"], col_q)
+    p, q = probabilities(p_text, "trap_p"), probabilities(q_text, "trap_q")
+    if p is None or q is None:
+        return
     try:
-        trap = compute.kl_div_trap(
-            inputs.parse_numbers(p_text, "p"), inputs.parse_numbers(q_text, "q")
-        )
+        trap = compute.kl_div_trap(p, q)
     except ValueError as exc:
-        show_input_error(exc)
-    else:
-        m_exact, m_right, m_wrong = st.columns(3)
-        m_exact.metric("KL(p‖q), nats", format_number(trap.exact, 4))
-        m_right.metric("kl_div(log q, p)", format_number(trap.right, 4),
-                       help="The right call (reduction='batchmean'): equal to KL(p‖q).")
-        m_wrong.metric("kl_div(q, p): silently wrong", format_number(trap.wrong, 4),
-                       help="Σ p (log p − q): what torch returns when q is passed unlogged.")
-        for problem in trap.problems:
-            st.warning(f"A check of the wrong call finds: {problem}", icon=":material/warning:")
+        return widget_error(exc, "trap_p", "trap_q")
+    shown = shows("trap")
+    m_exact, m_right, m_wrong = st.columns(3)
+    m_exact.metric("KL(p‖q), nats", format_number(trap.exact, 4) if shown else HIDDEN_METRIC)
+    m_right.metric("kl_div(log q, p)", format_number(trap.right, 4) if shown else HIDDEN_METRIC,
+                   help="The right call (reduction='batchmean'): equal to KL(p‖q).")
+    m_wrong.metric("kl_div(q, p): silently wrong", format_number(trap.wrong, 4) if shown else HIDDEN_METRIC,
+                   help="Σ p (log p − q): what torch returns when q is passed unlogged.")
+    for problem in trap.problems:
+        st.warning(f"A check of the wrong call finds: {problem}", icon=":material/warning:")
+
+
+with tab_token:
+    next_token_tab()
+with tab_rejection:
+    rejection_tab()
+with tab_importance:
+    importance_tab()
+with tab_ppo:
+    ppo_tab()
+with tab_kl:
+    kl_estimators_section()
+    kl_div_trap_section()
 
 show_exercise_links("sampling")

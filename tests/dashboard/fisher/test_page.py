@@ -55,7 +55,8 @@ def test_default_view_runs_without_errors(at):
         "Log-likelihood curvature", "Cramér–Rao bound", "Natural gradient", "K-FAC",
     ]
     specs = [json.loads(el.proto.spec) for el in at.get("vega_lite_chart")]
-    assert len(specs) == 5
+    assert len(specs) == 6  # with the K-FAC factors
+    assert all(spec.get("title") for spec in specs)
 
 
 class TestCurvature:
@@ -239,3 +240,49 @@ def test_out_of_range_url_values_fall_back_to_the_defaults():
     assert at.slider(key="ll_n").value == 20
     assert metric(at, FISHER) == "4.7619"
     assert metric(at, "Cramér–Rao bound p(1 − p)/n") == "4.200e-03"
+
+
+def test_the_natural_gradient_landscape_marks_the_optimum(at):
+    at.number_input(key="ng_mean").set_value(1.5)
+    at.number_input(key="ng_sd").set_value(0.5).run()
+    assert not at.exception
+    best = frame_with(at, "mu", "sigma", "label")
+    assert best.to_dict("records") == [{"mu": 1.5, "sigma": 0.5, "label": "best fit (MLE)"}]
+    # The best loss is the Gaussian NLL at its MLE: ½ log(2π s²) + ½.
+    assert shown(at, "Best possible loss") == pytest.approx(0.5 * math.log(2 * math.pi * 0.25) + 0.5, abs=1e-4)
+
+
+def test_the_kfac_factors_are_labelled_and_follow_the_sizes(at):
+    at.slider(key="kf_d").set_value(2)
+    at.slider(key="kf_c").set_value(3).run()
+    assert not at.exception
+    factors = frame_with(at, "factor", "row", "col", "value")
+    a = factors[factors["factor"].str.startswith("A")]
+    g = factors[factors["factor"].str.startswith("G")]
+    assert sorted(set(a["row"])) == ["input 1", "input 2"] and sorted(set(g["row"])) == ["class 1", "class 2", "class 3"]
+    # G is the mean of diag(p) − ppᵀ: each of its rows sums to 0.
+    np.testing.assert_allclose(g.groupby("row")["value"].sum(), 0.0, atol=1e-12)
+
+
+class TestRevealRule:
+    EXERCISE = "fisher.bernoulli"
+
+    def test_a_linked_page_hides_the_fisher_information_until_an_attempt(self, private_gradebook):
+        def opened():
+            page = page_test("fisher.py")
+            page.query_params.update({"ll_phat": "0.2", "exercise": self.EXERCISE, "student": "s1"})
+            return page.run()
+
+        at = opened()
+        assert not at.exception
+        assert metric(at, "Fisher information per observation F(θ̂)") == "hidden"
+        assert metric(at, "Cramér–Rao bound p(1 − p)/n") == "hidden"
+
+        from grader import Gradebook, grade_submission, load_exercises, parse_submission
+
+        book = Gradebook(private_gradebook)
+        sub = parse_submission({"student_id": "s1", "answers": {self.EXERCISE: "1"}}, source="web")
+        assert grade_submission(sub, load_exercises(), gradebook=book).feedback
+        book.close()
+        # 1 / (p (1 − p)) at p = 0.2
+        assert shown(opened(), "Fisher information per observation F(θ̂)") == pytest.approx(6.25, abs=1e-4)

@@ -5,20 +5,28 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from dashboard.common import palette
 from dashboard.topics.mutual_information import charts
 
 
 def test_joint_heatmaps_chart_has_three_panels_with_a_diverging_pmi():
     cells = pd.DataFrame({"x": ["0", "0", "1", "1"], "y": ["0", "1", "0", "1"]})
     frame = pd.concat(
-        [cells.assign(panel=p, value=v, text="t") for p, v in (("J", 0.25), ("PP", 0.25), ("PMI", 0.0))],
+        [cells.assign(panel=p, value=v, shade=v, impossible=[False, True, True, False], text="t")
+         for p, v in (("J", 0.25), ("PP", 0.25), ("PMI", 0.0))],
         ignore_index=True,
     )
-    spec = charts.joint_heatmaps_chart(frame).to_dict()
+    spec = charts.joint_heatmaps_chart(frame, clip=2.0, unit="bits").to_dict()
     assert len(spec["hconcat"]) == 3
     assert spec["resolve"]["scale"]["color"] == "independent"
-    pmi_cells = spec["hconcat"][2]["layer"][0]
-    assert pmi_cells["encoding"]["color"]["scale"] == {"scheme": "redblue", "domainMid": 0}
+    pmi_cells, grey, _labels = spec["hconcat"][2]["layer"]
+    colour = pmi_cells["encoding"]["color"]
+    assert colour["field"] == "shade"
+    assert colour["scale"] == {"scheme": "blueorange", "domain": [-2.0, 2.0], "reverse": True, "clamp": True}
+    assert colour["title"] == "PMI, bits (colour clipped to ±2)"
+    assert pmi_cells["transform"] == [{"filter": "!datum.impossible"}]
+    assert grey["transform"] == [{"filter": "datum.impossible"}] and grey["mark"]["color"] == palette.LIGHT_GREY
+    assert spec["hconcat"][2]["title"] == "PMI"
     with pytest.raises(ValueError, match=r"`frame` must hold 3 panels"):
         charts.joint_heatmaps_chart(frame[frame["panel"] != "PMI"])
 

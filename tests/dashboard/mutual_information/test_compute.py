@@ -9,11 +9,29 @@ from dashboard.topics.mutual_information import compute
 
 
 class TestMutualInformationWrappers:
-    def test_gaussian_table_labels_are_cell_centres(self):
+    def test_gaussian_table_labels_inner_centres_and_open_outer_cells(self):
         table = compute.gaussian_table(0.3, 5)
-        # Inner edges −3, −1, 1, 3: midpoints −2, 0, 2; outer cells half a width (1) beyond ±3.
-        assert table.labels == ("-4.00", "-2.00", "+0.00", "+2.00", "+4.00")
+        # Inner edges −3, −1, 1, 3: midpoints −2, 0, 2; the outer cells run out to ∓∞.
+        assert table.labels == ("(−∞, −3)", "−2.00", "+0.00", "+2.00", "(3, ∞)")
+        assert compute.gaussian_table(0.3, 2).labels == ("(−∞, 0)", "(0, ∞)")
         assert sum(map(sum, table.joint)) == pytest.approx(1.0, abs=1e-12)
+
+    def test_pmi_colour_is_clipped_and_impossible_cells_are_flagged(self):
+        # P(1, 1) = 1e-5 against P(X = 1) P(Y = 1) = 0.09 · 0.01001: PMI log(0.0111) ≈ −4.5.
+        joint = ((0.9, 0.01), (0.08999, 0.00001))
+        frame = compute.joint_heatmaps(joint, ("0", "1"), ("0", "1"), "nats")
+        pmi = frame[frame["panel"] == compute.PMI].reset_index(drop=True)
+        p = np.asarray(joint)
+        expected = np.log(p / np.outer(p.sum(1), p.sum(0)))
+        np.testing.assert_allclose(pmi["value"], expected.ravel(), rtol=1e-12)
+        np.testing.assert_allclose(pmi["shade"], np.clip(expected.ravel(), -3, 3), rtol=1e-12)
+        assert expected[1, 1] < -3 and pmi["shade"].iloc[3] == -3.0
+        assert not pmi["impossible"].any()
+        zero = compute.joint_heatmaps(((0.5, 0.0), (0.0, 0.5)), ("0", "1"), ("0", "1"), "bits")
+        assert list(zero[zero["panel"] == compute.PMI]["impossible"]) == [False, True, True, False]
+        # The joint and product panels are not clipped.
+        joint_panel = frame[frame["panel"] == compute.JOINT]
+        np.testing.assert_allclose(joint_panel["shade"], joint_panel["value"])
 
     def test_information_diagram_segments_tile_the_joint_entropy(self):
         s = compute.mutual_information_summary(((0.3, 0.1), (0.2, 0.4)), "bits")

@@ -200,3 +200,51 @@ def test_query_params_reproduce_a_shared_view():
     assert at.slider(key="cells").value == 5
     typed = open_page(source="Type a table", joint="0.2, 0.3; 0.4, 0.1")
     assert_page_shows(typed, [[0.2, 0.3], [0.4, 0.1]])
+
+
+def test_outer_cells_are_open_intervals_on_the_heatmaps(at):
+    cells = pd.concat([f for f in chart_frames(at) if "panel" in f.columns], ignore_index=True)
+    labels = list(dict.fromkeys(cells["x"]))
+    # 7 cells: inner edges at −3, −2, ..., 3 spaced 1.2 apart; the outer two are open.
+    assert labels == ["(−∞, −3)", "−2.40", "−1.20", "+0.00", "+1.20", "+2.40", "(3, ∞)"]
+    assert any("open intervals out to ±∞" in c.value for c in at.caption)
+    assert any("PMI colours stop at ±3 nats" in c.value for c in at.caption)
+
+
+def test_moving_rho_changes_the_metric_and_the_pmi_colours(at):
+    at.slider(key="rho").set_value(0.9).run()
+    assert not at.exception
+    assert_page_shows(at, gaussian_cells(0.9, 7))
+    cells = pd.concat([f for f in chart_frames(at) if "panel" in f.columns], ignore_index=True)
+    pmi = cells[cells["panel"] == compute.PMI]
+    assert pmi["value"].min() < -3 and pmi["shade"].min() == -3.0  # clipped for colour only
+
+
+class TestRevealRule:
+    EXERCISE = "information.mutual_information_kl"
+
+    def test_a_linked_page_hides_the_entropies_until_an_attempt(self, private_gradebook):
+        at = open_page(source="Type a table", joint="0.3, 0.1\n0.1, 0.5", exercise=self.EXERCISE, student="s1")
+        assert not at.exception
+        assert shown_text(at, "I(X; Y), nats") == "hidden"
+        assert shown_text(at, "H(X|Y), nats") == "hidden"
+        assert not [f for f in chart_frames(at) if "part" in f.columns]  # no information diagram
+
+        from grader import Gradebook, grade_submission, load_exercises, parse_submission
+
+        book = Gradebook(private_gradebook)
+        sub = parse_submission({"student_id": "s1", "answers": {self.EXERCISE: "0.1"}}, source="web")
+        assert grade_submission(sub, load_exercises(), gradebook=book).feedback
+        book.close()
+        again = open_page(source="Type a table", joint="0.3, 0.1\n0.1, 0.5", exercise=self.EXERCISE, student="s1")
+        assert_page_shows(again, [[0.3, 0.1], [0.1, 0.5]])
+
+
+def shown_text(at, label: str) -> str:
+    return metric(at, label)
+
+
+def test_the_sweep_marks_the_chosen_rho(at):
+    at.slider(key="rho").set_value(-0.3).run()
+    (marker,) = [f for f in chart_frames(at) if list(f.columns) == ["rho"]]
+    assert list(marker["rho"]) == [-0.3]

@@ -206,7 +206,8 @@ def test_query_params_reproduce_the_view(db_url):
     # The link to the visualising page carries this student's numbers.
     url = exercise.dashboard_url(params).lstrip("/")
     assert f"heads={params['heads']}" in url and f"tails={params['tails']}" in url
-    assert any(f"]({url})" in m.value for m in at.markdown)
+    # ... and names the exercise and student, so that page can hold the answer back.
+    assert any(f"]({url}&exercise={Q6}&student={student})" in m.value for m in at.markdown)
 
 
 def first_of_kind(kind: type) -> Exercise:
@@ -235,3 +236,31 @@ def test_each_answer_widget_submits_what_the_student_chose(db_url, kind):
     assert metric(at, "Score") == "100%"
     (row,) = stored(db_url, student)
     assert (row["exercise_id"], row["answer"], row["score"]) == (exercise.id, typed, 1.0)
+
+
+def test_the_exercise_picker_shows_titles_and_the_url_keeps_the_id(db_url):
+    at = open_page("s1", Q6)
+    assert not at.exception
+    picker = at.selectbox(key="exercise")
+    exercise = load_exercises().get(Q6)
+    assert picker.value == Q6
+    assert exercise.title in picker.options and Q6 not in picker.options  # titles shown
+    assert at.query_params["exercise"] == Q6
+    picker.set_value(Q3).run()
+    assert not at.exception
+    assert at.query_params["exercise"] == Q3
+    assert any(m.value == load_exercises().get(Q3).title for m in at.subheader)
+
+
+def test_every_answer_states_its_tolerance_table_fields_included(db_url):
+    # Q6 is a table: each field's tolerance is spelled out, in the caption and the input's help.
+    exercise = load_exercises().get(Q6)
+    at = open_page("s1", Q6)
+    (caption,) = [c.value for c in at.caption if c.value.startswith("Answer:")]
+    for name, field in exercise.answer.fields.items():
+        tolerance = field.describe().split("tolerance: ", 1)[1]
+        assert f"{name}: {tolerance}" in caption
+        assert at.text_input(key=f"answer:{Q6}:{name}").help == field.describe()
+    number = open_page("s1", Q3)
+    (caption,) = [c.value for c in number.caption if c.value.startswith("Answer:")]
+    assert "tolerance: " in caption

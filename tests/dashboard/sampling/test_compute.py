@@ -47,19 +47,40 @@ class TestSamplingWrappers:
         assert len(view.points) == compute.REJECTION_POINTS_SHOWN < 3000
         target = view.curves[view.curves["curve"] == compute.TARGET]
         np.testing.assert_allclose(target["density"], stats.beta.pdf(target["x"], 2, 2), rtol=1e-12)
-        with pytest.raises(ValueError, match=r"`M` = 1 does not bound p/q"):
+        with pytest.raises(ValueError, match=r"the roof is too low"):
             compute.rejection_view(2.0, 2.0, 1.0, 100, 1)
 
     def test_importance_view(self):
-        view = compute.importance_view(0.5, 1.5, 400, 2, repeats=3)
+        view = compute.importance_view(0.5, 1.5, 400, 2)
         x, w = view.points["x"].to_numpy(), view.points["weight"].to_numpy()
         np.testing.assert_allclose(w, stats.norm.pdf(x) / stats.norm.pdf(x, 0.5, 1.5), rtol=1e-10)
         assert view.estimate == pytest.approx(np.mean(w * x**2), rel=1e-12)
         assert view.ess == pytest.approx(w.sum() ** 2 / (w**2).sum(), rel=1e-12)
         assert view.exact == 1.0
-        assert list(view.sweep["shift"]) == list(compute.IMPORTANCE_SHIFTS)
         with pytest.raises(ValueError, match=r"`sigma` must be > 0"):
-            compute.importance_view(0.0, 0.0, 100, 0, repeats=2)
+            compute.importance_view(0.0, 0.0, 100, 0)
+
+    def test_importance_sweep_against_scipy_weights(self):
+        sweep = compute.importance_sweep(1.5, 300, 4, repeats=5)
+        assert list(sweep["shift"]) == list(compute.IMPORTANCE_SHIFTS)
+        # Rebuild the same draws and weigh them with scipy's densities.
+        shifts = np.asarray(compute.IMPORTANCE_SHIFTS)[:, None, None]
+        x = shifts + 1.5 * np.random.default_rng(4).standard_normal((shifts.size, 5, 300))
+        w = stats.norm.pdf(x) / stats.norm.pdf(x, shifts, 1.5)
+        estimates = (w * x**2).mean(axis=2)
+        np.testing.assert_allclose(sweep["mean_estimate"], estimates.mean(axis=1), rtol=1e-9)
+        np.testing.assert_allclose(sweep["spread"], estimates.std(axis=1, ddof=1), rtol=1e-9)
+        first = w[:, 0, :]
+        np.testing.assert_allclose(sweep["ess_fraction"], first.sum(1) ** 2 / (first**2).sum(1) / 300, rtol=1e-9)
+        with pytest.raises(ValueError, match=r"`repeats`"):
+            compute.importance_sweep(1.0, 100, 0, repeats=1)
+
+    def test_the_roof_check_speaks_plainly(self):
+        assert compute.beta_peak(2.0, 5.0) == pytest.approx((0.2, stats.beta.pdf(0.2, 2, 5)))
+        assert compute.beta_peak(1.0, 1.0) == pytest.approx((0.5, 1.0))
+        compute.check_roof(2.0, 2.0, 1.5)  # exactly the peak is a bound
+        with pytest.raises(ValueError, match=r"roof is too low: “M: height of the roof” is 2, .* Set M to at least 2.46\."):
+            compute.check_roof(2.0, 5.0, 2.0)
 
     def test_ppo_view(self):
         view = compute.ppo_view(-2.0, 0.25, 0.6)

@@ -74,12 +74,13 @@ def test_default_view_runs_without_errors(at):
     assert not at.exception
     assert not at.error
     assert [t.label for t in at.tabs] == [
-        "Next token", "Inverse CDF", "Rejection sampling", "Importance sampling",
-        "PPO clipping", "KL estimators",
+        "Next token", "Rejection sampling", "Importance sampling", "PPO clipping", "KL estimators",
     ]
-    # Six charts, all small enough to ship to the browser.
+    # Seven charts, all small enough to ship to the browser, each with a title.
     frames = chart_frames(at)
-    assert len(frames) == 6
+    assert len(frames) == 7
+    specs = [json.loads(el.proto.spec) for el in at.get("vega_lite_chart")]
+    assert all(spec.get("title") or all(p.get("title") for p in spec["hconcat"]) for spec in specs)
     assert all(len(df) <= 5000 for f in frames for df in f.values())
 
 
@@ -126,7 +127,7 @@ class TestNextToken:
         assert not at.exception
         errors = [e.value for e in at.error]
         assert len(errors) == 1 and "`logits`" in errors[0] and "'two'" in errors[0]
-        assert any("Next token" in i.value for i in at.info)  # the CDF tab explains why it is empty
+        assert "“Logits, one per token”" in errors[0]  # names the widget
         assert metric(at, "1 / M") == "0.667"  # rejection tab unaffected
 
     def test_token_count_mismatch_is_an_error(self, at):
@@ -183,7 +184,10 @@ class TestRejection:
         at.number_input(key="rej_m").set_value(1.2).run()
         assert not at.exception
         errors = [e.value for e in at.error]
-        assert len(errors) == 1 and "`M` = 1.2 does not bound p/q" in errors[0]
+        # Plain words naming the widget, the peak 1.5 at x = 0.5, and what to do: no raw floats.
+        assert len(errors) == 1
+        assert errors[0].startswith("The roof is too low: “M: height of the roof” is 1.2")
+        assert "rises to 1.500 at x = 0.500" in errors[0] and "Set M to at least 1.5." in errors[0]
 
 
 class TestImportance:
@@ -280,7 +284,7 @@ class TestKL:
         at.text_input(key="trap_p").set_value("0.5, 0.2, 0.1").run()
         assert not at.exception
         errors = [e.value for e in at.error]
-        assert len(errors) == 1 and "`p`" in errors[0]
+        assert errors == ["Check “p (target), probabilities”: the probabilities add up to 0.8; they must add up to 1"]
 
 
 def test_query_params_reproduce_a_shared_view():
@@ -320,7 +324,64 @@ def test_out_of_range_url_values_fall_back_to_the_defaults():
 
 def test_charts_carry_their_layers(at):
     specs = [json.loads(el.proto.spec) for el in at.get("vega_lite_chart")]
-    ppo = specs[5]
+    ppo = specs[6]
     assert [layer["mark"]["type"] for layer in ppo["layer"]] == ["rect", "line", "point"]
-    rejection = specs[2]
+    rejection = specs[3]
     assert rejection["layer"][0]["encoding"]["color"]["scale"]["domain"] == ["accepted", "rejected"]
+
+
+class TestRevealRule:
+    """A page opened from an exercise link holds back that exercise's answer until an attempt."""
+
+    EXERCISE = "sampling.top_p_kept_set"
+
+    def linked(self, student: str = "s1"):
+        at = page_test("sampling.py")
+        at.query_params.update({"exercise": self.EXERCISE, "student": student, "top_p": "0.9"})
+        return at.run()
+
+    def test_before_an_attempt_the_kept_set_is_hidden(self):
+        at = self.linked()
+        assert not at.exception
+        assert any("Submit your answer once to see the computed value" in i.value for i in at.info)
+        assert metric(at, "Tokens kept") == "hidden"
+        assert not any(m.value.startswith("Kept set:") for m in at.markdown)
+        assert list(at.dataframe[0].value.columns) == ["token", "logit", "p_softmax"]
+        # The top-p chart keeps the sorted probabilities and the level p, not the cut.
+        top_p = json.loads(at.get("vega_lite_chart")[1].proto.spec)
+        assert len(top_p["layer"]) == 2
+        # Other tabs' numbers are not this exercise's answer: they stay.
+        assert metric(at, "1 / M") == "0.667"
+
+    def test_after_an_attempt_the_kept_set_is_shown(self, private_gradebook):
+        from grader import Gradebook, grade_submission, load_exercises, parse_submission
+
+        book = Gradebook(private_gradebook)
+        submission = parse_submission({"student_id": "s1", "answers": {self.EXERCISE: ["the"]}}, source="web")
+        assert grade_submission(submission, load_exercises(), gradebook=book).feedback
+        book.close()
+        at = self.linked()
+        final = nucleus(DEFAULT_LOGITS, 1.0, None, 0.9)
+        assert any(m.value == kept_set_text(DEFAULT_TOKENS, final) for m in at.markdown)
+        assert metric(at, "Tokens kept") == "4 of 7"
+        top_p = json.loads(at.get("vega_lite_chart")[1].proto.spec)
+        assert len(top_p["layer"]) == 4  # bars, running mass, level p, cut
+
+
+def test_top_p_chart_cuts_after_the_nucleus(at):
+    mass = frame_with(at, "token", "probability", "cumulative", "kept")
+    probs = special.softmax(DEFAULT_LOGITS)
+    order = np.argsort(-probs, kind="stable")
+    assert list(mass["token"]) == [DEFAULT_TOKENS[i] for i in order]
+    np.testing.assert_allclose(mass["cumulative"], np.cumsum(probs[order]), rtol=1e-12)
+    cut = frame_with(at, "token", "label")
+    assert list(cut["token"]) == ["sat"]  # the fifth token: the first four reach 0.947 >= 0.9
+    level = frame_with(at, "p", "label")
+    assert list(level["p"]) == [0.9]
+
+
+def test_moving_top_p_moves_the_cut(at):
+    at.slider(key="top_p").set_value(0.5).run()
+    assert not at.exception
+    assert list(frame_with(at, "token", "label")["token"]) == ["a"]  # "the" alone has 0.524 >= 0.5
+    assert metric(at, "Tokens kept") == "1 of 7"
