@@ -65,12 +65,13 @@ def test_bernoulli_samples_sit_on_the_pmf_within_sampling_error():
     at = open_page()
     at.slider(key="p").set_value(0.8).run()
     assert shown(at, "Mean") == pytest.approx(0.8, abs=DISPLAY_TOL)
-    bars = frame_with(at, "bin_start", "bin_end", "density")
-    pmf = frame_with(at, "x", "density")
-    np.testing.assert_allclose(pmf["density"], stats.bernoulli.pmf([0, 1], 0.8))
-    # A frequency from N draws has standard error √(p(1−p)/N); allow 4 of them.
+    frame = frame_with(at, "outcome", "series", "value")
+    bars, pmf = frame[frame["series"] == "sample"], frame[frame["series"] == "exact"]
+    assert list(pmf["outcome"]) == ["0", "1"]  # categories, not a number line from -0.4 to 1.4
+    np.testing.assert_allclose(pmf["value"], stats.bernoulli.pmf([0, 1], 0.8))
+    # A proportion from N draws has standard error √(p(1−p)/N); allow 4 of them.
     se = math.sqrt(0.8 * 0.2 / compute.FAMILY_SAMPLES)
-    np.testing.assert_allclose(bars["density"], [0.2, 0.8], atol=4 * se)
+    np.testing.assert_allclose(bars["value"], [0.2, 0.8], atol=4 * se)
 
 
 def test_categorical_moments_entropy_and_samples():
@@ -81,9 +82,11 @@ def test_categorical_moments_entropy_and_samples():
     assert shown(at, "Mean") == pytest.approx(ref.mean(), abs=DISPLAY_TOL)
     assert shown(at, "Variance") == pytest.approx(ref.var(), abs=DISPLAY_TOL)
     assert shown(at, "Entropy, nats") == pytest.approx(ref.entropy(), abs=DISPLAY_TOL)
-    bars = frame_with(at, "bin_start", "bin_end", "density")
+    frame = frame_with(at, "outcome", "series", "value")
+    bars = frame[frame["series"] == "sample"]
+    assert list(bars["outcome"]) == ["0", "1", "2", "3"]
     se = np.sqrt(np.multiply(probs, 1 - np.asarray(probs)) / compute.FAMILY_SAMPLES)
-    assert np.all(np.abs(bars["density"] - probs) <= 4 * se)
+    assert np.all(np.abs(bars["value"].to_numpy() - probs) <= 4 * se)
 
 
 def test_gaussian_density_curve_and_histogram():
