@@ -1,0 +1,115 @@
+"""The reveal rule for a page opened from an exercise's "see it move" link.
+
+The Exercises page links to a topic page with the student's numbers and adds
+``exercise=<id>`` (and ``student=<id>`` when the student typed one). Such a page must not
+print the exercise's answer before the student has submitted once: the link is there to
+help think, not to copy. A topic page asks :func:`answers_revealed` before it shows an
+output that is an exercise's answer, and calls :func:`show_reveal_note` once so the
+learner knows why a number is missing.
+
+A page opened any other way (from the navigation, or a hand-typed link without
+``exercise=``) reveals everything: it is the free explorer it always was.
+
+Stable API (other branches copy this file): :func:`answers_revealed`,
+:func:`linked_exercise`, :func:`show_reveal_note`, :func:`with_exercise`, :data:`HIDDEN`
+and :data:`NOTE`.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from dashboard.practice import gradebook
+from grader.variants import check_student_id
+
+__all__ = ["HIDDEN", "NOTE", "answers_revealed", "linked_exercise", "show_reveal_note", "with_exercise"]
+
+#: What a page shows in place of a hidden value (e.g. as a metric's value).
+HIDDEN = "hidden until you submit"
+
+#: The note under a page's title while its answers are hidden.
+NOTE = (
+    "You opened this page from an exercise. Submit your answer once on the Exercises page "
+    "to see the computed value here; until then the page shows the inputs and the "
+    "pictures, not the answer."
+)
+
+#: Session keys of (student, exercise) pairs already found to have an attempt: once a
+#: student has submitted, the answer stays shown without asking the gradebook again.
+_SEEN = "reveal_seen_attempts"
+
+
+def with_exercise(url: str, exercise_id: str, student: str) -> str:
+    """``url`` with ``exercise=<exercise_id>`` and ``student=<student>`` added to its query.
+
+    Examples
+    --------
+    >>> with_exercise("sampling?top_p=0.9", "sampling.top_p_kept_set", "s1")
+    'sampling?top_p=0.9&exercise=sampling.top_p_kept_set&student=s1'
+    >>> with_exercise("fisher-information", "fisher.gaussian", "s 1")
+    'fisher-information?exercise=fisher.gaussian&student=s+1'
+    """
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}{urlencode({'exercise': exercise_id, 'student': student})}"
+
+
+def linked_exercise() -> str | None:
+    """The exercise id in the page's URL (``exercise=``), or None for a page opened freely."""
+    value = st.query_params.get("exercise")
+    return value.strip() or None if value else None
+
+
+def _student() -> str | None:
+    """The student id in the URL if it is a valid one (an invalid id cannot have attempts)."""
+    value = (st.query_params.get("student") or "").strip()
+    if not value:
+        return None
+    try:
+        check_student_id(value, "student id")
+    except ValueError:
+        return None
+    return value
+
+
+def answers_revealed() -> bool:
+    """True unless the page came from an exercise link and that student has no stored attempt.
+
+    Returns
+    -------
+    bool
+        True for a page opened without ``exercise=`` in its URL, and for a linked page
+        whose ``student=`` has at least one stored attempt at that exercise in the
+        course gradebook (``PROBSTATS_DB``). False when the link names an exercise but no
+        (valid) student, or a student who has not submitted yet.
+    """
+    exercise_id = linked_exercise()
+    if exercise_id is None:
+        return True
+    student = _student()
+    if student is None:
+        return False
+    seen: set[tuple[str, str]] = st.session_state.setdefault(_SEEN, set())
+    if (student, exercise_id) in seen:
+        return True
+    # Only the first stored row matters; the gradebook query is a few milliseconds.
+    if gradebook.current_gradebook().attempts(student_id=student, exercise_id=exercise_id):
+        seen.add((student, exercise_id))
+        return True
+    return False
+
+
+def show_reveal_note() -> bool:
+    """Show :data:`NOTE` when answers are hidden; return :func:`answers_revealed`.
+
+    Call it once near the top of a page and use the returned flag for each output that
+    is an exercise's answer.
+    """
+    revealed = answers_revealed()
+    if not revealed:
+        st.info(
+            f"**Submit your answer once to see the computed value.** {NOTE}",
+            icon=":material/visibility_off:",
+        )
+    return revealed
