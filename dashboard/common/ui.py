@@ -50,6 +50,8 @@ def plain_error(exc: Exception, page: PageParams | None = None, names: dict[str,
     --------
     >>> plain_error(ValueError("`x` must be > 0; got -1"), names={"x": "X (> 0)"})
     '“X (> 0)” must be > 0; got -1'
+    >>> plain_error(ValueError("`p` must sum to 1 along axis -1 (within 1e-06); a vector sums to 0.98"))
+    '`p`: the probabilities add up to 0.98; they must add up to 1'
     """
     labels: dict[str, str] = {}
     if page is not None:
@@ -61,7 +63,11 @@ def plain_error(exc: Exception, page: PageParams | None = None, names: dict[str,
         name = match.group(1)
         return f"“{labels[name]}”" if name in labels else match.group(0)
 
-    return re.sub(r"`([^`]+)`", label, str(exc))
+    text = re.sub(r"`([^`]+)`", label, str(exc))
+    # Core's wording for a probability vector is exact but technical; say it plainly.
+    return re.sub(
+        r"(“[^”]+”|`[^`]+`) must sum to 1 along axis -?\d+ \(within [^)]*\); a vector sums to ([-+.\deE]+?)\.?$",
+        r"\1: the probabilities add up to \2; they must add up to 1", text)
 
 
 def show_input_error(

@@ -54,7 +54,7 @@ def _import_all(names: Iterable[str]) -> None:
     for name in names:
         try:
             importlib.import_module(name)
-        except Exception:  # noqa: BLE001 - a page that fails to import reports it when opened
+        except Exception:
             continue
 
 

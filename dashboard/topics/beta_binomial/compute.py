@@ -119,7 +119,7 @@ def beta_binomial_steps(alpha0: float, beta0: float, flips: str) -> pd.DataFrame
 def flip_counts(flips: str) -> tuple[int, int]:
     """Heads and tails in a flip string, read by core (so its errors name ``flips``)."""
     last = beta_binomial_trace(1.0, 1.0, flips)[-1]
-    return int(round(last.alpha - 1.0)), int(round(last.beta - 1.0))
+    return round(last.alpha - 1.0), round(last.beta - 1.0)
 
 
 def next_flip(coin: float, seed: int, observed: int) -> str:

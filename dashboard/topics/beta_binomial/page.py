@@ -6,7 +6,13 @@ import streamlit as st
 
 from dashboard.common import widgets
 from dashboard.common.exercise_links import show_exercise_links
-from dashboard.common.ui import chart_spec, format_number, show_chart, show_input_error, show_stale_chart
+from dashboard.common.ui import (
+    chart_spec,
+    format_number,
+    show_chart,
+    show_input_error,
+    show_stale_chart,
+)
 from dashboard.practice.reveal import HIDDEN, show_reveal_note
 from dashboard.topics.beta_binomial import charts, compute
 from dashboard.topics.beta_binomial.params import PARAMS

@@ -48,7 +48,7 @@ st.title("The five distributions")
 widgets.normalise_query(PARAMS)  # before any widget: accept aliases and any case
 st.markdown(
     "Pick a family and move its parameters. The grey bars are a fixed batch of random "
-    "draws and the orange marks are the exact pmf or pdf, so you can see the samples "
+    "draws and the blue bars or line are the exact pmf or pdf, so you can see the samples "
     "settle on the formula. For the Dirichlet there is no single axis: each point of the "
     "triangle is a probability vector (π₁, π₂, π₃), coloured by its density."
 )
@@ -85,7 +85,7 @@ with col_params:
             widgets.slider(PARAMS["a3"], c3),
         )
     if params_error is not None:
-        show_input_error(params_error)
+        show_input_error(params_error, page=PARAMS)
 
 st.markdown(f"#### {TITLES[family_name]}")
 st.info(f"**In an LLM.** {IN_LLMS[family_name]}", icon=":material/smart_toy:")
@@ -106,7 +106,7 @@ if params_error is None:
                 x_title="outcome" if summary.discrete else "x",
             )
     except ValueError as exc:
-        show_input_error(exc, col_params)
+        show_input_error(exc, col_params, page=PARAMS)
     else:
         def vector(values: tuple[float, ...]) -> str:
             if len(values) == 1:

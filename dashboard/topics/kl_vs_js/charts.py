@@ -118,15 +118,15 @@ def divergence_sweep_chart(
     return alt.LayerChart(layer=layers, height=HEIGHT, title="KL both ways and JS as the means move apart")
 
 
-def kl_integrand_chart(integrand: pd.DataFrame, *, kl: float) -> alt.LayerChart:
+def kl_integrand_chart(integrand: pd.DataFrame, *, kl: float | None) -> alt.LayerChart:
     """The pointwise KL integrand p(x)·log(p(x)/q(x)), shaded: its area is KL(P‖Q).
 
     Parameters
     ----------
     integrand : pandas.DataFrame
         Columns ``x`` and ``integrand``.
-    kl : float
-        KL(P‖Q) in nats, for the title.
+    kl : float or None
+        KL(P‖Q) in nats, for the title (None: a title without the number).
 
     Returns
     -------
@@ -144,7 +144,8 @@ def kl_integrand_chart(integrand: pd.DataFrame, *, kl: float) -> alt.LayerChart:
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=palette.GREY).encode(y="y:Q")
     return alt.LayerChart(
         layer=[area, zero], height=HEIGHT,
-        title=f"Where KL(P‖Q) = {kl:.4f} nats comes from: the area under p·log(p/q)",
+        title=("Where KL(P‖Q) comes from" if kl is None else f"Where KL(P‖Q) = {kl:.4f} nats comes from")
+        + ": the area under p·log(p/q)",
     )
 
 

@@ -8,11 +8,18 @@ import streamlit as st
 from dashboard.common import widgets
 from dashboard.common.exercise_links import show_exercise_links
 from dashboard.common.ui import chart_spec, format_number, show_chart, show_input_error
+from dashboard.practice.reveal import HIDDEN, show_reveal_note
 from dashboard.topics.kl_vs_js import charts, compute, mixture_fit
 from dashboard.topics.kl_vs_js.params import PARAMS
 
 st.title("KL vs JS: comparing two Gaussians")
 widgets.normalise_query(PARAMS)  # before any widget: accept aliases and any case
+revealed = show_reveal_note()
+
+
+def shown(value: float, digits: int) -> str:
+    """A computed answer, or the placeholder on a page opened from an exercise before a submission."""
+    return format_number(value, digits) if revealed else HIDDEN
 st.markdown(
     "P and Q are two bell curves. KL(P‖Q) is the price of describing data from P with Q: "
     "it is large wherever P has mass that Q thinks unlikely, so swapping the roles changes "
@@ -47,15 +54,15 @@ def two_gaussians() -> None:
     st.markdown(f"Distance between the means |μ₂ − μ₁| = **{separation:g}**")
     m_pq, m_qp, m_js, m_bound = st.columns(4)
     m_pq.metric(
-        "KL(P‖Q), nats", format_number(divergences.kl_pq, 4),
+        "KL(P‖Q), nats", shown(divergences.kl_pq, 4),
         help="Expected log-ratio log p/q under P: what is lost when Q stands in for P.",
     )
     m_qp.metric(
-        "KL(Q‖P), nats", format_number(divergences.kl_qp, 4),
+        "KL(Q‖P), nats", shown(divergences.kl_qp, 4),
         help="The same with the roles swapped; it differs unless σ₁ = σ₂.",
     )
     m_js.metric(
-        "JS(P, Q), nats", format_number(divergences.js, 4),
+        "JS(P, Q), nats", shown(divergences.js, 4),
         help="Average KL of P and of Q from their mixture M = (P + Q)/2; symmetric.",
     )
     m_bound.metric(
@@ -64,7 +71,7 @@ def two_gaussians() -> None:
     )
     col_density, col_integrand = st.columns(2)
     show_chart(chart_spec(charts.gaussian_densities_chart, curves), name="gaussian-densities", where=col_density)
-    show_chart(chart_spec(charts.kl_integrand_chart, integrand, kl=divergences.kl_pq), name="kl-integrand", where=col_integrand)
+    show_chart(chart_spec(charts.kl_integrand_chart, integrand, kl=divergences.kl_pq if revealed else None), name="kl-integrand", where=col_integrand)
     col_integrand.caption(
         "Above zero where P is more likely than Q, below where Q is; the signed area is "
         "KL(P‖Q), which is never negative. Most of it sits where P has mass and Q does not."
@@ -103,15 +110,15 @@ def mixture_section() -> None:
         show_input_error(exc, page=PARAMS, names={"sigma": "mode_sd"})
         return
     f_mu, f_sd, r_mu, r_sd = st.columns(4)
-    f_mu.metric("KL(P‖Q) fit: mean", format_number(fits.forward.mu, 3), help="Matches P's mean.")
-    f_sd.metric("KL(P‖Q) fit: sd", format_number(fits.forward.sigma, 3), help="Matches P's standard deviation.")
-    r_mu.metric("KL(Q‖P) fit: mean", format_number(fits.reverse.mu, 3), help="Near one mode when the modes are apart.")
-    r_sd.metric("KL(Q‖P) fit: sd", format_number(fits.reverse.sigma, 3), help="Near that mode's own width.")
+    f_mu.metric("KL(P‖Q) fit: mean", shown(fits.forward.mu, 3), help="Matches P's mean.")
+    f_sd.metric("KL(P‖Q) fit: sd", shown(fits.forward.sigma, 3), help="Matches P's standard deviation.")
+    r_mu.metric("KL(Q‖P) fit: mean", shown(fits.reverse.mu, 3), help="Near one mode when the modes are apart.")
+    r_sd.metric("KL(Q‖P) fit: sd", shown(fits.reverse.sigma, 3), help="Near that mode's own width.")
     show_chart(chart_spec(charts.mixture_fit_chart, mixture_fit.fit_curves(fits)), name="mixture-fit")
     st.markdown(
-        f"The mass-covering fit reaches KL(P‖Q) = {format_number(fits.forward.kl_pq, 4)} nats but "
-        f"KL(Q‖P) = {format_number(fits.forward.kl_qp, 4)}; the mode-seeking fit reaches "
-        f"KL(Q‖P) = {format_number(fits.reverse.kl_qp, 4)} but KL(P‖Q) = {format_number(fits.reverse.kl_pq, 4)}."
+        f"The mass-covering fit reaches KL(P‖Q) = {shown(fits.forward.kl_pq, 4)} nats but "
+        f"KL(Q‖P) = {shown(fits.forward.kl_qp, 4)}; the mode-seeking fit reaches "
+        f"KL(Q‖P) = {shown(fits.reverse.kl_qp, 4)} but KL(P‖Q) = {shown(fits.reverse.kl_pq, 4)}."
     )
     st.markdown(
         "**MLE reading.** Maximum likelihood on data from P minimises KL(P‖Q): a model "

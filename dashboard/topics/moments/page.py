@@ -7,7 +7,13 @@ import streamlit as st
 
 from dashboard.common import histogram, inputs, widgets
 from dashboard.common.exercise_links import show_exercise_links
-from dashboard.common.ui import format_number, show_chart, show_input_error
+from dashboard.common.ui import (
+    chart_spec,
+    format_number,
+    show_chart,
+    show_input_error,
+    show_stale_chart,
+)
 from dashboard.topics.moments import charts, compute
 from dashboard.topics.moments.params import PARAMS
 
@@ -33,8 +39,10 @@ with col_in:
         )
     except ValueError as exc:
         moments = None
-        show_input_error(exc)
-if moments is not None:
+        show_input_error(exc, page=PARAMS)
+if moments is None:
+    show_stale_chart("moments-discrete-pmf", col_out)
+else:
     with col_in:
         m_mean, m_sd = st.columns(2)
         m_mean.metric("E[X]", format_number(moments.mean, 4), help="Σ x P(X = x)")
@@ -49,7 +57,8 @@ if moments is not None:
             help="The computational formula. Shift every value by a large constant (say "
             "1e8) and it loses its digits while the definition stays exact.",
         )
-    show_chart(charts.discrete_pmf_chart(moments.pmf, mean=moments.mean), name="moments-discrete-pmf", where=col_out)
+    show_chart(chart_spec(charts.discrete_pmf_chart, moments.pmf, mean=moments.mean), name="moments-discrete-pmf",
+               where=col_out)
 
 # ---------------------------------------------------------------- two variables
 st.subheader("Two variables: covariance, correlation and E[E[X|Y]]")
@@ -70,7 +79,7 @@ with col_table:
         joint_moments = compute.joint_moments(x_values, y_values, joint)
     except ValueError as exc:
         joint_moments = None
-        show_input_error(exc)
+        show_input_error(exc, page=PARAMS)
 
 if joint_moments is not None:
     with col_results:
@@ -93,7 +102,7 @@ if joint_moments is not None:
         try:
             steps = compute.total_expectation_steps(x_values, y_values, joint)
         except ValueError as exc:
-            show_input_error(exc)
+            show_input_error(exc, page=PARAMS)
         else:
             st.dataframe(
                 steps.frame,
@@ -115,7 +124,7 @@ if joint_moments is not None:
 # ---------------------------------------------------------------- CLT
 st.subheader("The central limit theorem")
 st.markdown(
-    "Each bar counts averages of n independent draws; the orange curve is the normal "
+    "Each bar counts averages of n independent draws; the blue curve is the normal "
     "with the population mean and standard deviation σ/√n. With n = 1 the bars are just "
     "the distribution itself, lumpy or skewed; by a few dozen draws they hug the curve. "
     "The seed fixes the draws, so a shared link shows the same histogram."
@@ -154,7 +163,8 @@ try:
         raise params_error
     clt = compute.clt_view(family_name, params, n, seed)
 except ValueError as exc:
-    show_input_error(exc, col_params)
+    # The CLT's own widgets: core names them by the family's argument names.
+    show_input_error(exc, col_params, page=PARAMS, names={"probs": "clt_probs", "alpha": "clt_dirichlet"})
 else:
     m_mu, m_sigma, m_avg, m_sd = st.columns(4)
     m_mu.metric("Population mean μ", format_number(clt.mu, 4))
@@ -167,9 +177,8 @@ else:
         "Spread of the simulated means", format_number(clt.sd_of_means, 4),
         help="Their sample standard deviation; close to σ/√n.",
     )
-    clt_chart = histogram.samples_vs_density_chart(
-        clt.histogram, clt.curve, discrete=False, x_title=f"mean of n = {n} draws"
-    )
+    clt_chart = chart_spec(histogram.samples_vs_density_chart, clt.histogram, clt.curve, discrete=False,
+                           x_title=f"mean of n = {n} draws")
     show_chart(clt_chart, name="moments-clt")
     st.caption(
         "For the categorical the averaged number is the outcome index 0, 1, …; for the "

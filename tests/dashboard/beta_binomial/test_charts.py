@@ -58,6 +58,7 @@ def test_estimates_and_interval_are_marked_on_the_curve():
                                       interval=(summary.interval_low, summary.interval_high, 0.95)).to_dict()
     band, _lines, rules, points, labels = spec["layer"]
     assert band["mark"]["type"] == "rect" and band["encoding"]["x2"]["field"] == "high"
+    assert rules["mark"]["type"] == "rule" and rules["encoding"]["y2"]["field"] == "density"
     assert points["encoding"]["y"]["field"] == "density"  # on the posterior, not on the axis
     assert labels["encoding"]["text"]["field"] == "estimate"
     assert points["encoding"]["color"]["scale"]["range"] == [palette.MEAN, palette.MODE, palette.MLE]

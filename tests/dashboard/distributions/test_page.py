@@ -16,6 +16,7 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from dashboard.common.chart_style import MAX_ROWS
 from dashboard.topics.distributions import compute
+from dashboard.topics.distributions.params import PARAMS
 from tests.dashboard.helpers import metric, page_test
 
 DISPLAY_TOL = 0.5e-4 + 1e-9  # 4 decimals shown
@@ -163,12 +164,13 @@ def test_every_family_has_its_own_llm_sentence():
 @pytest.mark.parametrize(
     ("probs", "message"),
     [
-        ("0.5, 0.6", "`probs` must sum to 1"),
+        ("0.5, 0.6", "`probs`: the probabilities add up to 1.1; they must add up to 1"),
         ("0.5, x", "`probs` has 'x', which is not a number"),
         ("-0.5, 1.5", "`probs` must be non-negative"),
     ],
 )
 def test_bad_categorical_probabilities_show_an_error(probs, message):
+    message = message.replace("`probs`", f"“{PARAMS['probs'].label}”")  # named by the widget's label
     at = open_page(family="Categorical", probs=probs)
     assert not at.exception
     assert [message in e.value for e in at.error] == [True]
