@@ -83,13 +83,20 @@ def beta_binomial_chart(
         colour = alt.Color("kind:N", scale=concept_scale(ESTIMATE_COLOURS, kinds), legend=None)
         marks = alt.Chart(estimates).encode(x="p:Q", color=colour, tooltip=[alt.Tooltip("estimate:N")])
         layers += [
-            marks.mark_rule(strokeDash=[2, 2], strokeWidth=1.5).encode(y=alt.datum(0), y2="density:Q"),
+            marks.mark_rule(strokeDash=[2, 2], strokeWidth=1.5).encode(y="density:Q", y2=alt.datum(0)),
             marks.mark_point(filled=True, size=90, shape="diamond").encode(y="density:Q"),
-            marks.mark_text(align="left", dx=7, dy=-8, fontSize=12).encode(y="density:Q", text="estimate:N"),
+        ]
+        # Labels in rows along the top, one per estimate, so close estimates do not overprint.
+        layers += [
+            marks.transform_filter(alt.datum.kind == kind).mark_text(align="left", dx=4, fontSize=12)
+            .encode(y=alt.value(10 + 15 * row), text="estimate:N")
+            for row, kind in enumerate(kinds)
         ]
     title = "Prior, likelihood and posterior of the coin's bias"
-    return alt.LayerChart(layer=layers, height=HEIGHT, title=title) if len(layers) > 1 else lines.properties(
-        height=HEIGHT, title=title)
+    if len(layers) == 1:
+        return lines.properties(height=HEIGHT, title=title)
+    # The estimates' colours are their own scale, not more entries of the curves' legend.
+    return alt.LayerChart(layer=layers, height=HEIGHT, title=title).resolve_scale(color="independent")
 
 
 def posterior_steps_chart(steps: pd.DataFrame) -> alt.LayerChart:

@@ -144,8 +144,7 @@ def kl_integrand_chart(integrand: pd.DataFrame, *, kl: float | None) -> alt.Laye
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=palette.GREY).encode(y="y:Q")
     return alt.LayerChart(
         layer=[area, zero], height=HEIGHT,
-        title=("Where KL(P‖Q) comes from" if kl is None else f"Where KL(P‖Q) = {kl:.4f} nats comes from")
-        + ": the area under p·log(p/q)",
+        title="Where KL(P‖Q) comes from" if kl is None else f"Where KL(P‖Q) = {kl:.4f} nats comes from",
     )
 
 

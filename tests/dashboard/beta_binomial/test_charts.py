@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.common import palette
+from dashboard.common import export, palette
 from dashboard.topics.beta_binomial import charts, compute
 from tests.dashboard.helpers import chart_rows
 
@@ -56,9 +56,18 @@ def test_estimates_and_interval_are_marked_on_the_curve():
     marks = compute.estimate_marks(summary)
     spec = charts.beta_binomial_chart(beta_frame(), estimates=marks,
                                       interval=(summary.interval_low, summary.interval_high, 0.95)).to_dict()
-    band, _lines, rules, points, labels = spec["layer"]
+    band, _lines, rules, points, *labels = spec["layer"]
+    assert len(labels) == 3  # one row of text per estimate
     assert band["mark"]["type"] == "rect" and band["encoding"]["x2"]["field"] == "high"
-    assert rules["mark"]["type"] == "rule" and rules["encoding"]["y2"]["field"] == "density"
+    assert rules["mark"]["type"] == "rule" and rules["encoding"]["y"]["field"] == "density"
     assert points["encoding"]["y"]["field"] == "density"  # on the posterior, not on the axis
-    assert labels["encoding"]["text"]["field"] == "estimate"
+    assert {label["encoding"]["text"]["field"] for label in labels} == {"estimate"}
     assert points["encoding"]["color"]["scale"]["range"] == [palette.MEAN, palette.MODE, palette.MLE]
+
+
+def test_the_marked_chart_compiles_and_renders_with_its_title():
+    # vl-convert runs the Vega-Lite compiler: a spec the browser could not draw fails here.
+    summary = compute.beta_binomial_summary(2.0, 2.0, 4, 1)
+    chart = charts.beta_binomial_chart(compute.beta_binomial_curves(2.0, 2.0, 4, 1), estimates=compute.estimate_marks(summary),
+                                       interval=(summary.interval_low, summary.interval_high, 0.95))
+    assert export.chart_png(chart, scale=1).startswith(b"\x89PNG")

@@ -139,7 +139,7 @@ def test_charts_show_the_curves_with_estimates_and_the_steps(flips):
     assert curves["layer"][1]["encoding"]["color"]["scale"]["domain"] == [
         "prior", "posterior", "likelihood (normalised)",
     ]
-    assert len(curves["layer"]) == 5  # interval band, curves, estimate rules, points, labels
+    assert len(curves["layer"]) == 7  # interval band, curves, estimate rules, points, a label per estimate
     assert steps["layer"][0]["encoding"]["y"]["field"] == "mean"
 
 

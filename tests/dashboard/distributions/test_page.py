@@ -184,3 +184,9 @@ def test_the_seed_fixes_the_samples():
     cols = ("bin_start", "bin_end", "density")
     pd.testing.assert_frame_equal(frame_with(first, *cols), frame_with(again, *cols))
     assert not frame_with(first, *cols).equals(frame_with(other, *cols))
+
+
+def test_a_page_opened_from_an_exercise_link_hides_the_moments():
+    at = open_page(exercise="distributions.bernoulli_reward")
+    assert not at.exception
+    assert metric(at, "Mean") == metric(at, "Entropy, nats") == "hidden until you submit"

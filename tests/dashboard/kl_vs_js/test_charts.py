@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.common import palette
+from dashboard.common import export, palette
 from dashboard.common.chart_style import MAX_ROWS
 from dashboard.topics.kl_vs_js import charts, mixture_fit
 
@@ -75,3 +75,11 @@ def test_mixture_fit_chart_colours_fits_by_the_kl_they_minimise():
     spec = charts.mixture_fit_chart(curves).to_dict()
     assert spec["encoding"]["color"]["scale"]["range"] == [palette.P, palette.KL, palette.KL_REVERSE]
     assert spec["title"]
+
+
+def test_new_charts_compile_and_render():
+    # vl-convert runs the Vega-Lite compiler: a spec the browser could not draw fails here.
+    curves = mixture_fit.fit_curves(mixture_fit.mixture_fits(4.0, 0.5, 0.5))
+    integrand = pd.DataFrame({"x": [0.0, 1.0, 2.0], "integrand": [0.2, -0.1, 0.0]})
+    for chart in (charts.mixture_fit_chart(curves), charts.kl_integrand_chart(integrand, kl=None)):
+        assert export.chart_png(chart, scale=1).startswith(b"\x89PNG")

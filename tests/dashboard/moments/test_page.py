@@ -268,3 +268,12 @@ def test_every_family_runs_in_the_clt():
         at.run()
         assert not at.exception and not at.error, family
         assert len(clt_histogram(at)) == compute.CLT_BINS
+
+
+def test_a_page_opened_from_an_exercise_link_hides_the_computed_moments():
+    at = page_test("moments.py")
+    at.query_params.update({"exercise": "moments.variance_discrete"})
+    at.run()
+    assert not at.exception
+    assert metric(at, "E[X]") == "hidden until you submit"
+    assert not at.dataframe  # nor the E[E[X|Y]] working
