@@ -126,8 +126,8 @@ SEQUENTIAL_UPDATE = Exercise(
         lambda p: {
             "alpha0": p["alpha0"],
             "beta0": p["beta0"],
-            "heads": p["flips"].count("H"),
-            "tails": p["flips"].count("T"),
+            # The page shows one data source at a time: this exercise's is the flip string.
+            "source": "Flip string",
             "flips": p["flips"],
         },
     ),

@@ -50,7 +50,7 @@ def plain_error(exc: Exception, page: PageParams | None = None, names: dict[str,
     --------
     >>> plain_error(ValueError("`x` must be > 0; got -1"), names={"x": "X (> 0)"})
     '“X (> 0)” must be > 0; got -1'
-    >>> plain_error(ValueError("`p` must sum to 1 along axis -1 (within 1e-06); a vector sums to 0.98"))
+    >>> plain_error(ValueError("`p` must sum to 1 along axis -1 (within 1e-06); a vector sums to 0.98"), names={})
     '`p`: the probabilities add up to 0.98; they must add up to 1'
     """
     labels: dict[str, str] = {}
@@ -64,6 +64,8 @@ def plain_error(exc: Exception, page: PageParams | None = None, names: dict[str,
         return f"“{labels[name]}”" if name in labels else match.group(0)
 
     text = re.sub(r"`([^`]+)`", label, str(exc))
+    if page is None and names is None:
+        return text  # a page that has not opted in keeps core's exact wording
     # Core's wording for a probability vector is exact but technical; say it plainly.
     return re.sub(
         r"(“[^”]+”|`[^`]+`) must sum to 1 along axis -?\d+ \(within [^)]*\); a vector sums to ([-+.\deE]+?)\.?$",

@@ -26,8 +26,9 @@ __all__ = [
     "next_flip",
 ]
 
-#: Points per Beta density curve (cell midpoints of [0, 1]; three curves per chart).
-BETA_GRID_POINTS = 400
+#: Points per Beta density curve (cell midpoints of [0, 1]; three curves per chart; 201 is smooth at
+#: chart width and keeps a rerun within budget).
+BETA_GRID_POINTS = 201
 
 PRIOR, LIKELIHOOD, POSTERIOR = "prior", "likelihood (normalised)", "posterior"
 

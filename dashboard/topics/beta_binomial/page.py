@@ -21,6 +21,10 @@ COUNTS, FLIPS = PARAMS["source"].choices
 
 st.title("Beta-Binomial: learning a coin's bias")
 widgets.normalise_query(PARAMS)  # before any widget: accept aliases and any case
+# A link that gives a flip string but no data source (an exercise's link, an older URL)
+# means the flip string: show it rather than counts the link did not set.
+if "flips" in st.query_params and "source" not in st.query_params and "source" not in st.session_state:
+    st.session_state["source"] = FLIPS
 revealed = show_reveal_note()
 st.markdown(
     "Pick a Beta prior for how often the coin lands heads, then give the data: either "

@@ -63,7 +63,7 @@ def test_estimates_without_data_are_shown_as_undefined(at):
 
 def test_query_params_reproduce_a_shared_view():
     at = page_test("beta_binomial.py")
-    at.query_params.update({"alpha0": "3", "beta0": "5", "heads": "12", "tails": "20", "flips": "TTH"})
+    at.query_params.update({"alpha0": "3", "beta0": "5", "heads": "12", "tails": "20"})
     at.run()
     assert not at.exception
     mean, mode, mle = closed_form(3, 5, 12, 20)
@@ -161,3 +161,11 @@ def test_invalid_values_in_the_url_fall_back_to_the_defaults():
     assert at.number_input(key="alpha0").value == 2.0
     assert at.number_input(key="heads").value == 4
     assert metric(at, "Posterior mean") == "0.667"
+
+
+def test_a_link_with_a_flip_string_and_no_source_opens_on_the_flip_string():
+    at = page_test("beta_binomial.py")
+    at.query_params.update({"flips": "HTT"})
+    at.run()
+    assert at.radio(key="source").value == "Flip string"
+    assert list(at.dataframe[0].value["flip"]) == ["prior", "H", "T", "T"]
