@@ -79,7 +79,7 @@ if summary is not None:
             },
         )
     with col_bars:
-        st.markdown("**Cross-entropy = entropy + KL** at several temperatures (yours is opaque)")
+        st.markdown("Your temperature is the opaque bar; the others are for comparison.")
         show_chart(chart_spec(charts.cross_entropy_decomposition_chart, decomposition, unit=unit), name="entropy-cross-entropy-decomposition")
     st.caption(
         "The light-blue part (the entropy of P) never changes: the temperature acts on the "
