@@ -20,7 +20,8 @@ $(STAMP): requirements.txt requirements-dev.txt requirements-weights.txt pyproje
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/streamlit run dashboard/streamlit_app.py --server.port $(PORT)
+	$(BIN)/streamlit run dashboard/streamlit_app.py --server.port $(PORT) \
+		--client.toolbarMode viewer --server.address localhost
 
 test: $(STAMP)
 	$(BIN)/ruff check .

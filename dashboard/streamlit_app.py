@@ -1,7 +1,9 @@
 """ProbStats Lab dashboard: the entry point of ``streamlit run dashboard/streamlit_app.py``.
 
-The pages and their sections come from :data:`dashboard.common.pages.PAGES`; this file only
-turns that registry into ``st.navigation`` and runs the chosen page.
+The pages and their sections come from :data:`dashboard.common.pages.PAGES`; this file
+turns that registry into ``st.navigation`` and runs the chosen page. Once per server
+process it also starts importing every page's modules in the background, so the page a
+learner opens next does not wait for scipy and friends.
 """
 
 from __future__ import annotations
@@ -9,8 +11,11 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.common.pages import pages_by_section
+from dashboard.common.warmup import warm_up
 
-st.set_page_config(page_title="ProbStats Lab", page_icon=":material/functions:", layout="wide")
+# An emoji icon is drawn by the browser: nothing is fetched from a font site, so it works offline.
+st.set_page_config(page_title="ProbStats Lab", page_icon="🎲", layout="wide")
+st.cache_resource(show_spinner=False)(warm_up)()
 
 navigation = st.navigation(
     {

@@ -103,7 +103,8 @@ Give the posterior mean after the first three flips (`mean_after_3`), and after 
         mistake("stopped_early", "Your final mean is the posterior after three flips. Sequential updating keeps going: every flip adds to α or β, and the order does not matter, only the counts.", lambda v: {"mean": v.after_3.mean}),
     ],
     **_BETA_BINOMIAL,
-    link=lambda v: {"alpha0": v.alpha0, "beta0": v.beta0, "heads": v.flips.count("H"), "tails": v.flips.count("T"), "flips": v.flips},
+    # The page shows one data source at a time: this exercise's is the flip string.
+    link=lambda v: {"alpha0": v.alpha0, "beta0": v.beta0, "source": "Flip string", "flips": v.flips},
 )
 
 

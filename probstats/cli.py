@@ -25,10 +25,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run(argv, {**COMMANDS, "dashboard": _dashboard}, build_parser())
 
 
+#: Streamlit options the dashboard is served with wherever it is started from (the repo's
+#: .streamlit/config.toml is read only when streamlit starts in the repo folder): no
+#: Deploy button or developer menu, localhost only, no prompt, no usage statistics.
+#: Options the user passes come after these, so they win.
+DASHBOARD_OPTIONS = (
+    "--client.toolbarMode", "viewer",
+    "--server.address", "localhost",
+    "--server.headless", "true",
+    "--browser.gatherUsageStats", "false",
+)
+
+
 def _dashboard(args: argparse.Namespace) -> int:
     spec = importlib.util.find_spec("dashboard")
     if spec is None or spec.origin is None:
         raise ValueError("the dashboard package is not installed")
     app = Path(spec.origin).parent / "streamlit_app.py"
-    command = [sys.executable, "-m", "streamlit", "run", str(app), *args.streamlit_args]
+    command = [sys.executable, "-m", "streamlit", "run", str(app), *DASHBOARD_OPTIONS, *args.streamlit_args]
     return subprocess.call(command)

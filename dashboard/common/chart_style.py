@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
+import altair as alt
 import pandas as pd
 
-__all__ = ["HEIGHT", "MAX_ROWS", "check_frame", "in_order"]
+from dashboard.common.palette import concept_range
+
+__all__ = ["HEIGHT", "MAX_ROWS", "check_frame", "concept_scale", "in_order"]
 
 MAX_ROWS = 5000
 
 HEIGHT = 320
 
-# Colour ranges, matched to categories in order of first appearance in the data.
 
 def check_frame(data: pd.DataFrame, name: str, columns: Iterable[str]) -> None:
     """Raise ValueError unless ``data`` is a DataFrame with ``columns`` and few enough rows."""
@@ -32,3 +34,10 @@ def in_order(values: pd.Series) -> list[str]:
     return [str(v) for v in pd.unique(values)]
 
 
+
+
+def concept_scale(colours: Mapping[str, str], shown: Sequence[str] | None = None) -> alt.Scale:
+    """A colour scale giving each legend label its concept's colour (see
+    :func:`dashboard.common.palette.concept_range`)."""
+    domain, colour_range = concept_range(colours, shown)
+    return alt.Scale(domain=domain, range=colour_range)

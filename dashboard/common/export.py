@@ -7,13 +7,16 @@ vl-convert, which renders Vega-Lite without a browser.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from typing import Any
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
 import vl_convert as vlc
 
-__all__ = ["chart_csv", "chart_data", "chart_png"]
+__all__ = ["chart_csv", "chart_data", "chart_png", "from_arrow", "spec_data", "to_arrow"]
 
 _PARTS = ("layer", "hconcat", "vconcat", "concat")
 
@@ -59,11 +62,53 @@ def chart_data(chart: alt.TopLevelMixin) -> pd.DataFrame:
     return pd.concat([f.assign(part=i + 1) for i, f in enumerate(unique)], ignore_index=True)
 
 
-def chart_csv(chart: alt.TopLevelMixin) -> str:
-    """:func:`chart_data` as CSV text."""
-    return chart_data(chart).to_csv(index=False)
+def to_arrow(rows: Any) -> bytes:
+    """A dataset (records or a DataFrame) as Arrow IPC stream bytes, the form streamlit sends."""
+    table = pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return bytes(sink.getvalue().to_pybytes())
 
 
-def chart_png(chart: alt.TopLevelMixin, *, scale: float = 2.0) -> bytes:
-    """The chart rendered to PNG by vl-convert (``scale`` 2 gives a sharp image)."""
-    return bytes(vlc.vegalite_to_png(chart.to_json(), scale=scale))
+def from_arrow(data: Any) -> pd.DataFrame:
+    """A dataset of a spec as a DataFrame, whether records or :func:`to_arrow` bytes."""
+    if isinstance(data, bytes):
+        return pa.ipc.open_stream(data).read_pandas()
+    return pd.DataFrame(data)
+
+
+def _inline(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """``spec`` with Arrow datasets turned back into records (vl-convert reads JSON)."""
+    out = dict(spec)
+    if "datasets" in out:
+        out["datasets"] = {name: from_arrow(rows).to_dict(orient="records") for name, rows in out["datasets"].items()}
+    return out
+
+
+def spec_data(spec: Mapping[str, Any]) -> pd.DataFrame:
+    """The data of a Vega-Lite ``spec`` (its ``datasets``) as one table, like :func:`chart_data`."""
+    frames = [from_arrow(rows) for rows in dict(spec.get("datasets", {})).values()]
+    if not frames:
+        return pd.DataFrame()
+    if len(frames) == 1:
+        return frames[0]
+    return pd.concat([f.assign(part=i + 1) for i, f in enumerate(frames)], ignore_index=True)
+
+
+def chart_csv(chart: alt.TopLevelMixin | Mapping[str, Any]) -> str:
+    """:func:`chart_data` (or :func:`spec_data` for a spec) as CSV text."""
+    data = spec_data(chart) if isinstance(chart, Mapping) else chart_data(chart)
+    return data.to_csv(index=False)
+
+
+def chart_png(chart: alt.TopLevelMixin | Mapping[str, Any], *, scale: float = 2.0, title: str | None = None) -> bytes:
+    """The chart rendered to PNG by vl-convert (``scale`` 2 gives a sharp image).
+
+    A chart without a title of its own gets ``title``, so the image says what it shows
+    when it is looked at away from the page.
+    """
+    spec = _inline(chart) if isinstance(chart, Mapping) else chart.to_dict(validate=False)
+    if title and not spec.get("title"):
+        spec["title"] = title
+    return bytes(vlc.vegalite_to_png(json.dumps(spec, default=str), scale=scale))

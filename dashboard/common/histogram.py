@@ -6,9 +6,10 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from dashboard.common.chart_style import HEIGHT, check_frame
+from dashboard.common import palette
+from dashboard.common.chart_style import HEIGHT, check_frame, concept_scale
 
-__all__ = ["density_histogram", "samples_vs_density_chart"]
+__all__ = ["EXACT_LABEL", "SAMPLE_LABEL", "density_histogram", "samples_vs_density_chart"]
 
 
 def density_histogram(samples: np.ndarray, low: float, high: float, bins: int) -> pd.DataFrame:
@@ -25,55 +26,80 @@ def density_histogram(samples: np.ndarray, low: float, high: float, bins: int) -
 
 
 
+#: Legend labels of the two series, coloured by the palette's SAMPLE and EXACT concepts.
+SAMPLE_LABEL, EXACT_LABEL = "sample", "exact"
+
+
 def samples_vs_density_chart(
     samples: pd.DataFrame, density: pd.DataFrame, *, discrete: bool, x_title: str
-) -> alt.LayerChart:
-    """Pre-binned samples as bars under the exact pmf (points) or pdf (a line).
+) -> alt.LayerChart | alt.Chart:
+    """Pre-binned samples against the exact pmf or pdf, with a legend saying which is which.
 
     Parameters
     ----------
     samples : pandas.DataFrame
         Columns ``bin_start``, ``bin_end`` and ``density`` (for a discrete variable: the
-        observed frequency of the outcome inside the bar).
+        sample proportion of the outcome at the bar's centre).
     density : pandas.DataFrame
         Columns ``x`` and ``density``: the pmf at each outcome or the pdf on a grid.
     discrete : bool
-        Draw the exact values as points on stems (pmf) rather than a line (pdf).
+        Outcomes on a categorical axis, sample proportion and exact probability side by
+        side (rather than a histogram under a density line).
     x_title : str
         Title of the x axis.
 
     Returns
     -------
-    altair.LayerChart
-        Grey bars for the samples, orange for the exact distribution.
+    altair.LayerChart or altair.Chart
+        Sample in the palette's SAMPLE colour, exact in its EXACT colour.
     """
     check_frame(samples, "samples", ("bin_start", "bin_end", "density"))
     check_frame(density, "density", ("x", "density"))
+    colours = {SAMPLE_LABEL: palette.SAMPLE, EXACT_LABEL: palette.EXACT}
+    legend = alt.Legend(orient="top", title=None)
+    if discrete:
+        return _discrete_chart(samples, density, x_title, colours, legend)
     bars = (
-        alt.Chart(samples)
-        .mark_rect(color="#9e9e9e", opacity=0.7)
+        alt.Chart(samples.assign(series=SAMPLE_LABEL))
+        .mark_rect(opacity=0.8)
         .encode(
             x=alt.X("bin_start:Q", title=x_title),
             x2="bin_end:Q",
-            y=alt.Y("density:Q", title="frequency" if discrete else "density"),
+            y=alt.Y("density:Q", title="density"),
             y2=alt.datum(0),
+            color=alt.Color("series:N", scale=concept_scale(colours), legend=legend),
             tooltip=[
                 alt.Tooltip("bin_start:Q", title="from", format=".3f"),
                 alt.Tooltip("bin_end:Q", title="to", format=".3f"),
-                alt.Tooltip("density:Q", title="samples", format=".4f"),
+                alt.Tooltip("density:Q", title="sample density", format=".4f"),
             ],
         )
     )
-    exact = alt.Chart(density).encode(
-        x="x:Q",
-        y="density:Q",
-        tooltip=[alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("density:Q", title="exact", format=".4f")],
+    line = alt.Chart(density.assign(series=EXACT_LABEL)).mark_line(strokeWidth=2.5).encode(
+        x="x:Q", y="density:Q", color=alt.Color("series:N", scale=concept_scale(colours), legend=legend),
+        tooltip=[alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("density:Q", title="exact density", format=".4f")],
     )
-    if discrete:
-        layers = [bars, exact.mark_rule(color="#ff7f0e", strokeWidth=2).encode(y2=alt.datum(0)),
-                  exact.mark_point(filled=True, size=80, color="#ff7f0e")]
-    else:
-        layers = [bars, exact.mark_line(color="#ff7f0e", strokeWidth=2.5)]
-    return alt.LayerChart(layer=layers, height=HEIGHT)
+    return alt.LayerChart(layer=[bars, line], height=HEIGHT, title=f"Sample histogram against the exact density of {x_title}")
 
 
+def _discrete_chart(samples: pd.DataFrame, density: pd.DataFrame, x_title: str, colours: dict[str, str],
+                    legend: alt.Legend) -> alt.Chart:
+    outcomes = [f"{v:g}" for v in density["x"]]
+    centres = [f"{v:g}" for v in (samples["bin_start"] + samples["bin_end"]) / 2.0]
+    frame = pd.concat(
+        [pd.DataFrame({"outcome": centres, "series": SAMPLE_LABEL, "value": samples["density"].to_numpy()}),
+         pd.DataFrame({"outcome": outcomes, "series": EXACT_LABEL, "value": density["density"].to_numpy()})],
+        ignore_index=True,
+    )
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("outcome:N", sort=outcomes, title=x_title, axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset("series:N", sort=[SAMPLE_LABEL, EXACT_LABEL]),
+            y=alt.Y("value:Q", title="proportion (sample) / probability (exact)"),
+            color=alt.Color("series:N", sort=[SAMPLE_LABEL, EXACT_LABEL], scale=concept_scale(colours), legend=legend),
+            tooltip=[alt.Tooltip("outcome:N"), alt.Tooltip("series:N"), alt.Tooltip("value:Q", format=".4f")],
+        )
+        .properties(height=HEIGHT, title="Sample proportions against the exact probabilities")
+    )

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import importlib
 import math
 import re
-from typing import Literal
+from collections.abc import Callable, Mapping
+from typing import Any, Literal
 
 import altair as alt
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from dashboard.common import export
+from dashboard.common.limits import CACHE_ENTRIES
+from dashboard.common.page_params import PageParams
 
-__all__ = ["format_number", "show_chart", "show_input_error"]
+__all__ = ["chart_spec", "format_number", "plain_error", "show_chart", "show_input_error", "show_stale_chart"]
 
 #: Shown in place of a number core reports as undefined (nan).
 UNDEFINED = "undefined"
@@ -28,17 +32,88 @@ def format_number(value: float, digits: int = 3) -> str:
     >>> format_number(float("nan"))
     'undefined'
     """
-    return UNDEFINED if math.isnan(value) else f"{value:.{digits}f}"
+    if math.isnan(value):
+        return UNDEFINED
+    text = f"{value:.{digits}f}"
+    return text.lstrip("-") if float(text) == 0 else text  # no "-0.000"
 
 
-def show_input_error(exc: ValueError, where: DeltaGenerator | None = None) -> None:
-    """Show core's message for a rejected input as an error box (never a stack trace)."""
+def plain_error(exc: Exception, page: PageParams | None = None, names: dict[str, str] | None = None) -> str:
+    """Core's message for a rejected input, with each argument named by its widget's label.
+
+    Core names an argument in backticks (`` `probs` must sum to 1``); a learner knows
+    the box they typed in, so a backticked key of ``page`` (or of ``names``, an argument
+    name -> widget key map for arguments named differently from their URL key) becomes
+    the widget's label in quotes.
+
+    Examples
+    --------
+    >>> plain_error(ValueError("`x` must be > 0; got -1"), names={"x": "X (> 0)"})
+    '“X (> 0)” must be > 0; got -1'
+    >>> plain_error(ValueError("`p` must sum to 1 along axis -1 (within 1e-06); a vector sums to 0.98"), names={})
+    '`p`: the probabilities add up to 0.98; they must add up to 1'
+    """
+    labels: dict[str, str] = {}
+    if page is not None:
+        labels.update({p.key: p.label for p in page.params})
+    for argument, widget in (names or {}).items():
+        labels[argument] = page[widget].label if page is not None and widget in {p.key for p in page.params} else widget
+
+    def label(match: re.Match[str]) -> str:
+        name = match.group(1)
+        return f"“{labels[name]}”" if name in labels else match.group(0)
+
+    text = re.sub(r"`([^`]+)`", label, str(exc))
+    if page is None and names is None:
+        return text  # a page that has not opted in keeps core's exact wording
+    # Core's wording for a probability vector is exact but technical; say it plainly.
+    return re.sub(
+        r"(“[^”]+”|`[^`]+`) must sum to 1 along axis -?\d+ \(within [^)]*\); a vector sums to ([-+.\deE]+?)\.?$",
+        r"\1: the probabilities add up to \2; they must add up to 1", text)
+
+
+def show_input_error(
+    exc: ValueError,
+    where: DeltaGenerator | None = None,
+    *,
+    page: PageParams | None = None,
+    names: dict[str, str] | None = None,
+) -> None:
+    """Show a rejected input as an error box in plain words (never a stack trace).
+
+    With ``page`` (and ``names``), the argument core names is replaced by the label of
+    the widget it came from (see :func:`plain_error`).
+    """
     target = st if where is None else where
-    target.error(f"Cannot use this input: {exc}", icon=":material/error:")
+    target.error(f"Cannot use this input: {plain_error(exc, page, names)}", icon=":material/error:")
+
+
+_LAST_GOOD = "_last_good_chart"
+
+
+@st.cache_data(max_entries=8 * CACHE_ENTRIES, show_spinner=False)
+def _spec(factory: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    module, _, name = factory.partition(":")
+    chart = getattr(importlib.import_module(module), name)(*args, **kwargs)
+    # The chart modules' own tests validate the schema; a rerun need not do it again.
+    spec = dict(chart.to_dict(validate=False))
+    # Arrow bytes are what streamlit sends for a dataset; made once here, not every rerun.
+    spec["datasets"] = {name: export.to_arrow(rows) for name, rows in spec.get("datasets", {}).items()}
+    return spec
+
+
+def chart_spec(factory: Callable[..., alt.TopLevelMixin], *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """The Vega-Lite spec of ``factory(*args, **kwargs)``, cached on the arguments.
+
+    Building an altair chart and converting it costs tens of milliseconds a chart; a
+    rerun in which a chart's data did not change reuses the spec instead. ``factory``
+    must be a module-level function (it is keyed by its module and name).
+    """
+    return _spec(f"{factory.__module__}:{factory.__qualname__}", args, kwargs)
 
 
 def show_chart(
-    chart: alt.TopLevelMixin,
+    chart: alt.TopLevelMixin | Mapping[str, Any],
     *,
     name: str,
     where: DeltaGenerator | None = None,
@@ -48,15 +123,18 @@ def show_chart(
 
     Both files are made only when a button is clicked (deferred ``data``), so a rerun
     costs nothing extra; clicking does not rerun the page. ``name`` is the file name
-    stem and must be unique on the page (it keys the buttons).
+    stem and must be unique on the page (it keys the buttons). The chart is kept as the
+    last good one under ``name`` for :func:`show_stale_chart`.
     """
     target = st if where is None else where
-    target.altair_chart(chart, width=width)
+    st.session_state.setdefault(_LAST_GOOD, {})[name] = chart
+    _draw(target, chart, width)
     stem = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    title = name.replace("-", " ").capitalize()
     # A horizontal row sized to its buttons: fixed-width columns cut the labels in narrow layouts.
     row = target.container(horizontal=True, gap="small")
     row.download_button(
-        "PNG", data=lambda: export.chart_png(chart), file_name=f"{stem}.png", mime="image/png",
+        "PNG", data=lambda: export.chart_png(chart, title=title), file_name=f"{stem}.png", mime="image/png",
         key=f"download-png-{stem}", icon=":material/image:", on_click="ignore",
         help="Download this chart as a PNG image",
     )
@@ -65,3 +143,35 @@ def show_chart(
         key=f"download-csv-{stem}", icon=":material/table:", on_click="ignore",
         help="Download the data behind this chart as CSV",
     )
+
+
+def _draw(target: Any, chart: alt.TopLevelMixin | Mapping[str, Any], width: Literal["stretch", "content"]) -> None:
+    if isinstance(chart, Mapping):
+        target.vega_lite_chart(spec=dict(chart), width=width)
+    else:
+        target.altair_chart(chart, width=width)
+
+
+def show_stale_chart(name: str, where: DeltaGenerator | None = None) -> bool:
+    """Redraw the last good chart called ``name``, greyed, after an input was rejected.
+
+    Call it where the chart would have been, after :func:`show_input_error`. The chart
+    stays in place so the page does not jump, but grey and captioned so nobody reads it
+    as the answer for the rejected input.
+
+    Returns
+    -------
+    bool
+        True if there was a chart to show (none before the first good input).
+    """
+    chart = st.session_state.get(_LAST_GOOD, {}).get(name)
+    if chart is None:
+        return False
+    target = st if where is None else where
+    stem = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    box = target.container(key=f"stale-{stem}")
+    # A keyed container gets the CSS class st-key-<key>: grey it out as a whole.
+    box.html(f"<style>.st-key-stale-{stem} {{ filter: grayscale(1); opacity: 0.4; }}</style>")
+    _draw(box, chart, "stretch")
+    box.caption("The last valid input's chart, greyed: fix the input above to update it.")
+    return True

@@ -226,7 +226,12 @@ def test_dashboard_runs_streamlit(capsys: pytest.CaptureFixture[str], monkeypatc
     (command,) = calls
     assert command[:4] == [sys.executable, "-m", "streamlit", "run"]
     assert command[4].endswith("dashboard/streamlit_app.py")
-    assert command[5:] == ["--server.port", "8600"]
+    options = command[5:]
+    # Learner-safe defaults hold outside the repo folder, and the user's options come last (they win).
+    assert options[-2:] == ["--server.port", "8600"]
+    pairs = dict(zip(options[:-2:2], options[1:-2:2], strict=True))
+    assert pairs["--client.toolbarMode"] == "viewer"
+    assert pairs["--server.address"] == "localhost"
 
 
 def _python_m(package: str, *argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -7,10 +7,8 @@ from collections.abc import Iterable
 import altair as alt
 import pandas as pd
 
-from dashboard.common.chart_style import HEIGHT, check_frame, in_order
-from dashboard.common.palette import (
-    BETA_COLOURS,
-)
+from dashboard.common import palette
+from dashboard.common.chart_style import HEIGHT, check_frame, concept_scale, in_order
 
 __all__ = [
     "beta_binomial_chart",
@@ -18,8 +16,20 @@ __all__ = [
 ]
 
 
-def beta_binomial_chart(curves: pd.DataFrame, *, dashed: Iterable[str] = ()) -> alt.Chart:
-    """Prior, posterior and likelihood densities of the coin's bias p.
+#: Curve name -> concept colour (the compute module's names).
+CURVE_COLOURS = {"prior": palette.PRIOR, "posterior": palette.POSTERIOR, "likelihood (normalised)": palette.LIKELIHOOD}
+#: Estimate kind -> concept colour.
+ESTIMATE_COLOURS = {"mean": palette.MEAN, "MAP": palette.MODE, "MLE": palette.MLE}
+
+
+def beta_binomial_chart(
+    curves: pd.DataFrame,
+    *,
+    dashed: Iterable[str] = (),
+    estimates: pd.DataFrame | None = None,
+    interval: tuple[float, float, float] | None = None,
+) -> alt.Chart | alt.LayerChart:
+    """Prior, posterior and likelihood densities of the coin's bias p, estimates marked.
 
     Parameters
     ----------
@@ -28,6 +38,11 @@ def beta_binomial_chart(curves: pd.DataFrame, *, dashed: Iterable[str] = ()) -> 
         Curves are drawn in order of first appearance, later ones on top.
     dashed : iterable of str, optional
         Names of curves to draw dashed (a curve that may lie exactly on another).
+    estimates : pandas.DataFrame, optional
+        Columns ``estimate`` (label), ``kind`` (mean, MAP or MLE), ``p`` and ``density``:
+        a rule and a labelled point on the posterior for each.
+    interval : tuple of float, optional
+        ``(low, high, level)``: the credible interval, shaded under the curves.
 
     Returns
     -------
@@ -38,14 +53,14 @@ def beta_binomial_chart(curves: pd.DataFrame, *, dashed: Iterable[str] = ()) -> 
     order = in_order(curves["curve"])
     dashed = set(dashed)
     dashes = [[6, 4] if name in dashed else [1, 0] for name in order]
-    return (
+    lines = (
         alt.Chart(curves)
         .mark_line(strokeWidth=2.5)
         .encode(
             x=alt.X("p:Q", title="coin bias p = P(heads)", scale=alt.Scale(domain=[0, 1])),
             y=alt.Y("density:Q", title="density"),
             color=alt.Color("curve:N", sort=order, title=None, legend=alt.Legend(orient="top"),
-                            scale=alt.Scale(domain=order, range=BETA_COLOURS[: len(order)])),
+                            scale=concept_scale(CURVE_COLOURS, order)),
             strokeDash=alt.StrokeDash("curve:N", sort=order, legend=None,
                                       scale=alt.Scale(domain=order, range=dashes)),
             tooltip=[
@@ -54,8 +69,34 @@ def beta_binomial_chart(curves: pd.DataFrame, *, dashed: Iterable[str] = ()) -> 
                 alt.Tooltip("density:Q", format=".3f"),
             ],
         )
-        .properties(height=HEIGHT)
     )
+    layers: list[alt.Chart] = []
+    if interval is not None:
+        low, high, level = interval
+        band = pd.DataFrame({"low": [low], "high": [high], "label": [f"{level:.0%} credible interval {low:.3f} – {high:.3f}"]})
+        layers.append(alt.Chart(band).mark_rect(color=palette.INTERVAL, opacity=0.25).encode(
+            x="low:Q", x2="high:Q", tooltip=[alt.Tooltip("label:N", title="interval")]))
+    layers.append(lines)
+    if estimates is not None and len(estimates):
+        check_frame(estimates, "estimates", ("estimate", "kind", "p", "density"))
+        kinds = in_order(estimates["kind"])
+        colour = alt.Color("kind:N", scale=concept_scale(ESTIMATE_COLOURS, kinds), legend=None)
+        marks = alt.Chart(estimates).encode(x="p:Q", color=colour, tooltip=[alt.Tooltip("estimate:N")])
+        layers += [
+            marks.mark_rule(strokeDash=[2, 2], strokeWidth=1.5).encode(y="density:Q", y2=alt.datum(0)),
+            marks.mark_point(filled=True, size=90, shape="diamond").encode(y="density:Q"),
+        ]
+        # Labels in rows along the top, one per estimate, so close estimates do not overprint.
+        layers += [
+            marks.transform_filter(alt.datum.kind == kind).mark_text(align="left", dx=4, fontSize=12)
+            .encode(y=alt.value(10 + 15 * row), text="estimate:N")
+            for row, kind in enumerate(kinds)
+        ]
+    title = "Prior, likelihood and posterior of the coin's bias"
+    if len(layers) == 1:
+        return lines.properties(height=HEIGHT, title=title)
+    # The estimates' colours are their own scale, not more entries of the curves' legend.
+    return alt.LayerChart(layer=layers, height=HEIGHT, title=title).resolve_scale(color="independent")
 
 
 def posterior_steps_chart(steps: pd.DataFrame) -> alt.LayerChart:
@@ -84,7 +125,8 @@ def posterior_steps_chart(steps: pd.DataFrame) -> alt.LayerChart:
         ],
     )
     return alt.LayerChart(
-        layer=[base.mark_line(), base.mark_point(filled=True, size=60)], height=HEIGHT
+        layer=[base.mark_line(color=palette.POSTERIOR), base.mark_point(filled=True, size=60, color=palette.POSTERIOR)],
+        height=HEIGHT, title="Posterior mean after each flip",
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -20,10 +21,14 @@ __all__ = [
     "beta_binomial_curves",
     "beta_binomial_steps",
     "beta_binomial_summary",
+    "estimate_marks",
+    "flip_counts",
+    "next_flip",
 ]
 
-#: Points per Beta density curve (cell midpoints of [0, 1]; three curves per chart).
-BETA_GRID_POINTS = 400
+#: Points per Beta density curve (cell midpoints of [0, 1]; three curves per chart; 201 is smooth at
+#: chart width and keeps a rerun within budget).
+BETA_GRID_POINTS = 201
 
 PRIOR, LIKELIHOOD, POSTERIOR = "prior", "likelihood (normalised)", "posterior"
 
@@ -110,3 +115,38 @@ def beta_binomial_steps(alpha0: float, beta0: float, flips: str) -> pd.DataFrame
     )
 
 
+
+
+def flip_counts(flips: str) -> tuple[int, int]:
+    """Heads and tails in a flip string, read by core (so its errors name ``flips``)."""
+    last = beta_binomial_trace(1.0, 1.0, flips)[-1]
+    return round(last.alpha - 1.0), round(last.beta - 1.0)
+
+
+def next_flip(coin: float, seed: int, observed: int) -> str:
+    """The simulated coin's next flip, ``"H"`` or ``"T"``.
+
+    A pure function of the coin's bias, the seed and how many observations there are
+    already, so a shared link replays the same sequence of button presses.
+    """
+    if not 0.0 < coin < 1.0:
+        raise ValueError(f"`coin` must be strictly between 0 and 1; got {coin}")
+    rng = np.random.default_rng([int(seed), int(observed)])
+    return "H" if rng.random() < coin else "T"
+
+
+def estimate_marks(summary: PosteriorSummary) -> pd.DataFrame:
+    """The posterior mean, MAP and MLE as points to mark on the curve (undefined ones left out).
+
+    Columns ``estimate`` (a label with the value), ``p`` and ``density`` (the posterior's
+    density there, so the mark sits on the curve).
+    """
+    post = Beta(summary.alpha, summary.beta)
+    rows = [(name, value) for name, value in (("mean", summary.mean), ("MAP", summary.map), ("MLE", summary.mle))
+            if not np.isnan(value)]
+    return pd.DataFrame({
+        "estimate": [f"{name} = {value:.3f}" for name, value in rows],
+        "kind": [name for name, _ in rows],
+        "p": [value for _, value in rows],
+        "density": [float(np.exp(post.logpdf(value))) if 0.0 < value < 1.0 else 0.0 for _, value in rows],
+    })

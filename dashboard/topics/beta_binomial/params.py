@@ -11,6 +11,15 @@ PARAMS = PageParams(
     "Beta-Binomial update",
     (
         Param(
+            "source",
+            "Data",
+            "choice",
+            "Counts",
+            choices=("Counts", "Flip string"),
+            aliases={"counts": "Counts", "flips": "Flip string", "string": "Flip string"},
+            help="Which data update the prior: the head and tail counts, or the flip string replayed flip by flip.",
+        ),
+        Param(
             "alpha0",
             "α₀: prior pseudo-heads (> 0)",
             "float",
@@ -58,5 +67,9 @@ PARAMS = PageParams(
             max_chars=200,
             help="A sequence of flips (H or T) replayed one at a time to show the posterior after each.",
         ),
+        Param("coin", "Bias of the simulated coin (for “Flip a coin”)", "float", 0.7, lo=0.01, hi=0.99, step=0.01,
+              help="P(heads) of the coin the “Flip a coin” button tosses."),
+        Param("seed", "Seed of the simulated coin", "int", 0, lo=0, hi=2**31 - 1, step=1,
+              help="The same seed and number of observations give the same next flip."),
     ),
 )

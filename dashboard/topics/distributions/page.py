@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard.common import histogram, inputs, widgets
 from dashboard.common.exercise_links import show_exercise_links
 from dashboard.common.ui import format_number, show_chart, show_input_error
+from dashboard.practice.reveal import HIDDEN, show_reveal_note
 from dashboard.topics.distributions import charts, compute
 from dashboard.topics.distributions.params import PARAMS
 
@@ -46,9 +47,15 @@ IN_LLMS = {
 
 st.title("The five distributions")
 widgets.normalise_query(PARAMS)  # before any widget: accept aliases and any case
+revealed = show_reveal_note()
+
+
+def answer(value: float, digits: int = 3) -> str:
+    """A computed answer, or the placeholder on a page opened from an exercise before a submission."""
+    return format_number(value, digits) if revealed else HIDDEN
 st.markdown(
     "Pick a family and move its parameters. The grey bars are a fixed batch of random "
-    "draws and the orange marks are the exact pmf or pdf, so you can see the samples "
+    "draws and the blue bars or line are the exact pmf or pdf, so you can see the samples "
     "settle on the formula. For the Dirichlet there is no single axis: each point of the "
     "triangle is a probability vector (π₁, π₂, π₃), coloured by its density."
 )
@@ -85,7 +92,7 @@ with col_params:
             widgets.slider(PARAMS["a3"], c3),
         )
     if params_error is not None:
-        show_input_error(params_error)
+        show_input_error(params_error, page=PARAMS)
 
 st.markdown(f"#### {TITLES[family_name]}")
 st.info(f"**In an LLM.** {IN_LLMS[family_name]}", icon=":material/smart_toy:")
@@ -106,9 +113,11 @@ if params_error is None:
                 x_title="outcome" if summary.discrete else "x",
             )
     except ValueError as exc:
-        show_input_error(exc, col_params)
+        show_input_error(exc, col_params, page=PARAMS)
     else:
         def vector(values: tuple[float, ...]) -> str:
+            if not revealed:
+                return HIDDEN
             if len(values) == 1:
                 return format_number(values[0], 4)
             return "(" + ", ".join(format_number(v, 3) for v in values) + ")"
@@ -120,7 +129,7 @@ if params_error is None:
                      help="Marginal variances Var(πₖ) for the Dirichlet.")
         m_entropy.metric(
             "Entropy, nats" if summary.discrete else "Differential entropy, nats",
-            format_number(summary.entropy_nats, 4),
+            answer(summary.entropy_nats, 4),
             help="−Σ p log p for the discrete families. For densities the integral −∫ p log p "
             "can be negative: a narrow density has less 'room' than the unit interval.",
         )

@@ -40,7 +40,7 @@ def token_probabilities_chart(frame: pd.DataFrame) -> alt.Chart:
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("token:N", sort=tokens, title="token"),
+            x=alt.X("token:N", sort=tokens, title="token", axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset("distribution:N", sort=order),
             y=alt.Y("probability:Q", title="probability", scale=alt.Scale(domain=[0, 1])),
             color=alt.Color("distribution:N", sort=order, title=None, legend=alt.Legend(orient="top"),
@@ -48,7 +48,7 @@ def token_probabilities_chart(frame: pd.DataFrame) -> alt.Chart:
             tooltip=[alt.Tooltip("token:N"), alt.Tooltip("distribution:N"),
                      alt.Tooltip("probability:Q", format=".4f")],
         )
-        .properties(height=HEIGHT)
+        .properties(height=HEIGHT, title="P (data) and Q (model) over the vocabulary")
     )
 
 
@@ -74,7 +74,8 @@ def cross_entropy_decomposition_chart(frame: pd.DataFrame, *, unit: str) -> alt.
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("temperature:N", sort=in_order(frame["temperature"]), title="model temperature"),
+            x=alt.X("temperature:N", sort=in_order(frame["temperature"]), title="model temperature",
+                    axis=alt.Axis(labelAngle=0)),
             y=alt.Y("value:Q", stack="zero", title=f"cross-entropy H(P, Q), {unit}"),
             color=alt.Color("part:N", sort=parts, title=None, legend=alt.Legend(orient="top"),
                             scale=alt.Scale(domain=parts, range=PART_COLOURS[: len(parts)])),
@@ -84,7 +85,7 @@ def cross_entropy_decomposition_chart(frame: pd.DataFrame, *, unit: str) -> alt.
                      alt.Tooltip("value:Q", format=".4f")],
         )
         .transform_calculate(part_order=f"indexof({parts!r}, datum.part)")
-        .properties(height=HEIGHT)
+        .properties(height=HEIGHT, title="Cross-entropy = entropy + KL, by temperature")
     )
 
 

@@ -7,12 +7,20 @@ import streamlit as st
 
 from dashboard.common import inputs, widgets
 from dashboard.common.exercise_links import show_exercise_links
-from dashboard.common.ui import format_number, show_chart, show_input_error
+from dashboard.common.ui import (
+    chart_spec,
+    format_number,
+    show_chart,
+    show_input_error,
+    show_stale_chart,
+)
+from dashboard.practice.reveal import HIDDEN, show_reveal_note
 from dashboard.topics.entropy import charts, compute
 from dashboard.topics.entropy.params import PARAMS
 
 st.title("Entropy, cross-entropy and perplexity")
 widgets.normalise_query(PARAMS)  # before any widget: accept aliases and any case
+revealed = show_reveal_note()
 st.markdown(
     "P is how the next token is really distributed and Q is what a model predicts; both "
     "come from logits through a softmax, and the temperature reshapes only the model. "
@@ -40,28 +48,29 @@ with col_inputs:
         decomposition = compute.cross_entropy_decomposition(p_logits, q_logits, temperature, unit)
     except ValueError as exc:
         summary = None
-        show_input_error(exc)
+        show_input_error(exc, page=PARAMS)
+        show_stale_chart("entropy-token-probabilities", col_chart)
 
 if summary is not None:
-    show_chart(charts.token_probabilities_chart(probabilities), name="entropy-token-probabilities", where=col_chart)
+    show_chart(chart_spec(charts.token_probabilities_chart, probabilities), name="entropy-token-probabilities", where=col_chart)
 
     m_hp, m_hq, m_hpq, m_kl, m_ppl = st.columns(5)
-    m_hp.metric(f"H(P), {unit}", format_number(summary.entropy_p, 4),
+    m_hp.metric(f"H(P), {unit}", format_number(summary.entropy_p, 4) if revealed else HIDDEN,
                 help="Average surprise of data drawn from P, measured with P itself.")
-    m_hq.metric(f"H(Q), {unit}", format_number(summary.entropy_q, 4),
+    m_hq.metric(f"H(Q), {unit}", format_number(summary.entropy_q, 4) if revealed else HIDDEN,
                 help="How spread out the model's prediction is; the temperature moves it.")
-    m_hpq.metric(f"H(P, Q), {unit}", format_number(summary.cross_entropy, 4),
+    m_hpq.metric(f"H(P, Q), {unit}", format_number(summary.cross_entropy, 4) if revealed else HIDDEN,
                  help="−Σ P log Q: average surprise of the model on data from P; the training loss.")
-    m_kl.metric(f"KL(P‖Q), {unit}", format_number(summary.kl, 4),
+    m_kl.metric(f"KL(P‖Q), {unit}", format_number(summary.kl, 4) if revealed else HIDDEN,
                 help="H(P, Q) − H(P): what the model's mismatch costs on top of the data's own entropy.")
-    m_ppl.metric("Perplexity", format_number(summary.perplexity, 3),
+    m_ppl.metric("Perplexity", format_number(summary.perplexity, 3) if revealed else HIDDEN,
                  help="e^H(P,Q) with nats, 2^H(P,Q) with bits: the same number either way.")
 
     col_table, col_bars = st.columns([2, 3])
     with col_table:
         st.markdown("**Both units** (1 nat = 1/ln 2 ≈ 1.4427 bits)")
         st.dataframe(
-            table,
+            table if revealed else table[["quantity"]],
             hide_index=True,
             column_config={
                 "quantity": st.column_config.TextColumn("quantity"),
@@ -70,11 +79,12 @@ if summary is not None:
             },
         )
     with col_bars:
-        st.markdown("**Cross-entropy = entropy + KL** at several temperatures (yours is opaque)")
-        show_chart(charts.cross_entropy_decomposition_chart(decomposition, unit=unit), name="entropy-cross-entropy-decomposition")
+        st.markdown("Your temperature is the opaque bar; the others are for comparison.")
+        show_chart(chart_spec(charts.cross_entropy_decomposition_chart, decomposition, unit=unit), name="entropy-cross-entropy-decomposition")
     st.caption(
-        "The blue part never changes: the temperature acts on the model, not on the data. "
-        "The red part is smallest at the temperature where Q comes closest to P."
+        "The light-blue part (the entropy of P) never changes: the temperature acts on the "
+        "model, not on the data. The vermillion part (KL) is smallest at the temperature "
+        "where Q comes closest to P."
     )
 
 st.subheader("The uniform model")
@@ -90,8 +100,8 @@ try:
 except ValueError as exc:
     show_input_error(exc, col_v)
 else:
-    col_v_nll.metric("Uniform model NLL per token, nats", format_number(uniform_nll, 4))
-    col_v_ppl.metric("Uniform model perplexity", format_number(uniform_ppl, 2))
+    col_v_nll.metric("Uniform model NLL per token, nats", format_number(uniform_nll, 4) if revealed else HIDDEN)
+    col_v_ppl.metric("Uniform model perplexity", format_number(uniform_ppl, 2) if revealed else HIDDEN)
 
 st.subheader("From an average NLL to perplexity")
 st.markdown(
@@ -107,7 +117,7 @@ try:
 except ValueError as exc:
     show_input_error(exc, col_nll)
 else:
-    col_nll_ppl.metric("Perplexity of that NLL", format_number(ppl, 2),
+    col_nll_ppl.metric("Perplexity of that NLL", format_number(ppl, 2) if revealed else HIDDEN,
                        help="e^NLL for nats, 2^NLL for bits.")
 
 show_exercise_links("entropy")

@@ -32,5 +32,11 @@ PARAMS = PageParams(
             step=0.25,
             help="Standard deviation of Q.",
         ),
+        Param("gap", "Distance between the two modes of P", "float", 4.0, lo=0.0, hi=10.0, step=0.5,
+              help="Distance between the means of the mixture's two components."),
+        Param("mode_sd", "Width of each mode (standard deviation)", "float", 0.5, lo=0.2, hi=3.0, step=0.1,
+              help="Standard deviation of each of the mixture's two components."),
+        Param("weight", "Weight of the left mode", "float", 0.5, lo=0.05, hi=0.95, step=0.05,
+              help="Mixture weight of the left component; the right one has the rest."),
     ),
 )

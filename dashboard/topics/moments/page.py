@@ -7,12 +7,25 @@ import streamlit as st
 
 from dashboard.common import histogram, inputs, widgets
 from dashboard.common.exercise_links import show_exercise_links
-from dashboard.common.ui import format_number, show_chart, show_input_error
+from dashboard.common.ui import (
+    chart_spec,
+    format_number,
+    show_chart,
+    show_input_error,
+    show_stale_chart,
+)
+from dashboard.practice.reveal import HIDDEN, show_reveal_note
 from dashboard.topics.moments import charts, compute
 from dashboard.topics.moments.params import PARAMS
 
 st.title("Random variables and moments")
 widgets.normalise_query(PARAMS)  # before any widget: accept aliases and any case
+revealed = show_reveal_note()
+
+
+def answer(value: float, digits: int = 3) -> str:
+    """A computed answer, or the placeholder on a page opened from an exercise before a submission."""
+    return format_number(value, digits) if revealed else HIDDEN
 st.markdown(
     "Type a small distribution and read off its centre and spread: the two variance "
     "formulas must agree, and when they do not it is floating point, not algebra. "
@@ -33,23 +46,26 @@ with col_in:
         )
     except ValueError as exc:
         moments = None
-        show_input_error(exc)
-if moments is not None:
+        show_input_error(exc, page=PARAMS)
+if moments is None:
+    show_stale_chart("moments-discrete-pmf", col_out)
+else:
     with col_in:
         m_mean, m_sd = st.columns(2)
-        m_mean.metric("E[X]", format_number(moments.mean, 4), help="Σ x P(X = x)")
-        m_sd.metric("σ", format_number(moments.standard_deviation, 4), help="√Var(X)")
+        m_mean.metric("E[X]", answer(moments.mean, 4), help="Σ x P(X = x)")
+        m_sd.metric("σ", answer(moments.standard_deviation, 4), help="√Var(X)")
         m_def, m_comp = st.columns(2)
         m_def.metric(
-            "Var(X) = E[(X − E[X])²]", format_number(moments.variance_definition, 4),
+            "Var(X) = E[(X − E[X])²]", answer(moments.variance_definition, 4),
             help="The definition: the average squared distance from the mean.",
         )
         m_comp.metric(
-            "Var(X) = E[X²] − E[X]²", format_number(moments.variance_computational, 4),
+            "Var(X) = E[X²] − E[X]²", answer(moments.variance_computational, 4),
             help="The computational formula. Shift every value by a large constant (say "
             "1e8) and it loses its digits while the definition stays exact.",
         )
-    show_chart(charts.discrete_pmf_chart(moments.pmf, mean=moments.mean), name="moments-discrete-pmf", where=col_out)
+    show_chart(chart_spec(charts.discrete_pmf_chart, moments.pmf, mean=moments.mean), name="moments-discrete-pmf",
+               where=col_out)
 
 # ---------------------------------------------------------------- two variables
 st.subheader("Two variables: covariance, correlation and E[E[X|Y]]")
@@ -70,19 +86,19 @@ with col_table:
         joint_moments = compute.joint_moments(x_values, y_values, joint)
     except ValueError as exc:
         joint_moments = None
-        show_input_error(exc)
+        show_input_error(exc, page=PARAMS)
 
 if joint_moments is not None:
     with col_results:
         m_ex, m_ey, m_cov, m_corr = st.columns(4)
-        m_ex.metric("E[X] of the table", format_number(joint_moments.mean_x, 4), help="From X's marginal.")
-        m_ey.metric("E[Y] of the table", format_number(joint_moments.mean_y, 4), help="From Y's marginal.")
+        m_ex.metric("E[X] of the table", answer(joint_moments.mean_x, 4), help="From X's marginal.")
+        m_ey.metric("E[Y] of the table", answer(joint_moments.mean_y, 4), help="From Y's marginal.")
         m_cov.metric(
-            "Cov(X, Y)", format_number(joint_moments.covariance, 4),
+            "Cov(X, Y)", answer(joint_moments.covariance, 4),
             help="E[(X − E[X])(Y − E[Y])]: positive when X and Y tend to be large together.",
         )
         m_corr.metric(
-            "Corr(X, Y)", format_number(joint_moments.correlation, 4),
+            "Corr(X, Y)", answer(joint_moments.correlation, 4),
             help="Cov(X, Y)/(σ_X σ_Y): the covariance without units, always in [−1, 1].",
         )
         if joint_moments.correlation_note:
@@ -93,29 +109,30 @@ if joint_moments is not None:
         try:
             steps = compute.total_expectation_steps(x_values, y_values, joint)
         except ValueError as exc:
-            show_input_error(exc)
+            show_input_error(exc, page=PARAMS)
         else:
-            st.dataframe(
-                steps.frame,
-                hide_index=True,
-                column_config={
-                    "y": st.column_config.NumberColumn("y", format="%g"),
-                    "p_y": st.column_config.NumberColumn("P(Y = y)", format="%.4f"),
-                    "conditional_mean": st.column_config.NumberColumn("E[X | Y = y]", format="%.4f"),
-                    "weighted": st.column_config.NumberColumn("P(Y = y)·E[X | Y = y]", format="%.4f"),
-                },
-            )
-            terms = " + ".join(format_number(v, 4) for v in steps.frame["weighted"])
-            st.markdown(
-                f"E[E[X|Y]] = {terms} = **{format_number(steps.mean_of_conditional_means, 4)}**, "
-                f"and E[X] from the row sums is **{format_number(steps.mean, 4)}**."
-            )
-            st.metric("E[E[X|Y]]", format_number(steps.mean_of_conditional_means, 4))
+            if revealed:  # the table and the sum are the law-of-total-expectation exercise's answer
+                st.dataframe(
+                    steps.frame,
+                    hide_index=True,
+                    column_config={
+                        "y": st.column_config.NumberColumn("y", format="%g"),
+                        "p_y": st.column_config.NumberColumn("P(Y = y)", format="%.4f"),
+                        "conditional_mean": st.column_config.NumberColumn("E[X | Y = y]", format="%.4f"),
+                        "weighted": st.column_config.NumberColumn("P(Y = y)·E[X | Y = y]", format="%.4f"),
+                    },
+                )
+                terms = " + ".join(format_number(v, 4) for v in steps.frame["weighted"])
+                st.markdown(
+                    f"E[E[X|Y]] = {terms} = **{format_number(steps.mean_of_conditional_means, 4)}**, "
+                    f"and E[X] from the row sums is **{format_number(steps.mean, 4)}**."
+                )
+            st.metric("E[E[X|Y]]", answer(steps.mean_of_conditional_means, 4))
 
 # ---------------------------------------------------------------- CLT
 st.subheader("The central limit theorem")
 st.markdown(
-    "Each bar counts averages of n independent draws; the orange curve is the normal "
+    "Each bar counts averages of n independent draws; the blue curve is the normal "
     "with the population mean and standard deviation σ/√n. With n = 1 the bars are just "
     "the distribution itself, lumpy or skewed; by a few dozen draws they hug the curve. "
     "The seed fixes the draws, so a shared link shows the same histogram."
@@ -154,22 +171,22 @@ try:
         raise params_error
     clt = compute.clt_view(family_name, params, n, seed)
 except ValueError as exc:
-    show_input_error(exc, col_params)
+    # The CLT's own widgets: core names them by the family's argument names.
+    show_input_error(exc, col_params, page=PARAMS, names={"probs": "clt_probs", "alpha": "clt_dirichlet"})
 else:
     m_mu, m_sigma, m_avg, m_sd = st.columns(4)
-    m_mu.metric("Population mean μ", format_number(clt.mu, 4))
-    m_sigma.metric("σ/√n", format_number(clt.sigma, 4), help="The CLT's standard deviation of a mean.")
+    m_mu.metric("Population mean μ", answer(clt.mu, 4))
+    m_sigma.metric("σ/√n", answer(clt.sigma, 4), help="The CLT's standard deviation of a mean.")
     m_avg.metric(
-        "Average of the simulated means", format_number(clt.mean_of_means, 4),
+        "Average of the simulated means", answer(clt.mean_of_means, 4),
         help=f"Over {compute.CLT_MEANS} simulated means.",
     )
     m_sd.metric(
-        "Spread of the simulated means", format_number(clt.sd_of_means, 4),
+        "Spread of the simulated means", answer(clt.sd_of_means, 4),
         help="Their sample standard deviation; close to σ/√n.",
     )
-    clt_chart = histogram.samples_vs_density_chart(
-        clt.histogram, clt.curve, discrete=False, x_title=f"mean of n = {n} draws"
-    )
+    clt_chart = chart_spec(histogram.samples_vs_density_chart, clt.histogram, clt.curve, discrete=False,
+                           x_title=f"mean of n = {n} draws")
     show_chart(clt_chart, name="moments-clt")
     st.caption(
         "For the categorical the averaged number is the outcome index 0, 1, …; for the "

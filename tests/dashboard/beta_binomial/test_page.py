@@ -63,44 +63,93 @@ def test_estimates_without_data_are_shown_as_undefined(at):
 
 def test_query_params_reproduce_a_shared_view():
     at = page_test("beta_binomial.py")
-    at.query_params.update({"alpha0": "3", "beta0": "5", "heads": "12", "tails": "20", "flips": "TTH"})
+    at.query_params.update({"alpha0": "3", "beta0": "5", "heads": "12", "tails": "20"})
     at.run()
     assert not at.exception
     mean, mode, mle = closed_form(3, 5, 12, 20)
     assert metric(at, "Posterior mean") == f"{mean:.3f}"
     assert metric(at, "MAP (posterior mode)") == f"{mode:.3f}"
     assert metric(at, "MLE (h / n)") == f"{mle:.3f}"
+    at = page_test("beta_binomial.py")
+    at.query_params.update({"alpha0": "3", "beta0": "5", "source": "Flip string", "flips": "TTH"})
+    at.run()
     steps = at.dataframe[0].value
     assert list(steps["flip"]) == ["prior", "T", "T", "H"]
     assert list(steps["alpha"]) == [3, 3, 3, 4]
     assert list(steps["beta"]) == [5, 6, 7, 7]
 
 
-def test_flip_by_flip_table_matches_the_course(at):
+@pytest.fixture
+def flips():
+    at = page_test("beta_binomial.py")
+    at.query_params["source"] = "flips"  # an alias of "Flip string"
+    return at.run()
+
+
+def test_flip_by_flip_table_matches_the_course(flips):
     # Course walkthrough means after each of H, H, H, T, H from Beta(2, 2).
-    steps = at.dataframe[0].value
+    assert flips.radio(key="source").value == "Flip string"
+    steps = flips.dataframe[0].value
     assert [round(m, 3) for m in steps["mean"]] == [0.5, 0.6, 0.667, 0.714, 0.625, 0.667]
     assert list(steps["flip"]) == ["prior", "H", "H", "H", "T", "H"]
 
 
-def test_bad_flip_string_shows_an_error_not_a_traceback(at):
-    at.text_input(key="flips").set_value("HHXT").run()
-    assert not at.exception
-    errors = [e.value for e in at.error]
+def test_one_data_source_at_a_time(at, flips):
+    assert "flips" not in [w.key for w in at.text_input] and not at.dataframe
+    assert "heads" not in [w.key for w in flips.number_input]
+    flips.text_input(key="flips").set_value("TTTT").run()
+    # Only the flip string counts now: Beta(2, 2) + 0 heads, 4 tails has mean 2/8.
+    assert metric(flips, "Posterior mean") == "0.250"
+    assert metric(flips, "MLE (h / n)") == "0.000"
+
+
+def test_bad_flip_string_names_the_widget_and_keeps_the_last_chart_greyed(flips):
+    flips.text_input(key="flips").set_value("HHXT").run()
+    assert not flips.exception
+    errors = [e.value for e in flips.error]
     assert len(errors) == 1
-    assert "`flips`" in errors[0] and "'X'" in errors[0] and "position 3" in errors[0]
-    # The counts part of the page is unaffected.
-    assert metric(at, "Posterior mean") == "0.667"
+    assert "“Flips (H = heads" in errors[0] and "'X'" in errors[0] and "position 3" in errors[0]
+    assert "Posterior mean" not in [m.label for m in flips.metric]
+    assert len(chart_specs(flips)) == 1  # the last good one, greyed
+    assert any("greyed" in c.value for c in flips.caption)
 
 
-def test_charts_show_the_three_curves_and_the_steps(at):
-    specs = chart_specs(at)
+def test_flip_a_coin_adds_one_reproducible_observation(at):
+    at.button(key="flip-coin").click().run()
+    heads, tails = at.number_input(key="heads").value, at.number_input(key="tails").value
+    assert heads + tails == 6
+    again = page_test("beta_binomial.py").run()
+    again.button(key="flip-coin").click().run()
+    assert (again.number_input(key="heads").value, again.number_input(key="tails").value) == (heads, tails)
+    mean = closed_form(2.0, 2.0, heads, tails)[0]
+    assert metric(at, "Posterior mean") == f"{mean:.3f}"
+
+
+def test_flip_a_coin_appends_to_the_flip_string(flips):
+    flips.button(key="flip-coin").click().run()
+    text = flips.text_input(key="flips").value
+    assert text[:5] == "HHHTH" and len(text) == 6 and text[5] in "HT"
+    assert len(flips.dataframe[0].value) == 7
+
+
+def test_charts_show_the_curves_with_estimates_and_the_steps(flips):
+    specs = chart_specs(flips)
     assert len(specs) == 2
     curves, steps = specs
-    assert curves["encoding"]["color"]["scale"]["domain"] == [
+    assert curves["layer"][1]["encoding"]["color"]["scale"]["domain"] == [
         "prior", "posterior", "likelihood (normalised)",
     ]
+    assert len(curves["layer"]) == 7  # interval band, curves, estimate rules, points, a label per estimate
     assert steps["layer"][0]["encoding"]["y"]["field"] == "mean"
+
+
+def test_a_page_opened_from_an_exercise_link_hides_the_answers_until_a_submission():
+    at = page_test("beta_binomial.py")
+    at.query_params.update({"exercise": "bayes.beta_binomial_posterior"})
+    at.run()
+    assert not at.exception
+    assert metric(at, "Posterior mean") == "hidden until you submit"
+    assert "layer" not in chart_specs(at)[0]  # the curves only: no estimate marks, no interval
 
 
 def test_invalid_values_in_the_url_fall_back_to_the_defaults():
@@ -112,3 +161,11 @@ def test_invalid_values_in_the_url_fall_back_to_the_defaults():
     assert at.number_input(key="alpha0").value == 2.0
     assert at.number_input(key="heads").value == 4
     assert metric(at, "Posterior mean") == "0.667"
+
+
+def test_a_link_with_a_flip_string_and_no_source_opens_on_the_flip_string():
+    at = page_test("beta_binomial.py")
+    at.query_params.update({"flips": "HTT"})
+    at.run()
+    assert at.radio(key="source").value == "Flip string"
+    assert list(at.dataframe[0].value["flip"]) == ["prior", "H", "T", "T"]

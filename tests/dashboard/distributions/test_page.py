@@ -16,6 +16,7 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from dashboard.common.chart_style import MAX_ROWS
 from dashboard.topics.distributions import compute
+from dashboard.topics.distributions.params import PARAMS
 from tests.dashboard.helpers import metric, page_test
 
 DISPLAY_TOL = 0.5e-4 + 1e-9  # 4 decimals shown
@@ -65,12 +66,13 @@ def test_bernoulli_samples_sit_on_the_pmf_within_sampling_error():
     at = open_page()
     at.slider(key="p").set_value(0.8).run()
     assert shown(at, "Mean") == pytest.approx(0.8, abs=DISPLAY_TOL)
-    bars = frame_with(at, "bin_start", "bin_end", "density")
-    pmf = frame_with(at, "x", "density")
-    np.testing.assert_allclose(pmf["density"], stats.bernoulli.pmf([0, 1], 0.8))
-    # A frequency from N draws has standard error √(p(1−p)/N); allow 4 of them.
+    frame = frame_with(at, "outcome", "series", "value")
+    bars, pmf = frame[frame["series"] == "sample"], frame[frame["series"] == "exact"]
+    assert list(pmf["outcome"]) == ["0", "1"]  # categories, not a number line from -0.4 to 1.4
+    np.testing.assert_allclose(pmf["value"], stats.bernoulli.pmf([0, 1], 0.8))
+    # A proportion from N draws has standard error √(p(1−p)/N); allow 4 of them.
     se = math.sqrt(0.8 * 0.2 / compute.FAMILY_SAMPLES)
-    np.testing.assert_allclose(bars["density"], [0.2, 0.8], atol=4 * se)
+    np.testing.assert_allclose(bars["value"], [0.2, 0.8], atol=4 * se)
 
 
 def test_categorical_moments_entropy_and_samples():
@@ -81,9 +83,11 @@ def test_categorical_moments_entropy_and_samples():
     assert shown(at, "Mean") == pytest.approx(ref.mean(), abs=DISPLAY_TOL)
     assert shown(at, "Variance") == pytest.approx(ref.var(), abs=DISPLAY_TOL)
     assert shown(at, "Entropy, nats") == pytest.approx(ref.entropy(), abs=DISPLAY_TOL)
-    bars = frame_with(at, "bin_start", "bin_end", "density")
+    frame = frame_with(at, "outcome", "series", "value")
+    bars = frame[frame["series"] == "sample"]
+    assert list(bars["outcome"]) == ["0", "1", "2", "3"]
     se = np.sqrt(np.multiply(probs, 1 - np.asarray(probs)) / compute.FAMILY_SAMPLES)
-    assert np.all(np.abs(bars["density"] - probs) <= 4 * se)
+    assert np.all(np.abs(bars["value"].to_numpy() - probs) <= 4 * se)
 
 
 def test_gaussian_density_curve_and_histogram():
@@ -160,12 +164,13 @@ def test_every_family_has_its_own_llm_sentence():
 @pytest.mark.parametrize(
     ("probs", "message"),
     [
-        ("0.5, 0.6", "`probs` must sum to 1"),
+        ("0.5, 0.6", "`probs`: the probabilities add up to 1.1; they must add up to 1"),
         ("0.5, x", "`probs` has 'x', which is not a number"),
         ("-0.5, 1.5", "`probs` must be non-negative"),
     ],
 )
 def test_bad_categorical_probabilities_show_an_error(probs, message):
+    message = message.replace("`probs`", f"“{PARAMS['probs'].label}”")  # named by the widget's label
     at = open_page(family="Categorical", probs=probs)
     assert not at.exception
     assert [message in e.value for e in at.error] == [True]
@@ -179,3 +184,9 @@ def test_the_seed_fixes_the_samples():
     cols = ("bin_start", "bin_end", "density")
     pd.testing.assert_frame_equal(frame_with(first, *cols), frame_with(again, *cols))
     assert not frame_with(first, *cols).equals(frame_with(other, *cols))
+
+
+def test_a_page_opened_from_an_exercise_link_hides_the_moments():
+    at = open_page(exercise="distributions.bernoulli_reward")
+    assert not at.exception
+    assert metric(at, "Mean") == metric(at, "Entropy, nats") == "hidden until you submit"

@@ -15,6 +15,7 @@ import pytest
 from scipy import special, stats
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
+from dashboard.topics.entropy.params import PARAMS
 from tests.dashboard.helpers import metric, page_test
 
 DISPLAY_TOL = 0.5e-4 + 1e-9  # 4 decimals shown
@@ -150,12 +151,16 @@ def test_average_nll_to_perplexity_course_q3(at):
     ],
 )
 def test_bad_inputs_show_an_error_beside_them(key, value, message):
+    # The message names each widget by its label, not by the argument name core uses.
+    for name in ("tokens", "p_logits", "q_logits"):
+        message = message.replace(f"`{name}`", f"“{PARAMS[name].label}”")
     at = page_test("entropy.py")
     at.query_params[key] = value
     at.run()
     assert not at.exception
     assert [e.value for e in at.error if message in e.value], [e.value for e in at.error]
     assert "Perplexity" not in [m.label for m in at.metric]
+    assert not any("greyed" in c.value for c in at.caption)  # no good chart yet to keep
     # The sections below keep working.
     assert metric(at, "Perplexity of that NLL") == "20.09"
 
@@ -181,3 +186,13 @@ def test_query_params_reproduce_a_shared_view():
     assert shown(at, "H(P), bits") == pytest.approx(math.log2(3), abs=DISPLAY_TOL)
     assert shown(at, "Uniform model perplexity") == pytest.approx(32000, abs=0.005)
     assert shown(at, "Perplexity of that NLL") == pytest.approx(4.0, abs=0.005)
+
+
+def test_a_bad_edit_keeps_the_last_good_chart_greyed():
+    at = page_test("entropy.py").run()
+    charts_before = len(at.get("vega_lite_chart"))
+    at.text_input(key="q_logits").set_value("1, x").run()
+    assert not at.exception
+    assert [e.value for e in at.error if PARAMS["q_logits"].label in e.value]
+    assert any("greyed" in c.value for c in at.caption)
+    assert 1 <= len(at.get("vega_lite_chart")) < charts_before

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dashboard.common import export, palette
 from dashboard.common.chart_style import MAX_ROWS
-from dashboard.topics.kl_vs_js import charts
+from dashboard.topics.kl_vs_js import charts, mixture_fit
 
 
 def test_gaussian_densities_chart_colours_p_and_q():
@@ -27,7 +28,7 @@ def test_gaussian_densities_chart_colours_p_and_q():
 
 def test_divergence_sweep_chart_draws_the_bound_and_the_current_separation():
     sweep = pd.DataFrame(
-        {"separation": [0.0, 1.0, 0.0, 1.0], "divergence": ["KL", "KL", "JS", "JS"],
+        {"separation": [0.0, 1.0, 0.0, 1.0], "divergence": ["KL(P‖Q)", "KL(P‖Q)", "JS(P, Q)", "JS(P, Q)"],
          "nats": [0.0, 0.5, 0.0, 0.1]}
     )
     chart = charts.divergence_sweep_chart(sweep, js_bound=math.log(2), current_separation=0.7)
@@ -44,7 +45,7 @@ def test_divergence_sweep_chart_draws_the_bound_and_the_current_separation():
 
 
 def test_divergence_sweep_chart_without_a_current_point_has_three_layers():
-    sweep = pd.DataFrame({"separation": [0.0], "divergence": ["JS"], "nats": [0.0]})
+    sweep = pd.DataFrame({"separation": [0.0], "divergence": ["JS(P, Q)"], "nats": [0.0]})
     assert len(charts.divergence_sweep_chart(sweep, js_bound=0.69).to_dict()["layer"]) == 3
 
 
@@ -52,3 +53,33 @@ def test_too_many_rows_are_refused():
     big = pd.DataFrame({"x": np.zeros(MAX_ROWS + 1), "density": 0.0, "distribution": "P"})
     with pytest.raises(ValueError, match=r"`curves` has 5001 rows; thin it to at most 5000"):
         charts.gaussian_densities_chart(big)
+
+
+def test_sweep_colours_each_divergence_by_its_concept():
+    sweep = pd.DataFrame({"separation": [0.0, 0.0, 0.0], "divergence": ["KL(P‖Q)", "KL(Q‖P)", "JS(P, Q)"],
+                          "nats": [0.0, 0.0, 0.0]})
+    scale = charts.divergence_sweep_chart(sweep, js_bound=0.69).to_dict()["layer"][0]["encoding"]["color"]["scale"]
+    assert scale["range"] == [palette.KL, palette.KL_REVERSE, palette.JS]
+
+
+def test_kl_integrand_chart_is_an_area_in_kl_colour_with_a_title():
+    frame = pd.DataFrame({"x": [0.0, 1.0], "integrand": [0.2, -0.1]})
+    spec = charts.kl_integrand_chart(frame, kl=0.1234).to_dict()
+    assert "0.1234" in spec["title"]
+    area = spec["layer"][0]
+    assert area["mark"]["type"] == "area" and area["mark"]["color"] == palette.KL
+
+
+def test_mixture_fit_chart_colours_fits_by_the_kl_they_minimise():
+    curves = mixture_fit.fit_curves(mixture_fit.mixture_fits(4.0, 0.5, 0.5))
+    spec = charts.mixture_fit_chart(curves).to_dict()
+    assert spec["encoding"]["color"]["scale"]["range"] == [palette.P, palette.KL, palette.KL_REVERSE]
+    assert spec["title"]
+
+
+def test_new_charts_compile_and_render():
+    # vl-convert runs the Vega-Lite compiler: a spec the browser could not draw fails here.
+    curves = mixture_fit.fit_curves(mixture_fit.mixture_fits(4.0, 0.5, 0.5))
+    integrand = pd.DataFrame({"x": [0.0, 1.0, 2.0], "integrand": [0.2, -0.1, 0.0]})
+    for chart in (charts.mixture_fit_chart(curves), charts.kl_integrand_chart(integrand, kl=None)):
+        assert export.chart_png(chart, scale=1).startswith(b"\x89PNG")

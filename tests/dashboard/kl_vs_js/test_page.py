@@ -37,7 +37,7 @@ def test_default_view_shows_all_three_divergences(at):
 
 def test_moving_q_away_grows_kl_while_js_stays_under_ln2(at):
     at.number_input(key="sigma2").set_value(1.0)
-    at.number_input(key="mu2").set_value(8.0).run()
+    at.slider(key="mu2").set_value(8.0).run()
     assert not at.exception
     # Equal widths: both KLs are (mu1 - mu2)² / 2 = 32.
     assert shown(at, "KL(P‖Q), nats") == pytest.approx(reference.gaussian_kl(0, 1, 8, 1), abs=DISPLAY_TOL)
@@ -58,15 +58,34 @@ def test_query_params_reproduce_a_shared_view():
     assert shown(at, "JS(P, Q), nats") == pytest.approx(reference.gaussian_js(-1, 0.5, 1.5, 2), abs=DISPLAY_TOL)
 
 
-def test_charts_show_the_densities_and_the_sweep_with_the_bound(at):
+def test_charts_show_densities_integrand_sweep_and_mixture_fit(at):
     specs = chart_specs(at)
-    assert len(specs) == 2
-    densities, sweep = specs
+    assert len(specs) == 4
+    densities, integrand, sweep, mixture = specs
     assert densities["encoding"]["color"]["scale"]["domain"] == ["P", "Q"]
+    assert integrand["layer"][0]["mark"]["type"] == "area"
     lines, rule, _label, here = sweep["layer"]
     assert lines["encoding"]["color"]["scale"]["domain"] == ["KL(P‖Q)", "KL(Q‖P)", "JS(P, Q)"]
     assert rule["mark"]["type"] == "rule" and rule["encoding"]["y"]["field"] == "nats"
     assert here["encoding"]["x"]["field"] == "separation"
+    assert len(mixture["encoding"]["color"]["scale"]["domain"]) == 3
+
+
+def test_the_integrand_title_carries_the_kl_shown_after_a_change(at):
+    at.slider(key="mu2").set_value(3.0).run()
+    kl = metric(at, "KL(P‖Q), nats")
+    assert kl in chart_specs(at)[1]["title"]
+    assert kl == f"{reference.gaussian_kl(0, 1, 3, 1.5):.4f}"
+
+
+def test_mixture_widgets_drive_the_two_fits(at):
+    # Wiring: gap -> fit -> metric. The forward fit's sd is the mixture's (closed form √(s² + (gap/2)²)).
+    at.slider(key="gap").set_value(6.0).run()
+    assert not at.exception
+    assert float(metric(at, "KL(P‖Q) fit: sd")) == pytest.approx(math.hypot(0.5, 3.0), abs=0.5e-3)
+    assert abs(float(metric(at, "KL(Q‖P) fit: mean"))) == pytest.approx(3.0, abs=0.01)
+    at.slider(key="weight").set_value(0.8).run()  # the heavier mode is now the left one
+    assert float(metric(at, "KL(Q‖P) fit: mean")) == pytest.approx(-3.0, abs=0.01)
 
 
 def test_a_non_positive_sigma_in_the_url_falls_back_to_the_default():

@@ -16,6 +16,7 @@ from scipy import stats
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from dashboard.topics.moments import compute
+from dashboard.topics.moments.params import PARAMS
 from tests.dashboard.helpers import metric, page_test
 
 # Metrics show 4 decimals: a displayed value is within half a unit of the last digit.
@@ -49,6 +50,13 @@ def joint_reference(x, y, joint):
     return ex, ey, cov, cov / (sx * sy)
 
 
+def labelled(message: str) -> str:
+    """``message`` with each backticked widget key written as its label, as the page shows it."""
+    for param in PARAMS.params:
+        message = message.replace(f"`{param.key}`", f"“{param.label}”")
+    return message
+
+
 @pytest.fixture
 def at():
     return page_test("moments.py").run()
@@ -77,7 +85,8 @@ def test_probabilities_not_summing_to_one_show_an_error_not_a_trace(at):
     at.text_input(key="probs").set_value("0.1, 0.2, 0.3, 0.3").run()
     assert not at.exception
     assert len(at.error) == 1
-    assert "`probs` must sum to 1" in at.error[0].value and "0.9" in at.error[0].value
+    # Plain words that name the widget by its label.
+    assert f"“{PARAMS['probs'].label}”: the probabilities add up to 0.9; they must add up to 1" in at.error[0].value
     assert "E[X]" not in [m.label for m in at.metric]
     # The rest of the page still works.
     assert shown(at, "Cov(X, Y)") == pytest.approx(
@@ -95,6 +104,7 @@ def test_probabilities_not_summing_to_one_show_an_error_not_a_trace(at):
     ],
 )
 def test_bad_distributions_are_named(values, probs, message):
+    message = labelled(message)
     at = page_test("moments.py")
     at.query_params.update({"values": values, "probs": probs})
     at.run()
@@ -235,13 +245,14 @@ def test_query_params_reproduce_a_shared_view():
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"clt_family": "Categorical", "clt_probs": "0.5, 0.6"}, "`probs` must sum to 1"),
+        ({"clt_family": "Categorical", "clt_probs": "0.5, 0.6"}, "`clt_probs`: the probabilities add up to 1.1"),
         ({"clt_family": "Categorical", "clt_probs": "1"}, "zero variance"),
-        ({"clt_family": "Dirichlet", "clt_dirichlet": "1, -2"}, "`alpha` must be > 0"),
-        ({"clt_family": "Dirichlet", "clt_dirichlet": "a"}, "`alpha` has 'a'"),
+        ({"clt_family": "Dirichlet", "clt_dirichlet": "1, -2"}, "`clt_dirichlet` must be > 0"),
+        ({"clt_family": "Dirichlet", "clt_dirichlet": "a"}, "`clt_dirichlet` has 'a'"),
     ],
 )
 def test_bad_clt_parameters_show_an_error(params, message):
+    message = labelled(message)  # the CLT widget's label, not the first section's
     at = page_test("moments.py")
     at.query_params.update(params)
     at.run()
@@ -257,3 +268,12 @@ def test_every_family_runs_in_the_clt():
         at.run()
         assert not at.exception and not at.error, family
         assert len(clt_histogram(at)) == compute.CLT_BINS
+
+
+def test_a_page_opened_from_an_exercise_link_hides_the_computed_moments():
+    at = page_test("moments.py")
+    at.query_params.update({"exercise": "moments.variance_discrete"})
+    at.run()
+    assert not at.exception
+    assert metric(at, "E[X]") == "hidden until you submit"
+    assert not at.dataframe  # nor the E[E[X|Y]] working

@@ -1,0 +1,66 @@
+"""Import every page's modules once per server process, in the background.
+
+The first page a learner opens after a server start would otherwise wait for the
+imports of every library its computation uses (scipy, pandas, altair, vl-convert,
+pymc's relatives); the pages opened next would wait for theirs. :func:`warm_up` starts
+one daemon thread that imports them all while the first page renders. No streamlit
+here: ``streamlit_app.py`` runs it once per process through ``st.cache_resource``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Iterable
+
+from dashboard.common.pages import PAGES, PageSpec
+
+__all__ = ["page_modules", "warm_up"]
+
+#: Modules every page uses, imported first (and the MCMC page's, not yet in a topic folder).
+_SHARED = ("altair", "pandas", "scipy.stats", "scipy.integrate", "scipy.optimize", "vl_convert", "pyarrow",
+           "dashboard.compute", "dashboard.charts")
+
+
+def page_modules(pages: Iterable[PageSpec] = PAGES) -> list[str]:
+    """The importable modules next to each page script (``compute``, ``charts``, ...).
+
+    Examples
+    --------
+    >>> "dashboard.topics.kl_vs_js.compute" in page_modules()
+    True
+    """
+    from dashboard.common.pages import DASHBOARD_DIR
+
+    pages = tuple(pages)
+    scripts = {(DASHBOARD_DIR / spec.path).resolve() for spec in pages}  # importing one would run it
+    names: list[str] = []
+    for spec in pages:
+        folder = (DASHBOARD_DIR / spec.path).parent
+        package = "dashboard." + ".".join(folder.relative_to(DASHBOARD_DIR).parts)
+        if folder.name == "topics" or package == "dashboard.practice":
+            continue  # practice pages import the grader: small, and they run scripts by name
+        for module in sorted(folder.glob("*.py")):
+            if module.stem != "__init__" and module.resolve() not in scripts:
+                names.append(f"{package}.{module.stem}")
+    return names
+
+
+def _import_all(names: Iterable[str]) -> None:
+    # Every topic page ends with its exercise links: load the exercise registry first.
+    from grader import load_exercises
+
+    load_exercises()
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:
+            continue
+
+
+def warm_up(pages: Iterable[PageSpec] = PAGES) -> threading.Thread:
+    """Start importing the shared libraries and every page's modules; return the thread."""
+    thread = threading.Thread(target=_import_all, args=([*_SHARED, *page_modules(pages)],),
+                              name="probstats-warm-up", daemon=True)
+    thread.start()
+    return thread
