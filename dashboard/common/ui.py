@@ -16,7 +16,14 @@ from dashboard.common import export
 from dashboard.common.limits import CACHE_ENTRIES
 from dashboard.common.page_params import PageParams
 
-__all__ = ["chart_spec", "format_number", "plain_error", "show_chart", "show_input_error", "show_stale_chart"]
+__all__ = ["Spec", "chart_spec", "format_number", "plain_error", "show_chart", "show_input_error", "show_stale_chart",
+           "spec_of"]
+
+#: A Vega-Lite spec as a JSON-ready dict (datasets as Arrow bytes, see :func:`spec_of`).
+Spec = dict[str, Any]
+
+#: What Altair's default theme adds, which Streamlit's own theme replaces.
+_DEFAULT_VIEW = {"continuousWidth": 300, "continuousHeight": 300}
 
 #: Shown in place of a number core reports as undefined (nan).
 UNDEFINED = "undefined"
@@ -91,18 +98,32 @@ def show_input_error(
 _LAST_GOOD = "_last_good_chart"
 
 
-@st.cache_data(max_entries=8 * CACHE_ENTRIES, show_spinner=False)
-def _spec(factory: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
-    module, _, name = factory.partition(":")
-    chart = getattr(importlib.import_module(module), name)(*args, **kwargs)
-    # The chart modules' own tests validate the schema; a rerun need not do it again.
-    spec = dict(chart.to_dict(validate=False))
+def spec_of(chart: alt.TopLevelMixin) -> Spec:
+    """The chart's Vega-Lite spec, ready for :func:`show_chart`: data inline as Arrow bytes.
+
+    For a page's own ``st.cache_data`` function keyed on what one chart draws (or use
+    :func:`chart_spec`). Not validated against the schema (two thirds of the cost): each
+    chart function's tests call ``to_dict()``, which validates. Altair's default view
+    size is dropped so that Streamlit's theme sizes the chart.
+    """
+    spec: Spec = dict(chart.to_dict(validate=False))
+    config = spec.get("config", {})
+    if config.get("view") == _DEFAULT_VIEW:
+        del config["view"]
+        if not config:
+            del spec["config"]
     # Arrow bytes are what streamlit sends for a dataset; made once here, not every rerun.
     spec["datasets"] = {name: export.to_arrow(rows) for name, rows in spec.get("datasets", {}).items()}
     return spec
 
 
-def chart_spec(factory: Callable[..., alt.TopLevelMixin], *args: Any, **kwargs: Any) -> dict[str, Any]:
+@st.cache_data(max_entries=8 * CACHE_ENTRIES, show_spinner=False)
+def _spec(factory: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Spec:
+    module, _, name = factory.partition(":")
+    return spec_of(getattr(importlib.import_module(module), name)(*args, **kwargs))
+
+
+def chart_spec(factory: Callable[..., alt.TopLevelMixin], *args: Any, **kwargs: Any) -> Spec:
     """The Vega-Lite spec of ``factory(*args, **kwargs)``, cached on the arguments.
 
     Building an altair chart and converting it costs tens of milliseconds a chart; a

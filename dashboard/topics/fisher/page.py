@@ -6,11 +6,10 @@ import streamlit as st
 
 from dashboard.common import widgets
 from dashboard.common.exercise_links import show_exercise_links
-from dashboard.common.ui import format_number
+from dashboard.common.ui import format_number, show_chart
 from dashboard.practice import reveal
 from dashboard.topics.fisher import compute, specs
 from dashboard.topics.fisher.params import BERNOULLI, PARAMETERIZATIONS, PARAMS
-from dashboard.topics.sampling.fast_chart import show_spec
 
 #: A held-back metric's value: short, so a narrow metric column never truncates it
 #: (the note under the title says why and how to see it).
@@ -75,7 +74,7 @@ def curvature_tab() -> None:
     )
     m_curv.metric("Curvature −ℓ''(θ̂) = n·F(θ̂)", hidden_or(format_number(ll.curvature, 4)))
     m_se.metric("Standard error 1/√(n·F)", hidden_or(format_number(ll.standard_error, 4)))
-    show_spec(specs.likelihood_spec(family, mle, n, sigma), name="fisher-log-likelihood")
+    show_chart(specs.likelihood_spec(family, mle, n, sigma), name="fisher-log-likelihood")
     st.caption(f"Curves are cut where they drop more than {-compute.LL_FLOOR:g} below the peak.")
 
 
@@ -105,7 +104,7 @@ def cramer_rao_tab() -> None:
         "Variance / bound", format_number(cr.mle_variance / cr.bound, 3),
         help="Near 1: the MLE attains the bound. It scatters around 1 by about √(2/datasets).",
     )
-    show_spec(specs.cramer_rao_spec(cr_p, cr_n, cr_datasets, cr_seed), name="fisher-cramer-rao")
+    show_chart(specs.cramer_rao_spec(cr_p, cr_n, cr_datasets, cr_seed), name="fisher-cramer-rao")
 
 
 # ------------------------------------------------------------------ natural gradient
@@ -138,7 +137,7 @@ def natural_gradient_tab() -> None:
     m_plain.metric("Final loss, plain gradient", format_number(paths.plain_loss, 4))
     m_best.metric("Best possible loss", format_number(paths.best_loss, 4),
                   help="At the MLE: μ = data mean, σ = data standard deviation.")
-    show_spec(specs.gradient_paths_spec(ng_mean, ng_sd, ng_mu0, ng_sigma0, ng_lr, ng_steps, ng_param),
+    show_chart(specs.gradient_paths_spec(ng_mean, ng_sd, ng_mu0, ng_sigma0, ng_lr, ng_steps, ng_param),
               name="fisher-gradient-paths")
     g_nat, g_plain = st.columns(2)
     g_nat.metric(
@@ -178,10 +177,10 @@ def kfac_tab() -> None:
         "gradients' (the softmax's diag(p) − ppᵀ). Their Kronecker product G ⊗ A is K-FAC's "
         "stand-in for the Fisher."
     )
-    show_spec(specs.kfac_factors_spec(*key), name="fisher-kfac-factors", width="content")
-    show_spec(specs.kfac_matrices_spec(*key), name="fisher-kfac-matrices", width="content")
+    show_chart(specs.kfac_factors_spec(*key), name="fisher-kfac-factors", width="content")
+    show_chart(specs.kfac_matrices_spec(*key), name="fisher-kfac-matrices", width="content")
     st.markdown("The same inputs and weight directions, scaled up:")
-    show_spec(specs.kfac_error_spec(*key), name="fisher-kfac-error")
+    show_chart(specs.kfac_error_spec(*key), name="fisher-kfac-error")
 
 
 with tab_curve:

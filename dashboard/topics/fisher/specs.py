@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.common.limits import CACHE_ENTRIES
+from dashboard.common.ui import Spec, spec_of
 from dashboard.topics.fisher import charts, compute
-from dashboard.topics.sampling.fast_chart import Spec, spec_of
 
 __all__ = ["cramer_rao_spec", "gradient_paths_spec", "kfac_error_spec", "kfac_factors_spec",
            "kfac_matrices_spec", "likelihood_spec"]

@@ -7,11 +7,10 @@ import streamlit as st
 
 from dashboard.common import inputs, widgets
 from dashboard.common.exercise_links import show_exercise_links
-from dashboard.common.ui import format_number
+from dashboard.common.ui import format_number, show_chart
 from dashboard.practice import reveal
 from dashboard.topics.mutual_information import compute, specs
 from dashboard.topics.mutual_information.params import GAUSSIAN, PARAMS, PRESET
-from dashboard.topics.sampling.fast_chart import show_spec
 
 #: A held-back metric's value: short, so a narrow metric column never truncates it
 #: (the note under the title says why and how to see it).
@@ -92,8 +91,8 @@ if summary is not None:
         m_cond.metric(f"H(Y|X), {unit}", hidden_or(summary.h_y_given_x))
         m_joint.metric(f"H(X, Y), {unit}", hidden_or(summary.h_xy))
         if revealed:
-            show_spec(specs.diagram_spec(joint, unit), name="mutual-information-information-diagram")
-    show_spec(heatmaps, name="mutual-information-joint-heatmaps", width="content")
+            show_chart(specs.diagram_spec(joint, unit), name="mutual-information-information-diagram")
+    show_chart(heatmaps, name="mutual-information-joint-heatmaps", width="content")
     st.caption(
         f"The PMI colours stop at ±{compute.PMI_CLIP:g} {unit}: a cell beyond takes the end "
         "colour and keeps its true value in its label. Grey cells are pairs that never "
@@ -113,6 +112,6 @@ if source == GAUSSIAN and summary is not None:
     m_closed, m_discrete = st.columns(2)
     m_closed.metric(f"Closed form −½ log(1 − ρ²), {unit}", format_number(closed_form, 4))
     m_discrete.metric(f"Discretised on {n_cells}×{n_cells} cells, {unit}", hidden_or(summary.mi))
-    show_spec(specs.sweep_spec(n_cells, unit, rho), name="mutual-information-sweep")
+    show_chart(specs.sweep_spec(n_cells, unit, rho), name="mutual-information-sweep")
 
 show_exercise_links("mutual-information")

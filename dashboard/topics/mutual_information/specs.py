@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.common.export import to_arrow
 from dashboard.common.limits import CACHE_ENTRIES
+from dashboard.common.ui import Spec, spec_of
 from dashboard.topics.mutual_information import charts, compute
-from dashboard.topics.sampling.fast_chart import Spec, arrow_rows, spec_of
 
 __all__ = ["diagram_spec", "heatmaps_spec", "sweep_spec"]
 
@@ -38,5 +39,5 @@ def sweep_spec(n_cells: int, unit: str, rho: float) -> Spec:
     move of ρ only rewrites the marker's one-row dataset (the chart's second layer)."""
     spec = _sweep_spec(n_cells, unit)  # a fresh copy from the cache
     marker = spec["layer"][1]["data"]["name"]
-    spec["datasets"][marker] = arrow_rows([{"rho": float(rho)}])
+    spec["datasets"][marker] = to_arrow([{"rho": float(rho)}])
     return spec

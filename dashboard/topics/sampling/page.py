@@ -11,10 +11,9 @@ import streamlit as st
 
 from dashboard.common import inputs, widgets
 from dashboard.common.exercise_links import show_exercise_links
-from dashboard.common.ui import format_number
+from dashboard.common.ui import format_number, show_chart
 from dashboard.practice import reveal
 from dashboard.topics.sampling import compute, specs
-from dashboard.topics.sampling.fast_chart import show_spec
 from dashboard.topics.sampling.params import PARAMS
 
 #: The sections whose numbers answer each exercise that links here; a linked exercise
@@ -130,8 +129,8 @@ def next_token_tab() -> None:
     if shown:
         st.markdown("Kept set: " + ", ".join(f"**{t}**" for t in view.kept))
     col_bars, col_mass = st.columns(2)
-    show_spec(specs.token_spec(key, shown), name="sampling-token-sampling", where=col_bars)
-    show_spec(specs.top_p_spec(key, shown), name="sampling-top-p", where=col_mass)
+    show_chart(specs.token_spec(key, shown), name="sampling-token-sampling", where=col_bars)
+    show_chart(specs.top_p_spec(key, shown), name="sampling-top-p", where=col_mass)
     columns = ["token", "logit", "p_softmax", *(["p_tempered", "kept", "p_final"] if shown else [])]
     st.dataframe(
         view.table[columns],
@@ -158,7 +157,7 @@ def next_token_tab() -> None:
         return
     draws = compute.inverse_cdf(tuple(view.table["token"]), tuple(view.table["p_final"]), cdf_seed)
     col_chart, col_table = st.columns([3, 2])
-    show_spec(specs.inverse_cdf_spec(key, cdf_seed), name="sampling-inverse-cdf", where=col_chart)
+    show_chart(specs.inverse_cdf_spec(key, cdf_seed), name="sampling-inverse-cdf", where=col_chart)
     col_table.dataframe(
         draws.draws[["draw", "u", "token"]],
         hide_index=True,
@@ -196,7 +195,7 @@ def rejection_tab() -> None:
                 help="√((1/M)(1 − 1/M) / proposals): the rate's usual distance from 1/M.")
     m_max.metric("Largest p/q seen", format_number(rej.max_ratio) if shown else HIDDEN_METRIC,
                  help="The tightest roof for these draws; M above it only wastes proposals.")
-    show_spec(specs.rejection_spec(rej_a, rej_b, rej_m, rej_n, rej_seed), name="sampling-rejection")
+    show_chart(specs.rejection_spec(rej_a, rej_b, rej_m, rej_n, rej_seed), name="sampling-rejection")
     if rej.n_proposals > compute.REJECTION_POINTS_SHOWN:
         st.caption(
             f"The chart shows the first {compute.REJECTION_POINTS_SHOWN} proposals; the "
@@ -230,7 +229,7 @@ def importance_tab() -> None:
     m_ess.metric("Effective sample size", format_number(imp.ess, 1),
                  help="(Σw)² / Σw²: how many equally weighted draws these are worth.")
     m_exact.metric("Exact E[X²]", format_number(imp.exact, 4))
-    show_spec(specs.importance_weights_spec(is_shift, is_scale, is_n, is_seed), name="sampling-importance-weights")
+    show_chart(specs.importance_weights_spec(is_shift, is_scale, is_n, is_seed), name="sampling-importance-weights")
     st.subheader("Moving the proposal")
     st.markdown(
         f"For each proposal mean, {compute.IMPORTANCE_REPEATS} fresh estimates with the "
@@ -239,7 +238,7 @@ def importance_tab() -> None:
         "the true value 1. Far out, the scatter can even look small while the average "
         "is wrong: the rare draws that carry the answer simply never turn up."
     )
-    show_spec(specs.importance_sweep_spec(is_shift, is_scale, is_n, is_seed),
+    show_chart(specs.importance_sweep_spec(is_shift, is_scale, is_n, is_seed),
               name="sampling-importance-sweep", width="content")
 
 
@@ -265,7 +264,7 @@ def ppo_tab() -> None:
     m_unclipped.metric("r · A (unclipped)", format_number(ppo.unclipped))
     m_objective.metric("PPO objective", format_number(ppo.objective), help="min(r·A, clip(r, 1 − ε, 1 + ε)·A)")
     m_clipped.metric("Clipped?", "yes" if ppo.clipped else "no")
-    show_spec(specs.ppo_spec(ppo_adv, ppo_eps, ppo_ratio), name="sampling-ppo-clip")
+    show_chart(specs.ppo_spec(ppo_adv, ppo_eps, ppo_ratio), name="sampling-ppo-clip")
 
 
 @st.fragment

@@ -1,7 +1,7 @@
 """The Sampling page's charts as cached Vega-Lite specs, each keyed only on the inputs it draws.
 
 A warm rerun then costs a cache lookup per chart instead of an Altair build and schema
-validation (see :mod:`dashboard.topics.sampling.fast_chart`).
+validation (see :func:`dashboard.common.ui.spec_of`).
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.common.limits import CACHE_ENTRIES
+from dashboard.common.ui import Spec, spec_of
 from dashboard.topics.sampling import charts, compute
-from dashboard.topics.sampling.fast_chart import Spec, spec_of
 
 __all__ = [
     "importance_sweep_spec",
