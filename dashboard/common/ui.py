@@ -9,7 +9,9 @@ from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 import altair as alt
+import pandas as pd
 import streamlit as st
+from altair.utils.core import sanitize_pandas_dataframe
 from streamlit.delta_generator import DeltaGenerator
 
 from dashboard.common import export
@@ -17,7 +19,7 @@ from dashboard.common.limits import CACHE_ENTRIES
 from dashboard.common.page_params import PageParams
 
 __all__ = ["Spec", "chart_spec", "format_number", "plain_error", "show_chart", "show_input_error", "show_stale_chart",
-           "spec_of"]
+           "spec_of", "with_data"]
 
 #: A Vega-Lite spec as a JSON-ready dict (datasets as Arrow bytes, see :func:`spec_of`).
 Spec = dict[str, Any]
@@ -114,6 +116,21 @@ def spec_of(chart: alt.TopLevelMixin) -> Spec:
             del spec["config"]
     # Arrow bytes are what streamlit sends for a dataset; made once here, not every rerun.
     spec["datasets"] = {name: export.to_arrow(rows) for name, rows in spec.get("datasets", {}).items()}
+    return spec
+
+
+def with_data(spec: Spec, frame: pd.DataFrame) -> Spec:
+    """``spec``, a chart with one dataset, drawing ``frame`` instead (``spec`` is changed).
+
+    For a chart whose shape (encodings, sort orders, layers) depends on fewer inputs than
+    its data: its spec is built once per shape and a rerun only swaps the rows, which
+    costs an Arrow conversion instead of an Altair build. ``frame`` must have the
+    columns the chart was built from, converted as Altair converts them.
+    """
+    if len(spec.get("datasets", {})) != 1:
+        raise ValueError(f"`spec` must hold exactly one dataset; got {len(spec.get('datasets', {}))}")
+    (name,) = spec["datasets"]
+    spec["datasets"][name] = export.to_arrow(sanitize_pandas_dataframe(frame).to_dict(orient="records"))
     return spec
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.common.export import to_arrow
 from dashboard.common.limits import CACHE_ENTRIES
-from dashboard.common.ui import Spec, spec_of
+from dashboard.common.ui import Spec, spec_of, with_data
 from dashboard.topics.mutual_information import charts, compute
 
 __all__ = ["diagram_spec", "heatmaps_spec", "sweep_spec"]
@@ -15,10 +16,22 @@ Joint = tuple[tuple[float, ...], ...]
 
 
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def _heatmaps_shape(x_labels: tuple[str, ...], y_labels: tuple[str, ...], unit: str, _frame: pd.DataFrame) -> Spec:
+    # The chart's shape depends only on the labels and the unit; ``_frame`` (not hashed)
+    # is the first table drawn with them.
+    return spec_of(charts.joint_heatmaps_chart(_frame, clip=compute.PMI_CLIP, unit=unit))
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
 def heatmaps_spec(joint: Joint, x_labels: tuple[str, ...], y_labels: tuple[str, ...], unit: str) -> Spec:
-    """The joint, the product of its marginals and the clipped PMI, side by side."""
+    """The joint, the product of its marginals and the clipped PMI, side by side.
+
+    Built once per (labels, unit): a move of ρ only swaps the rows the panels draw.
+    """
     frame = compute.joint_heatmaps(joint, x_labels, y_labels, unit)
-    return spec_of(charts.joint_heatmaps_chart(frame, clip=compute.PMI_CLIP, unit=unit))
+    spec = _heatmaps_shape(x_labels, y_labels, unit, frame)  # a fresh copy from the cache
+    # As the chart converts it: the grey cells are a boolean filter.
+    return with_data(spec, frame.assign(impossible=frame["impossible"].astype(bool)))
 
 
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
