@@ -15,7 +15,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from dashboard.common import export
 from dashboard.common.limits import CACHE_ENTRIES
-from dashboard.common.ui import format_number, show_chart, show_input_error
+from dashboard.common.ui import Spec, format_number, show_chart, show_input_error, spec_of
 from dashboard.topics.mcmc import charts, compute
 from dashboard.topics.mcmc.runs import (
     ESS_FLAG,
@@ -190,34 +190,45 @@ def _charts(kind: str, params: dict[str, Any], done: tuple[McmcRun, ...]) -> Non
     with tab_trace:
         _panels(done, "trace", "Each line is one chain. Healthy chains look like overlapping noise "
                 "around a common level; a chain that drifts slowly or sits apart from the others "
-                "has not mixed.", lambda run: charts.mcmc_trace_chart(run.traces, width=trace_width),
+                "has not mixed.", (trace_width,), lambda run: charts.mcmc_trace_chart(run.traces, width=trace_width),
                 lambda run: f"{run.label}: every {run.thin}th draw is drawn." if run.thin > 1 else "")
     with tab_rank:
         _panels(done, "rank", "Rank every draw among all chains' draws, then histogram each chain's "
                 "ranks. If the chains sample the same distribution each histogram is flat (the "
-                "dashed level); a chain stuck high or low piles its ranks at one end.",
+                "dashed level); a chain stuck high or low piles its ranks at one end.", (rank_width,),
                 lambda run: charts.mcmc_rank_chart(run.ranks, width=rank_width))
     with tab_acf:
         _panels(done, "autocorrelation", "How much a draw still resembles the one k steps earlier. "
                 "The faster this falls to zero, the more independent information each draw "
-                "carries and the larger the ESS.",
+                "carries and the larger the ESS.", (acf_width,),
                 lambda run: charts.mcmc_autocorrelation_chart(run.autocorrelation, width=acf_width))
     with tab_marginal:
         source = ("summed from your density on the plotted grid (mass outside it is left out)"
                   if kind == "custom" else "exact, integrated numerically from the target")
         _panels(done, "marginals", "Histograms of all kept draws against each coordinate's "
-                f"marginal density ({source}).",
+                f"marginal density ({source}).", (acf_width, ranges, kind, tuple(sorted(params.items()))),
                 lambda run: charts.mcmc_marginals_chart(compute.mcmc_histograms(run, ranges),
                                                         view.marginals, width=acf_width))
 
 
-def _panels(done: tuple[McmcRun, ...], name: str, intro: str, chart: Callable[[McmcRun], Any],
-            caption: Callable[[McmcRun], str] = lambda run: "") -> None:
-    """One tab: its explanation, then one chart (and caption) per run, side by side."""
+@st.cache_data(max_entries=8 * CACHE_ENTRIES, show_spinner=False)
+def _panel_spec(name: str, run_key: str, shape: tuple[Any, ...], _build: Callable[[], alt.TopLevelMixin]) -> Spec:
+    """The spec of one run's chart ``name``, built once per run (``run_key``) and whatever
+    else it draws (``shape``): a change of a control that waits for Run redraws it from cache."""
+    return spec_of(_build())
+
+
+def _panels(done: tuple[McmcRun, ...], name: str, intro: str, shape: tuple[Any, ...],
+            chart: Callable[[McmcRun], Any], caption: Callable[[McmcRun], str] = lambda run: "") -> None:
+    """One tab: its explanation, then one chart (and caption) per run, side by side.
+
+    ``shape`` holds every input of ``chart`` besides the run, for the spec cache's key.
+    """
     st.markdown(intro)
     for side, (where, run) in enumerate(_side_by_side(list(done))):
         with where:
-            show_chart(chart(run), name=f"mcmc-{name}-{side}")
+            spec = _panel_spec(name, run.key, shape, _build=lambda run=run: chart(run))
+            show_chart(spec, name=f"mcmc-{name}-{side}")
             text = caption(run)
             if text:
                 st.caption(text)
