@@ -38,9 +38,9 @@ def _heatmap(frame: pd.DataFrame, title: str, scale: alt.Scale, legend_title: st
     if len(xs) * len(ys) <= 36:  # print the numbers only where they fit
         layers.append(base.mark_text(fontSize=11).encode(text="text:N"))
     # One dataset for all three panels: Altair hashes each panel's own data, which is slow.
-    return alt.LayerChart(layer=layers, width=220, height=220, title=title).transform_filter(
-        f"datum.panel === {json.dumps(title)}"
-    )
+    # The filter given to the constructor: ``.transform_filter`` would deep-copy the layers.
+    return alt.LayerChart(layer=layers, width=220, height=220, title=title,
+                          transform=[alt.FilterTransform(filter=f"datum.panel === {json.dumps(title)}")])
 
 
 def joint_heatmaps_chart(frame: pd.DataFrame, *, clip: float = 3.0, unit: str = "nats") -> alt.HConcatChart:
@@ -76,7 +76,9 @@ def joint_heatmaps_chart(frame: pd.DataFrame, *, clip: float = 3.0, unit: str = 
         _heatmap(product, panels[1], probability, "probability"),
         _heatmap(pmi, panels[2], diverging, f"PMI, {unit} (colour clipped to ±{clip:g})"),
         data=frame,
-    ).resolve_scale(color="independent")
+        # Given here, not by ``.resolve_scale``, which would deep-copy all three panels.
+        resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")),
+    )
 
 
 def information_diagram_chart(frame: pd.DataFrame, *, unit: str) -> alt.Chart:
