@@ -9,6 +9,9 @@ draw other arrays, and the tests say so instead of failing on a number.
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 import numpy as np
 from scipy import special
 
@@ -56,3 +59,73 @@ def fingerprint(array: np.ndarray) -> list[float]:
     """Sum, first and last entry: enough to tell that an input array is not the one frozen."""
     flat = np.asarray(array, dtype=float).ravel()
     return [float(flat.sum()), float(flat[0]), float(flat[-1])]
+
+
+# ------------------------------------------------ core.sampling against torch (test_sampling.py)
+
+#: The nucleus masses and top-k sizes of tests/core/test_sampling.py's torch comparisons.
+TOP_P_VALUES = (0.05, 0.5, 0.9, 0.99, 1.0)
+TOP_K_VALUES = (1, 3, 50, 100, 200)
+PPO_EPSILON = 0.2
+
+
+def top_p_case() -> np.ndarray:
+    """(64, 500) continuous logits (no ties): the array of TestTopPFilter's torch comparison."""
+    return np.random.default_rng(7).normal(scale=3.0, size=(64, 500))
+
+
+def top_k_case() -> np.ndarray:
+    """(16, 100) logits with a five-way tie across the k = 3 boundary in row 0 (TestTopK's)."""
+    logits = np.random.default_rng(11).normal(size=(16, 100))
+    logits[0, :5] = 10.0
+    return logits
+
+
+def ppo_case() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(logp_new, logp_old, advantages) of 200 tokens: the arrays of TestPPO's TRL comparison."""
+    rng = np.random.default_rng(0)
+    logp_old = np.log(rng.uniform(0.05, 1.0, size=200))
+    logp_new = logp_old + rng.normal(scale=0.3, size=200)
+    return logp_new, logp_old, rng.normal(size=200)
+
+
+def pack_mask(mask: np.ndarray) -> list[str]:
+    """A 2-D boolean array as one hex string of packed bits per row (compact in JSON)."""
+    return [np.packbits(row).tobytes().hex() for row in np.asarray(mask, dtype=bool)]
+
+
+def unpack_mask(rows: list[str], width: int) -> np.ndarray:
+    """The inverse of `pack_mask`, for rows of `width` entries."""
+    return np.array([np.unpackbits(np.frombuffer(bytes.fromhex(h), dtype=np.uint8))[:width] for h in rows], dtype=bool)
+
+
+# ------------------------------------------- exercises' variants (tests/exercises/test_*_exercises.py)
+
+MCMC_SECRET = "test-mcmc"
+SAMPLING_SECRET = "test-sampling"
+
+#: exercise id -> (its module, the tests' secret, the student ids whose variants are frozen).
+EXERCISE_CASES: dict[str, tuple[str, str, list[str]]] = {
+    "mcmc.rhat_ess": ("exercises.mcmc", MCMC_SECRET, [f"diag-{i}" for i in range(8)] + [f"thr-{i}" for i in range(30)]),
+    "mcmc.converged": ("exercises.mcmc", MCMC_SECRET, [f"conv-{i}" for i in range(30)]),
+    "sampling.kl_div_trap": ("exercises.sampling", SAMPLING_SECRET, [f"torch-{i}" for i in range(5)]),
+}
+
+
+def exercise_of(exercise_id: str) -> Any:
+    """The registered exercise `exercise_id`, from a registry holding only its module."""
+    from grader import build_registry
+
+    module_name = EXERCISE_CASES[exercise_id][0]
+    registry = build_registry(builtin=False, autoload=False,
+                              extra_plugins=[(module_name, importlib.import_module(module_name))])
+    return registry.get(exercise_id)
+
+
+def exercise_variants(exercise_id: str) -> list[tuple[str, dict[str, Any]]]:
+    """(student id, variant parameters) of every frozen student of `exercise_id`."""
+    from grader import variant_for
+
+    _, secret, students = EXERCISE_CASES[exercise_id]
+    exercise = exercise_of(exercise_id)
+    return [(student, variant_for(student, exercise, secret=secret).params) for student in students]

@@ -13,15 +13,23 @@ from typing import Any
 
 import numpy as np
 import pytest
+from scipy import special
 
 from core import information as info
 from core import sampling as smp
 from core.mcmc import diagnostics as dg
 from tests.reference_inputs import (
+    PPO_EPSILON,
+    TOP_K_VALUES,
+    TOP_P_VALUES,
     cross_entropy_case,
     diagnostic_chain_sets,
     fingerprint,
     kl_div_case,
+    ppo_case,
+    top_k_case,
+    top_p_case,
+    unpack_mask,
 )
 
 FROZEN: dict[str, Any] = json.loads(
@@ -87,3 +95,43 @@ def test_the_raw_probabilities_trap_matches_frozen_torch() -> None:
     p, q = kl_div_case()
     wrong = smp.kl_div(q, p, reduction="batchmean", check=False)
     assert wrong == pytest.approx(FROZEN["torch"]["kl_div"]["raw probabilities, batchmean"], rel=1e-12)
+
+
+# --------------------- Hugging Face's warpers and TRL's PPO loss, transcribed to torch (test_sampling.py)
+
+
+@pytest.mark.parametrize("top_p", TOP_P_VALUES)
+def test_top_p_matches_frozen_hf_warper(top_p: float) -> None:
+    logits = top_p_case()
+    frozen = FROZEN["torch_sampling"]["top_p_logits"]
+    same_input(frozen["input"], logits)
+    kept = unpack_mask(frozen[str(top_p)], logits.shape[1])
+    # the warper keeps a logit unchanged or sets it to -inf: its mask says all
+    np.testing.assert_array_equal(smp.top_p_logits(logits, top_p), np.where(kept, logits, -np.inf))
+    np.testing.assert_array_equal(smp.top_p_filter(special.softmax(logits, axis=-1), top_p) > 0, kept)
+
+
+@pytest.mark.parametrize("top_k", TOP_K_VALUES)
+def test_top_k_matches_frozen_hf_warper(top_k: int) -> None:
+    logits = top_k_case()
+    frozen = FROZEN["torch_sampling"]["top_k_logits"]
+    same_input(frozen["input"], logits)
+    kept = unpack_mask(frozen[str(top_k)], logits.shape[1])
+    np.testing.assert_array_equal(smp.top_k_logits(logits, top_k), np.where(kept, logits, -np.inf))
+
+
+def test_the_frozen_top_k_masks_hold_the_tie() -> None:
+    # Row 0 ties five logits at 10 across the k = 3 boundary: the warper keeps all five.
+    kept = unpack_mask(FROZEN["torch_sampling"]["top_k_logits"]["3"], 100)
+    assert kept[0, :5].all() and kept[0].sum() == 5
+    assert (kept[1:].sum(axis=1) == 3).all()
+
+
+def test_ppo_matches_frozen_trl_formula() -> None:
+    logp_new, logp_old, adv = ppo_case()
+    frozen = FROZEN["torch_sampling"]["ppo_clip_trl"]
+    same_input(frozen["input"], fingerprint(logp_new) + fingerprint(logp_old) + fingerprint(adv))
+    assert frozen["epsilon"] == PPO_EPSILON
+    res = smp.ppo_clip_objective(logp_new, logp_old, adv, epsilon=PPO_EPSILON)
+    assert res.mean_objective == pytest.approx(-frozen["pg_loss"], rel=1e-12)  # TRL minimises the loss
+    assert res.clip_fraction == pytest.approx(frozen["clipfrac"], rel=1e-12)

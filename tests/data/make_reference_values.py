@@ -4,6 +4,10 @@ Run from the repository root with ArviZ and PyTorch installed (requirements-dev.
 
     python -m tests.data.make_reference_values
 
+Besides core's diagnostics and losses, it freezes ArviZ's R-hat and ESS of the MCMC
+exercises' variants (``arviz_exercises``) and torch's top-p / top-k warpers, TRL's PPO loss
+and the ``F.kl_div`` trap (``torch_sampling``).
+
 The file records the versions of the libraries (and numpy, which draws the inputs) that
 made it. The tests compare core with these values without importing either library;
 ``tests/test_reference_values_live.py`` recomputes them with the installed libraries,
@@ -21,10 +25,18 @@ from typing import Any
 import numpy as np
 
 from tests.reference_inputs import (
+    PPO_EPSILON,
+    TOP_K_VALUES,
+    TOP_P_VALUES,
     cross_entropy_case,
     diagnostic_chain_sets,
+    exercise_variants,
     fingerprint,
     kl_div_case,
+    pack_mask,
+    ppo_case,
+    top_k_case,
+    top_p_case,
 )
 
 OUT = Path(__file__).resolve().parent / "reference_values.json"
@@ -80,6 +92,66 @@ def torch_values() -> dict[str, Any]:
     return {"cross_entropy": cross_entropy, "kl_div": kl_div}
 
 
+def arviz_exercise_values() -> dict[str, dict[str, Any]]:
+    """ArviZ's rank R-hat and bulk-ESS of the chains of the MCMC exercises' frozen variants."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        import arviz as az
+    values: dict[str, dict[str, Any]] = {}
+    for exercise_id in ("mcmc.rhat_ess", "mcmc.converged"):
+        values[exercise_id] = {}
+        for student, params in exercise_variants(exercise_id):
+            chains = np.array(params["chains"])
+            values[exercise_id][student] = {
+                "input": fingerprint(chains),
+                "rhat": float(az.rhat(chains, method="rank")),
+                "ess_bulk": float(az.ess(chains, method="bulk")),
+            }
+    return values
+
+
+def torch_sampling_values() -> dict[str, Any]:
+    """HF's top-p and top-k warpers (kept masks, packed), TRL's PPO loss and the kl_div trap."""
+    import torch
+    import torch.nn.functional as F
+
+    # The torch transcriptions the live tests use, so both compare core with one reference.
+    from tests.core.test_sampling import hf_top_k_reference, hf_top_p_reference
+
+    logits = top_p_case()
+    top_p: dict[str, Any] = {"input": fingerprint(logits)}
+    for p in TOP_P_VALUES:
+        top_p[str(p)] = pack_mask(np.isfinite(hf_top_p_reference(logits, p)))
+    logits = top_k_case()
+    top_k: dict[str, Any] = {"input": fingerprint(logits)}
+    for k in TOP_K_VALUES:
+        top_k[str(k)] = pack_mask(np.isfinite(hf_top_k_reference(logits, k)))
+
+    # TRL PPOTrainer: pg_losses = -A r, pg_losses2 = -A clamp(r), loss = mean max(...)
+    logp_new, logp_old, adv = ppo_case()
+    ratio = torch.exp(torch.from_numpy(logp_new) - torch.from_numpy(logp_old))
+    a = torch.from_numpy(adv)
+    pg_losses = -a * ratio
+    pg_losses2 = -a * torch.clamp(ratio, 1.0 - PPO_EPSILON, 1.0 + PPO_EPSILON)
+    ppo = {
+        "input": fingerprint(logp_new) + fingerprint(logp_old) + fingerprint(adv),
+        "epsilon": PPO_EPSILON,
+        "pg_loss": torch.max(pg_losses, pg_losses2).mean().item(),
+        "clipfrac": torch.gt(pg_losses2, pg_losses).double().mean().item(),
+    }
+
+    trap: dict[str, Any] = {}
+    for student, params in exercise_variants("sampling.kl_div_trap"):
+        target = torch.tensor([params["p"]], dtype=torch.float64)
+        model = torch.tensor([params["q"]], dtype=torch.float64)
+        trap[student] = {
+            "input": params["p"] + params["q"],
+            "printed": F.kl_div(model, target, reduction="batchmean").item(),  # the bug, run
+            "kl": F.kl_div(model.log(), target, reduction="batchmean").item(),
+        }
+    return {"top_p_logits": top_p, "top_k_logits": top_k, "ppo_clip_trl": ppo, "sampling.kl_div_trap": trap}
+
+
 def main() -> int:
     import arviz
     import torch
@@ -90,6 +162,8 @@ def main() -> int:
         "versions": {"arviz": arviz.__version__, "torch": torch.__version__, "numpy": np.__version__},
         "arviz": arviz_values(),
         "torch": torch_values(),
+        "arviz_exercises": arviz_exercise_values(),
+        "torch_sampling": torch_sampling_values(),
     }
     OUT.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {OUT}")

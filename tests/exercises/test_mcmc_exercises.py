@@ -13,10 +13,11 @@ import scipy.stats
 
 import exercises.mcmc as module
 from grader import Exercise, build_registry, grade_answer, variant_for
+from tests.reference_inputs import MCMC_SECRET
 
 REGISTRY = build_registry(builtin=False, autoload=False, extra_plugins=[("exercises.mcmc", module)])
 IDS = sorted(REGISTRY.exercises)
-SECRET = "test-mcmc"
+SECRET = MCMC_SECRET  # the frozen references (tests/data/reference_values.json) use it too
 
 
 def test_registers_cleanly_with_enough_exercises() -> None:

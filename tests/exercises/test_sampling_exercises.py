@@ -14,10 +14,11 @@ import scipy.stats
 
 import exercises.sampling as module
 from grader import Exercise, build_registry, grade_answer, variant_for
+from tests.reference_inputs import SAMPLING_SECRET
 
 REGISTRY = build_registry(builtin=False, autoload=False, extra_plugins=[("exercises.sampling", module)])
 IDS = sorted(REGISTRY.exercises)
-SECRET = "test-sampling"
+SECRET = SAMPLING_SECRET  # the frozen references (tests/data/reference_values.json) use it too
 
 
 def test_registers_cleanly_with_enough_exercises() -> None:
