@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard.common import widgets
 from dashboard.common.exercise_links import show_exercise_links
-from dashboard.common.ui import format_number, show_chart
+from dashboard.common.ui import format_number, show_chart, show_stale_chart
 from dashboard.practice import reveal
 from dashboard.topics.fisher import compute, specs
 from dashboard.topics.fisher.params import BERNOULLI, PARAMETERIZATIONS, PARAMS
@@ -34,9 +34,11 @@ def hidden_or(text: str) -> str:
     return text if revealed else HIDDEN_METRIC
 
 
-def widget_error(exc: ValueError, key: str) -> None:
-    """Core's message, naming the widget it is about."""
+def widget_error(exc: ValueError, key: str, *charts: str) -> None:
+    """Core's message, naming the widget it is about; the tab's last good ``charts`` stay, greyed."""
     st.error(f"Check “{PARAMS[key].label}”: {exc}", icon=":material/error:")
+    for name in charts:
+        show_stale_chart(name)
 
 
 tab_curve, tab_cr, tab_natural, tab_kfac = st.tabs(
@@ -66,7 +68,8 @@ def curvature_tab() -> None:
     try:
         ll = compute.likelihood_view(family, mle, n, sigma)
     except ValueError as exc:
-        return widget_error(exc, "ll_phat" if family == "bernoulli" else "ll_sigma")
+        return widget_error(exc, "ll_phat" if family == "bernoulli" else "ll_sigma",
+                            "fisher-log-likelihood")
     m_fisher, m_curv, m_se = st.columns(3)
     m_fisher.metric(
         "Fisher information per observation F(θ̂)", hidden_or(format_number(ll.fisher, 4)),
@@ -95,7 +98,7 @@ def cramer_rao_tab() -> None:
     try:
         cr = compute.cramer_rao_view(cr_p, cr_n, cr_datasets, cr_seed)
     except ValueError as exc:
-        return widget_error(exc, "cr_n")
+        return widget_error(exc, "cr_n", "fisher-cramer-rao")
     m_mean, m_var, m_bound, m_ratio = st.columns(4)
     m_mean.metric("Mean of p̂", format_number(cr.mle_mean, 4))
     m_var.metric("Variance of p̂ (simulated)", hidden_or(f"{cr.mle_variance:.3e}"))
@@ -131,7 +134,7 @@ def natural_gradient_tab() -> None:
     try:
         paths = compute.gradient_paths(ng_mean, ng_sd, ng_mu0, ng_sigma0, ng_lr, ng_steps, ng_param)
     except ValueError as exc:
-        return widget_error(exc, "ng_sd" if ng_sd <= 0 else "ng_lr")
+        return widget_error(exc, "ng_sd" if ng_sd <= 0 else "ng_lr", "fisher-gradient-paths")
     m_nat, m_plain, m_best = st.columns(3)
     m_nat.metric("Final loss, natural gradient", format_number(paths.natural_loss, 4))
     m_plain.metric("Final loss, plain gradient", format_number(paths.plain_loss, 4))
@@ -167,7 +170,7 @@ def kfac_tab() -> None:
     try:
         kfac = compute.kfac_view(*key)
     except ValueError as exc:
-        return widget_error(exc, "kf_w")
+        return widget_error(exc, "kf_w", "fisher-kfac-factors", "fisher-kfac-matrices", "fisher-kfac-error")
     st.metric(
         "Relative error ‖F − G ⊗ A‖ / ‖F‖", format_number(kfac.relative_error, 4),
         help="Frobenius norms; F is the exact Fisher of the layer's C·D weights.",

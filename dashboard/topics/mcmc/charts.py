@@ -9,6 +9,7 @@ panels can be compared point for point.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import altair as alt
@@ -25,6 +26,8 @@ __all__ = [
     "mcmc_marginals_chart",
     "mcmc_rank_chart",
     "mcmc_trace_chart",
+    "rank_count_max",
+    "trace_domains",
 ]
 
 _HEIGHT = 320
@@ -172,7 +175,24 @@ def add_path(spec: dict[str, Any], path: pd.DataFrame, path_points: pd.DataFrame
     return {**spec, "layer": [*spec["layer"], *added]}
 
 
-def mcmc_trace_chart(traces: pd.DataFrame, *, width: int = 600) -> alt.FacetChart:
+def trace_domains(traces: Sequence[pd.DataFrame]) -> dict[str, tuple[float, float]]:
+    """Each coordinate's value range over all of ``traces`` (one frame per run), padded by 5%.
+
+    Side by side, both runs' trace plots get these y domains, so a level or a spread can
+    be compared across the panels directly.
+    """
+    values = pd.concat([frame[["coordinate", "value"]] for frame in traces])
+    domains = {}
+    for name in in_order(values["coordinate"]):
+        column = values.loc[values["coordinate"] == name, "value"]
+        lo, hi = float(column.min()), float(column.max())
+        pad = 0.05 * (hi - lo) if hi > lo else 0.5  # a constant chain still gets a visible range
+        domains[name] = (lo - pad, hi + pad)
+    return domains
+
+
+def mcmc_trace_chart(traces: pd.DataFrame, *, width: int = 600,
+                     y_domains: Mapping[str, tuple[float, float]] | None = None) -> alt.VConcatChart:
     """Trace plots: each coordinate against the draw index, one line per chain.
 
     Parameters
@@ -180,32 +200,44 @@ def mcmc_trace_chart(traces: pd.DataFrame, *, width: int = 600) -> alt.FacetChar
     traces : pandas.DataFrame
         ``chain``, ``draw``, ``coordinate``, ``value`` (thinned draws).
     width : int, optional
-        Width of each panel in pixels (faceted charts cannot stretch to their container).
+        Width of each panel in pixels (concatenated charts cannot stretch to their container).
+    y_domains : mapping of str to (float, float), optional
+        Each coordinate's y domain (side by side: :func:`trace_domains` of both runs);
+        by default :func:`trace_domains` of ``traces`` alone.
 
     Returns
     -------
-    altair.FacetChart
+    altair.VConcatChart
         One row per coordinate, each with its own y scale.
     """
     check_frame(traces, "traces", ("chain", "draw", "coordinate", "value"))
-    names = in_order(traces["coordinate"])
-    return (
-        alt.Chart(traces)
+    domains = trace_domains([traces]) if y_domains is None else y_domains
+    base = (
+        alt.Chart()
         .mark_line(strokeWidth=1, opacity=0.8)
         .encode(
             x=alt.X("draw:Q", title="draw (after warm-up)"),
-            y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
             color=_chain_colour(traces["chain"]),
             tooltip=[alt.Tooltip("chain:N"), alt.Tooltip("draw:Q"),
                      alt.Tooltip("value:Q", format=".3f")],
         )
         .properties(height=140, width=width)
-        .facet(row=alt.Row("coordinate:N", sort=names, title=None))
-        .resolve_scale(y="independent")
     )
+    # One chart per row, not a facet: a facet's rows cannot be given their own domains.
+    panels = [
+        base.transform_filter(alt.datum.coordinate == name).encode(
+            y=alt.Y("value:Q", title=name, scale=alt.Scale(domain=list(domains[name]), zero=False, nice=False)))
+        for name in in_order(traces["coordinate"])
+    ]
+    return alt.vconcat(*panels, data=traces).resolve_scale(y="independent")
 
 
-def mcmc_rank_chart(ranks: pd.DataFrame, *, width: int = 260) -> alt.FacetChart:
+def rank_count_max(ranks: Sequence[pd.DataFrame]) -> float:
+    """The tallest rank-histogram bar over all of ``ranks`` (one frame per run): the shared y top."""
+    return max(float(frame["count"].max()) for frame in ranks)
+
+
+def mcmc_rank_chart(ranks: pd.DataFrame, *, width: int = 260, count_max: float | None = None) -> alt.FacetChart:
     """Rank plots: per chain (in its colour), the histogram of its draws' ranks among all draws.
 
     Parameters
@@ -215,6 +247,9 @@ def mcmc_rank_chart(ranks: pd.DataFrame, *, width: int = 260) -> alt.FacetChart:
         (the count of a perfectly flat histogram).
     width : int, optional
         Width of each panel in pixels.
+    count_max : float, optional
+        Top of the count axis (side by side: :func:`rank_count_max` of both runs); by
+        default the tallest bar of ``ranks``.
 
     Returns
     -------
@@ -226,7 +261,8 @@ def mcmc_rank_chart(ranks: pd.DataFrame, *, width: int = 260) -> alt.FacetChart:
     bars = alt.Chart().mark_rect(opacity=0.85).encode(
         x=alt.X("bin_start:Q", title="rank among all draws"),
         x2="bin_end:Q",
-        y=alt.Y("count:Q", title=None),
+        y=alt.Y("count:Q", title=None,
+                scale=alt.Scale(domain=[0, rank_count_max([ranks]) if count_max is None else count_max])),
         y2=alt.datum(0),
         color=_chain_colour(ranks["chain"]),
         tooltip=[alt.Tooltip("chain:N"), alt.Tooltip("bin_start:Q", title="from rank"),

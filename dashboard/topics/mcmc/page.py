@@ -14,7 +14,7 @@ import streamlit as st
 
 from core.mcmc.registry import MAX_RUN_GRADIENTS, SAMPLERS, run_cost, sampler_options
 from dashboard.common.exercise_links import show_exercise_links
-from dashboard.common.ui import show_input_error
+from dashboard.common.ui import show_input_error, show_stale_chart
 from dashboard.topics.mcmc import compute, runs, views
 from dashboard.topics.mcmc.params import (
     PARAMS,
@@ -61,7 +61,7 @@ def target_controls(shown: list[str]) -> tuple[str, dict[str, Any], bool]:
     try:
         compute.mcmc_target(kind, params)
     except ValueError as exc:
-        show_input_error(exc, col_params)
+        show_input_error(exc, col_params, page=PARAMS, names={**keys, "logp": "logp"})
         return kind, params, False
     return kind, params, True
 
@@ -81,7 +81,8 @@ def sampler_controls(side: int, sizes: tuple[int, ...], shown: list[str]) -> run
     try:
         options = sampler_options(sampler, tune=tune, options=values)
     except ValueError as exc:
-        show_input_error(exc)
+        show_input_error(exc, page=PARAMS,
+                         names={p.name: option_key(sampler, p.name, side) for p in sampler_spec.applies(tune)})
         return None
     return runs.RunSettings(sampler, tune, tuple(sorted(options.items())), *sizes)
 
@@ -145,9 +146,14 @@ if st.session_state["mcmc_request_valid"]:
         try:
             done.append(compute.mcmc_run(r_kind, r_params, run_settings, progress=report))
         except ValueError as exc:
-            show_input_error(exc)
+            show_input_error(exc, page=PARAMS, names={name: option_key(run_settings.sampler, name, k)
+                                                      for name in dict(run_settings.options)})
     progress.empty()
 
 if done:
     views.show_results(r_kind, r_params, done)
+else:
+    # A run refused for a bad input (said above): the last good traces stay, greyed.
+    for side in range(len(r_settings)):
+        show_stale_chart(f"mcmc-trace-{side}")
 show_exercise_links("mcmc")

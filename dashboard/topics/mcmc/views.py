@@ -185,18 +185,22 @@ def _charts(kind: str, params: dict[str, Any], done: tuple[McmcRun, ...]) -> Non
     )
     # Faceted charts cannot stretch, so their panels are sized for one or two columns.
     trace_width, rank_width, acf_width = (700, 300, 330) if len(done) == 1 else (360, 130, 160)
+    # Side by side, the panels share their y axes (as the density and marginals share ranges).
+    trace_domains = charts.trace_domains([run.traces for run in done])
+    count_max = charts.rank_count_max([run.ranks for run in done])
     with tab_density:
         _density_tab(view, done, ranges)
     with tab_trace:
         _panels(done, "trace", "Each line is one chain. Healthy chains look like overlapping noise "
                 "around a common level; a chain that drifts slowly or sits apart from the others "
-                "has not mixed.", (trace_width,), lambda run: charts.mcmc_trace_chart(run.traces, width=trace_width),
+                "has not mixed.", (trace_width, tuple(trace_domains.items())),
+                lambda run: charts.mcmc_trace_chart(run.traces, width=trace_width, y_domains=trace_domains),
                 lambda run: f"{run.label}: every {run.thin}th draw is drawn." if run.thin > 1 else "")
     with tab_rank:
         _panels(done, "rank", "Rank every draw among all chains' draws, then histogram each chain's "
                 "ranks. If the chains sample the same distribution each histogram is flat (the "
-                "dashed level); a chain stuck high or low piles its ranks at one end.", (rank_width,),
-                lambda run: charts.mcmc_rank_chart(run.ranks, width=rank_width))
+                "dashed level); a chain stuck high or low piles its ranks at one end.", (rank_width, count_max),
+                lambda run: charts.mcmc_rank_chart(run.ranks, width=rank_width, count_max=count_max))
     with tab_acf:
         _panels(done, "autocorrelation", "How much a draw still resembles the one k steps earlier. "
                 "The faster this falls to zero, the more independent information each draw "

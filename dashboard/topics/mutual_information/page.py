@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard.common import inputs, widgets
 from dashboard.common.exercise_links import show_exercise_links
-from dashboard.common.ui import format_number, show_chart
+from dashboard.common.ui import format_number, show_chart, show_stale_chart
 from dashboard.practice import reveal
 from dashboard.topics.mutual_information import compute, specs
 from dashboard.topics.mutual_information.params import GAUSSIAN, PARAMS, PRESET
@@ -99,6 +99,8 @@ if summary is not None:
         "occur: their PMI is −∞ and they add nothing to I(X; Y), which weights each "
         "cell's PMI by its probability."
     )
+else:
+    show_stale_chart("mutual-information-joint-heatmaps")  # a rejected table: the last good one, greyed
 
 if source == GAUSSIAN and summary is not None:
     st.subheader("Mutual information against ρ")

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard.common import inputs, widgets
 from dashboard.common.exercise_links import show_exercise_links
-from dashboard.common.ui import format_number, show_chart
+from dashboard.common.ui import format_number, show_chart, show_stale_chart
 from dashboard.practice import reveal
 from dashboard.topics.sampling import compute, specs
 from dashboard.topics.sampling.params import PARAMS
@@ -64,6 +64,13 @@ def widget_error(exc: ValueError | str, *keys: str) -> None:
     st.error(message[0].upper() + message[1:], icon=":material/error:")
 
 
+def stale(*charts: str, side_by_side: bool = False) -> None:
+    """After a rejected input: the tab's last good ``charts``, greyed, where they were drawn."""
+    places = st.columns(len(charts)) if side_by_side else [None] * len(charts)
+    for name, where in zip(charts, places, strict=True):
+        show_stale_chart(name, where)
+
+
 def probabilities(text: str, key: str) -> tuple[float, ...] | None:
     """The probabilities typed in widget ``key``, or None after saying in words what is wrong."""
     try:
@@ -86,6 +93,10 @@ def probabilities(text: str, key: str) -> tuple[float, ...] | None:
 )
 
 
+#: The next-token tab's two charts, side by side.
+TOKEN_CHARTS = ("sampling-token-sampling", "sampling-top-p")
+
+
 @st.fragment
 def next_token_tab() -> None:
     """Temperature, top-k and top-p on one row of logits, then inverse-CDF sampling of it."""
@@ -106,16 +117,19 @@ def next_token_tab() -> None:
     try:
         tokens = inputs.parse_tokens(tokens_text, "tokens")
     except ValueError as exc:
-        return widget_error(exc, "tok_names")
+        widget_error(exc, "tok_names")
+        return stale(*TOKEN_CHARTS, side_by_side=True)
     try:
         logits = inputs.parse_numbers(logits_text, "logits")
     except ValueError as exc:
-        return widget_error(exc, "tok_logits")
+        widget_error(exc, "tok_logits")
+        return stale(*TOKEN_CHARTS, side_by_side=True)
     key = (tokens, logits, temperature, top_k if top_k > 0 else None, top_p if top_p < 1.0 else None)
     try:
         view = compute.next_token(*key)
     except ValueError as exc:
-        return widget_error(exc, "tok_names", "tok_logits")
+        widget_error(exc, "tok_names", "tok_logits")
+        return stale(*TOKEN_CHARTS, side_by_side=True)
     shown = shows("token")
     m_kept, m_mass, m_top = st.columns(3)
     m_kept.metric("Tokens kept", f"{len(view.kept)} of {len(view.table)}" if shown else HIDDEN_METRIC)
@@ -129,8 +143,8 @@ def next_token_tab() -> None:
     if shown:
         st.markdown("Kept set: " + ", ".join(f"**{t}**" for t in view.kept))
     col_bars, col_mass = st.columns(2)
-    show_chart(specs.token_spec(key, shown), name="sampling-token-sampling", where=col_bars)
-    show_chart(specs.top_p_spec(key, shown), name="sampling-top-p", where=col_mass)
+    show_chart(specs.token_spec(key, shown), name=TOKEN_CHARTS[0], where=col_bars)
+    show_chart(specs.top_p_spec(key, shown), name=TOKEN_CHARTS[1], where=col_mass)
     columns = ["token", "logit", "p_softmax", *(["p_tempered", "kept", "p_final"] if shown else [])]
     st.dataframe(
         view.table[columns],
@@ -185,7 +199,8 @@ def rejection_tab() -> None:
     try:
         rej = compute.rejection_view(rej_a, rej_b, rej_m, rej_n, rej_seed)
     except ValueError as exc:
-        return widget_error(exc, "rej_m")
+        widget_error(exc, "rej_m")
+        return stale("sampling-rejection")
     shown = shows("rejection")
     m_rate, m_expected, m_se, m_max = st.columns(4)
     m_rate.metric("Acceptance rate", format_number(rej.acceptance_rate) if shown else HIDDEN_METRIC,
@@ -221,7 +236,8 @@ def importance_tab() -> None:
     try:
         imp = compute.importance_view(is_shift, is_scale, is_n, is_seed)
     except ValueError as exc:
-        return widget_error(exc, "is_scale")
+        widget_error(exc, "is_scale")
+        return stale("sampling-importance-weights", "sampling-importance-sweep")
     m_est, m_se, m_ess, m_exact = st.columns(4)
     m_est.metric("Estimate of E[X²]", format_number(imp.estimate, 4),
                  help="(1/n) Σ wᵢ xᵢ², the plain importance-sampling estimate.")
@@ -259,7 +275,8 @@ def ppo_tab() -> None:
     try:
         ppo = compute.ppo_view(ppo_adv, ppo_eps, ppo_ratio)
     except ValueError as exc:
-        return widget_error(exc, "ppo_ratio")
+        widget_error(exc, "ppo_ratio")
+        return stale("sampling-ppo-clip")
     m_unclipped, m_objective, m_clipped = st.columns(3)
     m_unclipped.metric("r · A (unclipped)", format_number(ppo.unclipped))
     m_objective.metric("PPO objective", format_number(ppo.objective), help="min(r·A, clip(r, 1 − ε, 1 + ε)·A)")

@@ -19,8 +19,8 @@ import pyarrow as pa
 import pytest
 from scipy import special, stats
 
-from dashboard.topics.fisher.params import PARAMETERIZATIONS
-from tests.dashboard.helpers import metric, page_test
+from dashboard.topics.fisher.params import PARAMETERIZATIONS, PARAMS
+from tests.dashboard.helpers import chart_specs, metric, page_test
 
 FISHER = "Fisher information per observation F(θ̂)"
 CURVATURE = "Curvature −ℓ''(θ̂) = n·F(θ̂)"
@@ -286,3 +286,15 @@ class TestRevealRule:
         book.close()
         # 1 / (p (1 − p)) at p = 0.2
         assert shown(opened(), "Fisher information per observation F(θ̂)") == pytest.approx(6.25, abs=1e-4)
+
+
+def test_too_large_a_step_keeps_the_last_gradient_paths_greyed(at):
+    before = chart_specs(at)
+    assert not any("greyed" in c.value for c in at.caption)
+    at.number_input(key="ng_lr").set_value(5.0).run()
+    assert not at.exception
+    (error,) = [e.value for e in at.error]
+    assert error.startswith(f"Check “{PARAMS['ng_lr'].label}”:")
+    assert "Final loss, natural gradient" not in [m.label for m in at.metric]
+    assert chart_specs(at) == before  # the landscape is still there, greyed, in its place
+    assert [c.value for c in at.caption if "greyed" in c.value]

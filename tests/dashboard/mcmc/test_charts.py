@@ -52,8 +52,12 @@ def test_facet_charts_split_by_coordinate_and_chain_with_chain_colours():
     traces = pd.DataFrame({"chain": [1, 1, 2, 2], "draw": [0, 1, 0, 1], "coordinate": ["v", "v", "x1", "x1"],
                            "value": [0.0, 1.0, 2.0, 3.0]})
     spec = charts.mcmc_trace_chart(traces, width=123).to_dict()
-    assert spec["facet"]["row"]["sort"] == ["v", "x1"] and spec["spec"]["width"] == 123
-    assert spec["spec"]["encoding"]["color"]["scale"]["range"] == charts.CHAIN_COLOURS[:2]
+    assert [panel["encoding"]["y"]["title"] for panel in spec["vconcat"]] == ["v", "x1"]
+    assert {panel["width"] for panel in spec["vconcat"]} == {123}
+    assert spec["vconcat"][0]["encoding"]["color"]["scale"]["range"] == charts.CHAIN_COLOURS[:2]
+    # Each row's own range by default, padded by 5%: v spans [0, 1], x1 [2, 3].
+    domains = [panel["encoding"]["y"]["scale"]["domain"] for panel in spec["vconcat"]]
+    assert domains == [pytest.approx([-0.05, 1.05]), pytest.approx([1.95, 3.05])]
     ranks = pd.DataFrame({"coordinate": "x1", "chain": [1, 2], "bin_start": [0.0, 0.0],
                           "bin_end": [4.0, 4.0], "count": [4.0, 4.0], "expected": [4.0, 4.0]})
     spec = charts.mcmc_rank_chart(ranks).to_dict()
@@ -97,3 +101,27 @@ def test_a_path_added_to_a_cached_spec_is_the_chart_drawn_with_it():
     for fast, slow in zip(quick["layer"][2:], full["layer"][2:], strict=True):
         assert fast["mark"] == slow["mark"] and fast["encoding"] == slow["encoding"]
         assert fast["data"]["values"] == full["datasets"][slow["data"]["name"]]
+
+
+def test_side_by_side_trace_and_rank_panels_share_their_y_domains():
+    left = pd.DataFrame({"chain": 1, "draw": [0, 1, 0, 1], "coordinate": ["x1", "x1", "x2", "x2"],
+                         "value": [0.0, 1.0, -5.0, -4.0]})
+    right = left.assign(value=[2.0, 3.0, 10.0, 11.0])
+    domains = charts.trace_domains([left, right])
+    assert domains == {"x1": pytest.approx((-0.15, 3.15)), "x2": pytest.approx((-5.8, 11.8))}
+    specs = [charts.mcmc_trace_chart(t, y_domains=domains).to_dict() for t in (left, right)]
+    shown = [[panel["encoding"]["y"]["scale"]["domain"] for panel in spec["vconcat"]] for spec in specs]
+    assert shown[0] == shown[1] == [list(domains["x1"]), list(domains["x2"])]
+
+    def ranks(count):
+        return pd.DataFrame({"coordinate": "x1", "chain": [1, 2], "bin_start": 0.0, "bin_end": 4.0,
+                             "count": count, "expected": 4.0})
+
+    top = charts.rank_count_max([ranks([3.0, 5.0]), ranks([4.0, 9.0])])
+    assert top == 9.0
+    rank_domains = [charts.mcmc_rank_chart(ranks(c), count_max=top).to_dict()["spec"]["layer"][0]
+                    ["encoding"]["y"]["scale"]["domain"] for c in ([3.0, 5.0], [4.0, 9.0])]
+    assert rank_domains == [[0, 9.0], [0, 9.0]]
+    # Alone, a rank chart's axis tops out at its own tallest bar.
+    alone = charts.mcmc_rank_chart(ranks([3.0, 5.0])).to_dict()["spec"]["layer"][0]["encoding"]["y"]["scale"]
+    assert alone["domain"] == [0, 5.0]

@@ -188,13 +188,15 @@ def test_unchanged_inputs_do_not_sample_again(monkeypatch):
 def test_bad_values_are_errors_not_exceptions():
     at = open_page(sampler="NUTS", adapt="false", step_size="0")
     assert not at.exception
-    assert [e.value for e in at.error] == ["Cannot use this input: `step_size` must be > 0; got 0.0"]
+    step = PARAMS["step_size"].label
+    assert [e.value for e in at.error] == [f"Cannot use this input: “{step}” must be > 0; got 0.0"]
     assert len(at.dataframe) == 0
     at = open_page(sampler="HMC", n_leapfrog="0")
-    assert [e.value for e in at.error] == ["Cannot use this input: `n_leapfrog` must be >= 1; got 0"]
+    leapfrog = PARAMS["n_leapfrog"].label
+    assert [e.value for e in at.error] == [f"Cannot use this input: “{leapfrog}” must be >= 1; got 0"]
     at = open_page(target="Banana", sampler="Gibbs")
     (error,) = [e.value for e in at.error]
-    assert "`sampler` Gibbs" in error and "correlated 2-D Gaussian" not in error and "Correlated Gaussian" in error
+    assert f"“{PARAMS['sampler'].label}” Gibbs" in error and "correlated 2-D Gaussian" not in error and "Correlated Gaussian" in error
     at = open_page(rho="3")  # out of the declared bounds: left out, and said so
     assert any("`rho`" in w.value and "above the maximum 0.999" in w.value for w in at.warning)
     assert at.number_input(key="rho").value == 0.9
@@ -270,3 +272,37 @@ def test_every_widget_is_declared_in_the_params_contract():
     for w in widgets:
         assert w.key in PARAMS, w.key
         assert w.label == PARAMS[w.key].label
+
+
+def test_a_run_refused_for_a_bad_input_keeps_the_last_traces_greyed():
+    at = open_page(sampler="HMC")
+    assert not at.error and not any("greyed" in c.value for c in at.caption)
+    at.number_input(key="n_leapfrog").set_value(0).run()
+    at.button(key="run").click().run()
+    assert not at.exception
+    label = PARAMS["n_leapfrog"].label
+    assert [e.value for e in at.error] == [f"Cannot use this input: “{label}” must be >= 1; got 0"]
+    assert len(at.dataframe) == 0  # no diagnostics: nothing was run
+    (trace,) = chart_specs(at)  # the last good trace plot, greyed
+    assert "vconcat" in trace
+    assert any("greyed" in c.value for c in at.caption)
+
+
+def test_side_by_side_trace_rank_and_autocorrelation_panels_share_y_domains():
+    at = open_page(compare="true", sampler="Metropolis", sampler_b="NUTS")
+    assert not at.exception and not at.error
+    specs = chart_specs(at)
+    traces = [s for s in specs if "vconcat" in s]
+    faceted = [s for s in specs if "facet" in s]
+    ranks = [s for s in faceted if "row" in s["facet"] and s["facet"]["row"]["field"] == "chain"]
+    acfs = [s for s in faceted if s["spec"].get("encoding", {}).get("y", {}).get("field") == "autocorrelation"]
+    assert len(traces) == len(ranks) == len(acfs) == 2
+
+    def trace_domains(spec):
+        return [panel["encoding"]["y"]["scale"]["domain"] for panel in spec["vconcat"]]
+
+    assert trace_domains(traces[0]) == trace_domains(traces[1])
+    assert len(trace_domains(traces[0])) == 2
+    rank_domains = [s["spec"]["layer"][0]["encoding"]["y"]["scale"]["domain"] for s in ranks]
+    assert rank_domains[0] == rank_domains[1]
+    assert [s["spec"]["encoding"]["y"]["scale"]["domain"] for s in acfs] == [[-1, 1], [-1, 1]]

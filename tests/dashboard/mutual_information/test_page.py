@@ -8,6 +8,7 @@ differencing in core.joint_tables).
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -18,7 +19,8 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from dashboard.common.chart_style import MAX_ROWS
 from dashboard.topics.mutual_information import compute
-from tests.dashboard.helpers import metric, page_test
+from dashboard.topics.mutual_information.params import PARAMS
+from tests.dashboard.helpers import chart_specs, metric, page_test
 
 DISPLAY_TOL = 0.5e-4 + 1e-9  # 4 decimals shown
 
@@ -248,3 +250,18 @@ def test_the_sweep_marks_the_chosen_rho(at):
     at.slider(key="rho").set_value(-0.3).run()
     (marker,) = [f for f in chart_frames(at) if list(f.columns) == ["rho"]]
     assert list(marker["rho"]) == [-0.3]
+
+
+def test_a_bad_table_names_the_widget_and_keeps_the_last_heatmaps_greyed():
+    at = open_page(source="Type a table")
+    assert not at.exception and not at.error
+    assert not any("greyed" in c.value for c in at.caption)
+    before = chart_specs(at)
+    at.text_area(key="joint").set_value("0.5, half").run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and f"“{PARAMS['joint'].label}”" in errors[0] and "'half'" in errors[0]
+    assert not at.metric
+    (greyed,) = chart_specs(at)  # the last good heatmaps, greyed
+    assert greyed in before and "PMI" in json.dumps(greyed)
+    assert any("greyed" in c.value for c in at.caption)

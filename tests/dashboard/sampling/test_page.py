@@ -20,7 +20,8 @@ import pyarrow as pa
 import pytest
 from scipy import special, stats
 
-from tests.dashboard.helpers import metric, page_test
+from dashboard.topics.sampling.params import PARAMS
+from tests.dashboard.helpers import chart_specs, metric, page_test
 
 DEFAULT_TOKENS = ["the", "a", "cat", "dog", "sat", "ran", "blue"]
 DEFAULT_LOGITS = np.array([3.0, 2.2, 1.5, 1.0, 0.2, -0.5, -1.5])
@@ -385,3 +386,25 @@ def test_moving_top_p_moves_the_cut(at):
     assert not at.exception
     assert list(frame_with(at, "token", "label")["token"]) == ["a"]  # "the" alone has 0.524 >= 0.5
     assert metric(at, "Tokens kept") == "1 of 7"
+
+
+def test_a_refused_roof_keeps_the_last_rejection_chart_greyed(at):
+    before = chart_specs(at)
+    assert not any("greyed" in c.value for c in at.caption)
+    at.number_input(key="rej_m").set_value(1.2).run()
+    assert not at.exception
+    (error,) = [e.value for e in at.error]
+    assert f"“{PARAMS['rej_m'].label}”" in error
+    assert "Acceptance rate" not in [m.label for m in at.metric]
+    assert chart_specs(at) == before  # the rejection chart is still there, greyed, in its place
+    assert [c.value for c in at.caption if "greyed" in c.value]
+
+
+def test_bad_logits_keep_both_token_charts_greyed(at):
+    before = chart_specs(at)
+    at.text_input(key="tok_logits").set_value("1, two").run()
+    assert not at.exception
+    assert [e.value for e in at.error if f"“{PARAMS['tok_logits'].label}”" in e.value]
+    after = chart_specs(at)
+    assert after == before[:2] + before[3:]  # token and top-p charts greyed; no inverse CDF
+    assert len([c for c in at.caption if "greyed" in c.value]) == 2
