@@ -17,9 +17,8 @@ from dashboard.common.pages import PAGES, PageSpec
 
 __all__ = ["page_modules", "warm_up"]
 
-#: Modules every page uses, imported first (and the MCMC page's, not yet in a topic folder).
-_SHARED = ("altair", "pandas", "scipy.stats", "scipy.integrate", "scipy.optimize", "vl_convert", "pyarrow",
-           "dashboard.compute", "dashboard.charts")
+#: Libraries every page uses, imported first.
+_SHARED = ("altair", "pandas", "scipy.stats", "scipy.integrate", "scipy.optimize", "vl_convert", "pyarrow")
 
 
 def page_modules(pages: Iterable[PageSpec] = PAGES) -> list[str]:

@@ -11,7 +11,6 @@ from streamlit.testing.v1 import AppTest
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
 APP = DASHBOARD / "streamlit_app.py"
-PAGES = DASHBOARD / "app_pages"  # pages not yet moved into a topic folder
 
 #: Long enough for a cold first run (imports, JS quadratures) on a busy 2-core machine.
 TIMEOUT = 30
@@ -19,9 +18,9 @@ TIMEOUT = 30
 
 def page_file(name: str) -> Path:
     """The page script for ``name`` (e.g. ``"entropy.py"``): ``dashboard/topics/entropy/page.py``,
-    else ``dashboard/practice/<name>``, else ``dashboard/app_pages/<name>``."""
+    else ``dashboard/practice/<name>``."""
     stem = Path(name).stem
-    for candidate in (DASHBOARD / "topics" / stem / "page.py", DASHBOARD / "practice" / name, PAGES / name):
+    for candidate in (DASHBOARD / "topics" / stem / "page.py", DASHBOARD / "practice" / name):
         if candidate.is_file():
             return candidate
     raise FileNotFoundError(f"no page script for {name!r} under {DASHBOARD}")

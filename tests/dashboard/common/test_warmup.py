@@ -1,0 +1,24 @@
+"""The warm-up's import list names only modules that exist and import.
+
+The warm-up thread skips a module that fails to import (a page must never fail for it),
+so a stale name would only make the first visit slower: this test is where it shows.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+from dashboard.common import warmup
+
+
+@pytest.mark.parametrize("name", [*warmup._SHARED, *warmup.page_modules()])
+def test_every_warm_up_module_imports(name):
+    importlib.import_module(name)
+
+
+def test_every_topic_is_warmed():
+    names = warmup.page_modules()
+    for topic in ("moments", "kl_vs_js", "sampling", "mcmc", "fisher"):
+        assert f"dashboard.topics.{topic}.compute" in names
