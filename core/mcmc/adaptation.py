@@ -16,11 +16,12 @@ iterations under the final metric; acceptance then ends near δ.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["DualAveraging", "WelfordVariance", "metric_window_ends"]
+__all__ = ["DualAveraging", "StanWarmup", "WelfordVariance", "metric_window_ends"]
 
 
 class DualAveraging:
@@ -143,3 +144,67 @@ class WelfordVariance:
         n = self.n
         var = self.m2 / (n - 1.0)
         return np.asarray((n / (n + 5.0)) * var + 1e-3 * (5.0 / (n + 5.0)), dtype=np.float64)
+
+
+class StanWarmup:
+    """Stan's warm-up for one chain: dual averaging and the windowed regularised variance.
+
+    ``chain`` is a core.mcmc.hmc.HamiltonianChain. The driver calls :meth:`start` at the
+    start point, :meth:`update` after every warm-up iteration (each returns the next
+    step size), then samples with :meth:`sampling_step` of :meth:`final_step_size`.
+    ``step_size`` fixes the step; the metric windows run either way.
+    """
+
+    def __init__(
+        self,
+        chain: Any,
+        n_warmup: int,
+        target_accept: float,
+        step_size: float | None,
+        windows: tuple[int, int, int] = (75, 25, 50),
+    ) -> None:
+        init_buffer, base_window, term_buffer = windows
+        self.first, ends = metric_window_ends(
+            n_warmup, init_buffer=init_buffer, term_buffer=term_buffer, base_window=base_window
+        )
+        self.last = ends[-1] if ends else -1
+        self.window_ends = set(ends)
+        self.chain = chain
+        self.n_warmup = n_warmup
+        self.fixed = step_size
+        self.eps = 1.0 if step_size is None else step_size
+        # Stan sets μ = log(10 ε) from the nominal ε = 1 *before* the initial search
+        # (services/sample/hmc_nuts_diag_e_adapt.hpp).
+        self.adapt = DualAveraging(self.eps, target_accept=target_accept)
+        self.window = WelfordVariance(chain.dim)
+
+    def start(self, q: NDArray[np.float64], logp: float, g: NDArray[np.float64]) -> float:
+        """The first step size: Stan's search from ε = 1, unless the step is fixed."""
+        if self.fixed is None:
+            self.eps = self.chain.find_step_size(q, logp, g, self.eps)
+        return self.eps
+
+    def update(
+        self, i: int, q: NDArray[np.float64], logp: float, g: NDArray[np.float64], moved: bool,
+        stats: tuple[Any, ...],
+    ) -> float:
+        """Learn from warm-up iteration ``i`` (its draw and transition stats); the next step."""
+        if self.fixed is None:
+            self.eps = self.adapt.update(stats[0])
+        if self.first <= i <= self.last:
+            self.window.add(q)
+            if i in self.window_ends:
+                self.chain.set_inv_metric(self.window.regularised_variance())
+                self.window.restart()
+                self.adapt.restart_average()  # the one departure from Stan, see above
+        return self.eps
+
+    def final_step_size(self) -> float:
+        """exp(x̄) after a tuned warm-up; otherwise the step in use."""
+        if self.fixed is None and self.n_warmup > 0:
+            return self.adapt.final_step_size
+        return self.eps
+
+    def sampling_step(self, eps: float) -> float:
+        """One draw's step size: the kept one, unchanged."""
+        return eps

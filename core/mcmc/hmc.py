@@ -26,12 +26,16 @@ from core.mcmc._common import (
     empty_stats,
     start_points,
 )
-from core.mcmc.adaptation import DualAveraging, WelfordVariance, metric_window_ends
+from core.mcmc.adaptation import StanWarmup
+from core.mcmc.fisher import FisherWarmup, symmetric_accept
 from core.mcmc.targets import Target
 from core.mcmc.trace import Trace
-from core.validation import check_finite, check_int, check_positive, check_scalar
+from core.validation import check_choice, check_finite, check_int, check_positive, check_scalar
 
-__all__ = ["DIVERGENCE_THRESHOLD", "hmc", "leapfrog_step"]
+__all__ = ["ADAPTATIONS", "DIVERGENCE_THRESHOLD", "hmc", "leapfrog_step"]
+
+#: Warm-up adaptations of the gradient samplers: Stan's windows, nutpie's Fisher diagonal.
+ADAPTATIONS = ("stan", "fisher")
 
 #: A transition whose energy error H − H₀ exceeds this is divergent (Stan's max_deltaH).
 DIVERGENCE_THRESHOLD = 1000.0
@@ -122,10 +126,14 @@ def run_gradient_sampler(
     keep_trajectories: bool,
     windows: tuple[int, int, int] = (75, 25, 50),
     progress: ProgressCallback | None = None,
+    adaptation: str = "stan",
 ) -> Trace:
-    """Warm up (dual averaging + Stan's metric windows) and sample each chain in turn.
+    """Warm up each chain (Stan's or nutpie's adaptation), then sample it.
 
-    ``windows`` is Stan's (init_buffer, window, term_buffer), see metric_window_ends.
+    ``windows`` is Stan's (init_buffer, window, term_buffer), see metric_window_ends;
+    ``adaptation`` is ``"stan"`` (core.mcmc.adaptation) or ``"fisher"`` (core.mcmc.fisher).
+    A transition's stats are (accept, ε, depth, n_leapfrog, divergent, H, ΔH,
+    symmetric accept); the first seven are kept per draw.
     """
     report = Progress(progress, n_chains * (n_warmup + n_draws))
     rngs = chain_generators(rng, n_chains)
@@ -137,44 +145,31 @@ def run_gradient_sampler(
     final_eps = np.empty(n_chains)
     final_inv_m = np.empty((n_chains, d))
     trajectories: list[list[Array]] | None = [] if keep_trajectories else None
-    init_buffer, base_window, term_buffer = windows
-    first, ends = metric_window_ends(
-        n_warmup, init_buffer=init_buffer, term_buffer=term_buffer, base_window=base_window
-    )
-    window_ends = set(ends)
     n_grad = n_grad_sampling = 0
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         for c in range(n_chains):
             chain = HamiltonianChain(target, rngs[c], keep_trajectories=False)
             transition = make_transition(chain)
+            warmup: StanWarmup | FisherWarmup
+            if adaptation == "fisher":
+                warmup = FisherWarmup(chain, n_warmup, target_accept, step_size)
+            else:
+                warmup = StanWarmup(chain, n_warmup, target_accept, step_size, windows)
             q = x0[c]
             logp, g = chain.grad_at(q)
-            eps = 1.0 if step_size is None else step_size
-            # Stan sets μ = log(10 ε) from the nominal ε = 1 *before* the initial search
-            # (services/sample/hmc_nuts_diag_e_adapt.hpp).
-            adapt = DualAveraging(eps, target_accept=target_accept)
-            if step_size is None:
-                eps = chain.find_step_size(q, logp, g, eps)
-            window = WelfordVariance(d)
+            eps = warmup.start(q, logp, g)
             for i in range(n_warmup):
-                q, logp, g, st, _ = transition(q, logp, g, eps)
+                q1, logp, g, st, _ = transition(q, logp, g, eps)
+                moved, q = q1 is not q, q1
                 warm[c, i] = q
                 report.step()
-                if step_size is None:
-                    eps = adapt.update(st[0])
-                if ends and first <= i <= ends[-1]:
-                    window.add(q)
-                    if i in window_ends:
-                        chain.set_inv_metric(window.regularised_variance())
-                        window.restart()
-                        adapt.restart_average()  # see core.mcmc.adaptation
-            if step_size is None and n_warmup > 0:
-                eps = adapt.final_step_size
+                eps = warmup.update(i, q, logp, g, moved, st)
+            eps = warmup.final_step_size()
             n_grad_warm = chain.n_grad
             chain.keep = keep_trajectories  # trajectories of the kept draws only
             kept: list[Array] = []
             for i in range(n_draws):
-                q, logp, g, st, traj = transition(q, logp, g, eps)
+                q, logp, g, st, traj = transition(q, logp, g, warmup.sampling_step(eps))
                 draws[c, i] = q
                 report.step()
                 (
@@ -185,7 +180,7 @@ def run_gradient_sampler(
                     stats["divergent"][c, i],
                     stats["energy"][c, i],
                     stats["energy_error"][c, i],
-                ) = st
+                ) = st[:7]
                 if traj is not None:
                     kept.append(traj)
             if trajectories is not None:
@@ -239,6 +234,7 @@ def hmc(
     init: ArrayLike | None = None,
     keep_trajectories: bool = False,
     progress: ProgressCallback | None = None,
+    adaptation: str = "stan",
 ) -> Trace:
     """Static Hamiltonian Monte Carlo: a fixed integration time (or step count) per transition.
 
@@ -267,10 +263,11 @@ def hmc(
         Start points, (dim,) or (n_chains, dim); default ``target.init`` + U(−2, 2).
     keep_trajectories : bool, optional
         Keep every leapfrog position of every post-warm-up transition (for plotting).
-
     progress : callable, optional
         ``progress(fraction)`` is called as the run goes (every 100 iterations, and with
         1.0 at the end), e.g. to move a progress bar.
+    adaptation : {"stan", "fisher"}, optional
+        Warm-up's mass-matrix adaptation, as in :func:`core.mcmc.nuts`.
 
     Returns
     -------
@@ -302,6 +299,7 @@ def hmc(
     jit = float(check_finite(jitter, "jitter"))
     if not 0.0 <= jit < 1.0:
         raise ValueError(f"`jitter` must lie in [0, 1); got {jit}")
+    check_choice(adaptation, "adaptation", ADAPTATIONS)
 
     def make_transition(chain: HamiltonianChain) -> Transition:
         def transition(q: Array, logp: float, g: Array, eps: float) -> Any:
@@ -324,7 +322,8 @@ def hmc(
             else:
                 h = h0
             traj = None if path is None else np.array(path)
-            return q, logp, g, (accept, e, 0, steps, divergent, h, error), traj
+            stats = (accept, e, 0, steps, divergent, h, error, symmetric_accept(error))
+            return q, logp, g, stats, traj
 
         return transition
 
@@ -341,6 +340,7 @@ def hmc(
         step_size=eps,
         keep_trajectories=keep_trajectories,
         progress=progress,
+        adaptation=adaptation,
     )
 
 

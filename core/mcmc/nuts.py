@@ -18,6 +18,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from core.mcmc._common import ProgressCallback, RngLike
 from core.mcmc.hmc import (
+    ADAPTATIONS,
     DIVERGENCE_THRESHOLD,
     HamiltonianChain,
     Transition,
@@ -26,7 +27,7 @@ from core.mcmc.hmc import (
 )
 from core.mcmc.targets import Target
 from core.mcmc.trace import Trace
-from core.validation import check_int
+from core.validation import check_choice, check_int
 
 __all__ = ["nuts"]
 
@@ -63,6 +64,7 @@ class _NutsTransition:
         self.h0 = 0.0
         self.n_leapfrog = 0
         self.sum_metro = 0.0
+        self.sum_sym = 0.0  # nutpie's symmetric acceptance, see core.mcmc.fisher
         self.divergent = False
         self.path: list[Array] | None = None  # where leaves append positions, if kept
 
@@ -83,7 +85,9 @@ class _NutsTransition:
         log_w = self.h0 - h
         if -log_w > DIVERGENCE_THRESHOLD:
             self.divergent = True
-        self.sum_metro += 1.0 if log_w > 0 else math.exp(log_w)
+        z = math.exp(-log_w if log_w > 0 else log_w)  # e^{−|ΔH|}
+        self.sum_metro += 1.0 if log_w > 0 else z
+        self.sum_sym += 2.0 * z / (1.0 + z)
         if self.path is not None:
             self.path.append(q)
         return (not self.divergent, (q, p, g, logp), (q, logp, g, h), ps, ps, p, p, p, log_w)
@@ -132,7 +136,7 @@ class _NutsTransition:
         ps = inv_m * p
         self.h0 = h0 = -logp + 0.5 * float(np.dot(p, ps))
         self.n_leapfrog = 0
-        self.sum_metro = 0.0
+        self.sum_metro = self.sum_sym = 0.0
         self.divergent = False
         step_fwd = np.full(chain.dim, eps)
         step_bck = -step_fwd
@@ -189,7 +193,8 @@ class _NutsTransition:
         traj = None
         if fwd_path is not None and bck_path is not None:
             traj = np.array([*reversed(bck_path), q, *fwd_path])
-        stats = (accept, eps, depth, self.n_leapfrog, self.divergent, h1, h1 - h0)
+        sym = self.sum_sym / self.n_leapfrog
+        stats = (accept, eps, depth, self.n_leapfrog, self.divergent, h1, h1 - h0, sym)
         return q1, logp1, g1, stats, traj
 
 
@@ -209,8 +214,9 @@ def nuts(
     adapt_term_buffer: int = 50,
     adapt_window: int = 25,
     progress: ProgressCallback | None = None,
+    adaptation: str = "stan",
 ) -> Trace:
-    """The No-U-Turn Sampler with Stan's warm-up (dual averaging and a diagonal metric).
+    """The No-U-Turn Sampler with Stan's or nutpie's warm-up (step size, diagonal metric).
 
     Parameters
     ----------
@@ -234,11 +240,15 @@ def nuts(
     adapt_init_buffer, adapt_term_buffer, adapt_window : int, optional
         Stan's warm-up schedule (same names in RStan/PyStan): iterations of step-size-only
         adaptation before the first metric window and after the last one, and the size
-        of the first metric window (each later one doubles).
-
+        of the first metric window (each later one doubles). Used by ``"stan"`` only.
     progress : callable, optional
         ``progress(fraction)`` is called as the run goes (every 100 iterations, and with
         1.0 at the end), e.g. to move a progress bar.
+    adaptation : {"stan", "fisher"}, optional
+        How warm-up learns the diagonal mass matrix: ``"stan"``, the regularised
+        variance of the draws over Stan's doubling windows; ``"fisher"``, nutpie's
+        √(var(draws)/var(gradients)) per coordinate (core.mcmc.fisher), with its
+        schedule, symmetric acceptance late in warm-up and a ±10% step-size jitter.
 
     Returns
     -------
@@ -269,12 +279,29 @@ def nuts(
     ESS per gradient; ``target_accept=0.9`` gives ε ≈ 0.19 and 26 divergences again.
     Raising ``target_accept`` is the remedy for divergences, as in Stan.
 
+    ``adaptation="fisher"`` follows Seyboldt, Carlson and Carpenter (2026), "Preconditioning
+    Hamiltonian Monte Carlo by minimizing Fisher divergence" (arXiv:2603.18845), as nutpie
+    0.16 and nuts-rs implement it: the diagonal M⁻¹ minimising the Fisher divergence
+    between the target and a Gaussian is √(var(x)/var(∇log π)) per coordinate (Σ_ii
+    exactly for a Gaussian with independent coordinates), estimated from the draws
+    and the gradients already computed at them, updated after every warm-up draw over
+    windows that switch every 10 draws, then every 80, 120, 180, … draws; the final
+    15% tunes only the step size.
+
     Examples
     --------
     >>> from core.mcmc.targets import correlated_gaussian
     >>> tr = nuts(correlated_gaussian(0.9), n_chains=2, n_warmup=200, n_draws=100, rng=0)
     >>> tr.draws.shape, int(tr.stats["tree_depth"].max()) <= 10
     ((2, 100, 2), True)
+
+    nutpie's adaptation learns an independent Gaussian's variances (here 1 and 100):
+
+    >>> from core.mcmc.targets import gaussian
+    >>> tr = nuts(gaussian(2, scales=[1.0, 10.0]), n_chains=1, n_warmup=300, n_draws=100,
+    ...           rng=0, adaptation="fisher")
+    >>> bool(abs(tr.inv_metric[0, 1] / 100.0 - 1.0) < 0.5)
+    True
     """
     t, nc, nw, nd, delta, eps = check_sampler_options(
         target, n_chains, n_warmup, n_draws, target_accept, step_size
@@ -285,6 +312,7 @@ def nuts(
         check_int(adapt_window, "adapt_window", minimum=1),
         check_int(adapt_term_buffer, "adapt_term_buffer", minimum=0),
     )
+    check_choice(adaptation, "adaptation", ADAPTATIONS)
 
     def make_transition(chain: HamiltonianChain) -> Transition:
         return _NutsTransition(chain, depth)
@@ -303,4 +331,5 @@ def nuts(
         keep_trajectories=keep_trajectories,
         windows=windows,
         progress=progress,
+        adaptation=adaptation,
     )

@@ -1,0 +1,193 @@
+"""nutpie's warm-up: a diagonal mass matrix from the draws' and the gradients' variances.
+
+For a Gaussian with covariance Σ the gradient of log π at x is −Σ⁻¹(x − μ), so
+var(x_i) = Σ_ii and var(∂_i log π) = (Σ⁻¹)_ii. The diagonal that minimises the Fisher
+divergence between the target and its affinely transformed standard normal is
+M⁻¹_ii = √(var(x_i) / var(∂_i log π)) (Seyboldt, Carlson and Carpenter 2026, arXiv:2603.18845):
+for an independent Gaussian it is Σ_ii exactly, and it is usable after a handful of
+draws, since each draw brings two informative vectors (its position and its gradient).
+
+The schedule follows nuts-rs (``src/adapt_strategy.rs``, ``src/transform/adapt/diagonal.rs``
+and ``src/stepsize/``), which nutpie runs: the first mass matrix is 1/|∇log π| at the
+start point; two running estimators (a foreground and a background one) see every
+draw that moved; the mass matrix is recomputed from the foreground one after every
+draw; at each switch the background estimator becomes the foreground and a fresh one
+starts. Switches come every 10 draws over the first 30% of warm-up, then after windows
+of 80 draws growing by 1.5 each time, and stop where the next window would not end
+before the final 15% of warm-up, which only tunes the step size. Dual averaging runs
+throughout (restarted once, with a fresh step-size search, at the first mass-matrix
+update), on the mean acceptance statistic, and on the symmetric one
+2·min(1, e^{−ΔH})/(1 + e^{−ΔH}) once no switch is left; the step size is jittered by
+±10% every iteration, in warm-up and after.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from core.mcmc.adaptation import DualAveraging
+
+__all__ = ["DrawGradVariance", "FisherWarmup", "fisher_diagonal"]
+
+Array = NDArray[np.float64]
+
+#: nuts-rs's defaults (EuclideanAdaptOptions, StepSizeSettings).
+EARLY_FRACTION = 0.3
+STEP_SIZE_FRACTION = 0.15
+EARLY_SWITCH = 10
+FIRST_WINDOW = 80
+WINDOW_GROWTH = 1.5
+INITIAL_STEP = 0.1
+JITTER = 0.1
+#: Bounds on each diagonal entry of M⁻¹ (nuts-rs clamps to the same range).
+CLAMP = (1e-20, 1e20)
+
+
+def fisher_diagonal(draw_var: Array, grad_var: Array) -> Array:
+    """M⁻¹ = √(var(draws) / var(gradients)) per coordinate, clamped; 1 where undefined.
+
+    Examples
+    --------
+    A Gaussian with variances 4 and 0.25: var(∂ log π) = 1/4 and 4, so M⁻¹ = (4, 0.25).
+
+    >>> fisher_diagonal(np.array([4.0, 0.25]), np.array([0.25, 4.0]))
+    array([4.  , 0.25])
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.sqrt(draw_var / grad_var)
+    good = np.isfinite(ratio) & (ratio > 0)
+    return np.where(good, np.clip(ratio, *CLAMP), 1.0)
+
+
+class DrawGradVariance:
+    """Running means and variances (Welford) of draws and of their gradients."""
+
+    def __init__(self, dim: int) -> None:
+        self.n = 0
+        self.mean_x = np.zeros(dim)
+        self.m2_x = np.zeros(dim)
+        self.mean_g = np.zeros(dim)
+        self.m2_g = np.zeros(dim)
+
+    def add(self, x: Array, g: Array) -> None:
+        self.n += 1
+        dx = x - self.mean_x
+        self.mean_x += dx / self.n
+        self.m2_x += dx * (x - self.mean_x)
+        dg = g - self.mean_g
+        self.mean_g += dg / self.n
+        self.m2_g += dg * (g - self.mean_g)
+
+    def inv_metric(self) -> Array:
+        """The Fisher diagonal from the sample variances (needs n ≥ 2)."""
+        return fisher_diagonal(self.m2_x / (self.n - 1), self.m2_g / (self.n - 1))
+
+
+def symmetric_accept(energy_error: float) -> float:
+    """2·min(1, e^{−ΔH})/(1 + e^{−ΔH}) with ΔH = H − H₀: low when |ΔH| is large either way.
+
+    Examples
+    --------
+    >>> symmetric_accept(0.0), round(symmetric_accept(1.0), 4) == round(symmetric_accept(-1.0), 4)
+    (1.0, True)
+    """
+    if energy_error != energy_error:  # nan: a failed step
+        return 0.0
+    z = float(np.exp(-abs(energy_error)))
+    return 2.0 * z / (1.0 + z)
+
+
+class FisherWarmup:
+    """nutpie's warm-up for one chain; the same three calls as core.mcmc.adaptation.StanWarmup.
+
+    ``chain`` is a core.mcmc.hmc.HamiltonianChain (momentum, leapfrog, step-size search,
+    ``set_inv_metric``). ``step_size`` fixes the step (no dual averaging, no jitter);
+    the mass matrix is adapted either way.
+    """
+
+    def __init__(self, chain: Any, n_warmup: int, target_accept: float, step_size: float | None) -> None:
+        self.chain = chain
+        self.n_warmup = n_warmup
+        self.target_accept = target_accept
+        self.fixed = step_size
+        self.early_end = int(EARLY_FRACTION * n_warmup)
+        self.final_start = n_warmup - int(STEP_SIZE_FRACTION * n_warmup)
+        self.window = FIRST_WINDOW
+        self.first_update = True
+        self.switches: list[int] = []  # warm-up iterations where the estimators switched
+        self.fg = DrawGradVariance(chain.dim)
+        self.bg = DrawGradVariance(chain.dim)
+        self.adapt = DualAveraging(INITIAL_STEP, target_accept=target_accept)
+        self.eps = INITIAL_STEP if step_size is None else step_size
+
+    def start(self, q: Array, logp: float, g: Array) -> float:
+        """Seed the estimators and the mass matrix from the start point; the first step."""
+        self.fg.add(q, g)
+        self.bg.add(q, g)
+        with np.errstate(divide="ignore"):
+            inv = 1.0 / np.clip(np.abs(g), *CLAMP)
+        self.chain.set_inv_metric(inv)
+        if self.fixed is None:
+            self.eps = self._search(q, logp, g)
+        return self._jittered()
+
+    def _search(self, q: Array, logp: float, g: Array) -> float:
+        eps = float(self.chain.find_step_size(q, logp, g, INITIAL_STEP))
+        self.adapt = DualAveraging(eps, target_accept=self.target_accept)
+        return eps
+
+    def _jittered(self) -> float:
+        if self.fixed is not None:
+            return self.fixed
+        return self.eps * (1.0 + JITTER * (2.0 * self.chain.rng.random() - 1.0))
+
+    def update(self, i: int, q: Array, logp: float, g: Array, moved: bool, stats: tuple[Any, ...]) -> float:
+        """Learn from warm-up iteration ``i`` (its draw and transition stats); the next step."""
+        accept, sym = stats[0], stats[7]
+        if i < self.final_start:
+            early = i < self.early_end
+            if i == self.early_end:
+                self.window = max(self.window, self.bg.n)
+            if moved:
+                self.fg.add(q, g)
+                self.bg.add(q, g)
+            if early:
+                switch_after = nxt = EARLY_SWITCH
+            else:
+                switch_after = self.window
+                nxt = max(self.window + 1, round(self.window * WINDOW_GROWTH))
+            late = nxt + i > self.final_start
+            if self.bg.n >= switch_after and not late:
+                self.fg, self.bg = self.bg, DrawGradVariance(self.chain.dim)
+                self.switches.append(i)
+                if not early:
+                    self.window = nxt
+            changed = self.fg.n >= 3
+            if changed:
+                self.chain.set_inv_metric(self.fg.inv_metric())
+            if self.fixed is None:
+                self.eps = self.adapt.update(sym if late else accept)
+                if changed and self.first_update:
+                    self.first_update = False
+                    self.eps = self._search(q, logp, g)
+            return self._jittered()
+        if self.fixed is None:
+            self.eps = self.adapt.update(sym)
+            if i == self.n_warmup - 1:
+                self.eps = self.adapt.final_step_size
+        return self._jittered()
+
+    def final_step_size(self) -> float:
+        """The step size kept after warm-up (before its per-draw jitter)."""
+        if self.fixed is not None:
+            return self.fixed
+        return self.adapt.final_step_size if self.n_warmup > 0 else self.eps
+
+    def sampling_step(self, eps: float) -> float:
+        """One draw's step: ``eps`` jittered by ±10% (unless the step is fixed)."""
+        if self.fixed is not None:
+            return self.fixed
+        return eps * (1.0 + JITTER * (2.0 * self.chain.rng.random() - 1.0))

@@ -1,0 +1,140 @@
+"""adaptation="fisher": nutpie's diagonal mass matrix, its schedule, and the draws it gives.
+
+References: closed forms for Gaussians (for N(0, diag σ²) the gradient is −x/σ², so
+√(var x / var ∇) is σ² on any sample; for the correlated Gaussian it tends to
+√(Σ_ii / (Σ⁻¹)_ii) = √(1 − ρ²)), numpy's sample variance, and the switch points of
+nuts-rs's ``adapt_strategy.rs`` worked out by hand for 1,000 warm-up iterations.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core import mcmc
+from core.mcmc import targets as tg
+from core.mcmc.fisher import DrawGradVariance, FisherWarmup, fisher_diagonal, symmetric_accept
+from core.mcmc.hmc import HamiltonianChain
+from tests.core.mcmc.test_samplers import assert_matches_truth
+
+SCALES = np.array([0.2, 1.0, 3.0, 10.0])
+
+
+def test_running_variances_match_numpy() -> None:
+    rng = np.random.default_rng(3)
+    x, g = rng.normal(size=(50, 3)) * [1, 2, 3], rng.normal(size=(50, 3))
+    est = DrawGradVariance(3)
+    for xi, gi in zip(x, g, strict=True):
+        est.add(xi, gi)
+    expected = np.sqrt(x.var(axis=0, ddof=1) / g.var(axis=0, ddof=1))
+    np.testing.assert_allclose(est.inv_metric(), expected, rtol=1e-12)
+
+
+def test_undefined_ratio_falls_back_to_one() -> None:
+    out = fisher_diagonal(np.array([1.0, 0.0, 2.0]), np.array([0.0, 0.0, 8.0]))
+    np.testing.assert_array_equal(out, [1.0, 1.0, 0.5])
+
+
+def test_symmetric_accept_closed_form() -> None:
+    # 2·min(1, e^{−ΔH})/(1 + e^{−ΔH}): ΔH = 1 gives 2e⁻¹/(1 + e⁻¹); ΔH = −1 gives 2/(1 + e).
+    assert symmetric_accept(1.0) == pytest.approx(2 * np.exp(-1) / (1 + np.exp(-1)), rel=1e-14)
+    assert symmetric_accept(-1.0) == pytest.approx(2 / (1 + np.e), rel=1e-14)
+    assert symmetric_accept(float("nan")) == 0.0
+    assert symmetric_accept(float("inf")) == 0.0
+
+
+def test_recovers_independent_variances_exactly() -> None:
+    t = tg.gaussian(4, scales=SCALES)
+    trace = mcmc.nuts(t, n_chains=2, n_warmup=300, n_draws=100, rng=5, adaptation="fisher")
+    # Σ_ii on any sample: var(−x/σ²) = var(x)/σ⁴, so the ratio is σ² to rounding.
+    np.testing.assert_allclose(trace.inv_metric, np.tile(SCALES**2, (2, 1)), rtol=1e-8)
+
+
+def test_stan_needs_many_draws_for_the_same_scales() -> None:
+    # Stan's windowed variance is only a sample estimate: relative SE √(2/n) per coordinate.
+    t = tg.gaussian(4, scales=SCALES)
+    trace = mcmc.nuts(t, n_chains=2, n_warmup=300, n_draws=100, rng=5)
+    ratio = trace.inv_metric / SCALES**2
+    assert np.all(np.abs(ratio - 1.0) < 0.6) and not np.allclose(ratio, 1.0, rtol=1e-3)
+
+
+def test_correlated_gaussian_diagonal_is_sqrt_one_minus_rho_squared() -> None:
+    rho = 0.9
+    trace = mcmc.nuts(tg.correlated_gaussian(rho), n_chains=4, n_warmup=1000, n_draws=100,
+                      rng=11, adaptation="fisher")  # fmt: skip
+    # ≈ 470 draws feed the last estimate; both variances' relative SEs are ≈ √(2/470).
+    np.testing.assert_allclose(trace.inv_metric, np.sqrt(1 - rho**2), rtol=0.2)
+
+
+@pytest.mark.parametrize(
+    ("sampler", "make", "n_draws"),
+    [
+        ("nuts", lambda: tg.correlated_gaussian(0.9), 1000),
+        ("nuts", lambda: tg.gaussian(10, scales=np.linspace(0.5, 3.0, 10)), 500),
+        ("nuts", lambda: tg.gaussian_mixture(3.0, weight=0.5), 1000),
+        ("nuts", lambda: tg.beta_binomial_logit(2, 2, 4, 1), 500),
+        ("hmc", lambda: tg.gaussian(10, scales=np.linspace(0.5, 3.0, 10)), 2000),
+    ],
+    ids=["nuts-corr0.9", "nuts-gauss10", "nuts-mixture", "nuts-betabin", "hmc-gauss10"],
+)
+def test_draws_match_the_closed_form(sampler: str, make: object, n_draws: int) -> None:
+    t = make()  # type: ignore[operator]
+    run = mcmc.nuts if sampler == "nuts" else mcmc.hmc
+    trace = run(t, n_chains=4, n_warmup=500, n_draws=n_draws, rng=2024, adaptation="fisher")
+    assert t.mean is not None and t.var is not None
+    assert_matches_truth(trace.draws, t.mean, t.var)
+    if "gauss" in t.name:  # nothing in a Gaussian should diverge
+        assert trace.n_divergent == 0
+
+
+def test_same_seed_same_draws_and_jittered_steps() -> None:
+    t = tg.gaussian(3, scales=[1.0, 2.0, 0.5])
+    a = mcmc.nuts(t, n_chains=2, n_warmup=200, n_draws=50, rng=9, adaptation="fisher")
+    b = mcmc.nuts(t, n_chains=2, n_warmup=200, n_draws=50, rng=9, adaptation="fisher")
+    c = mcmc.nuts(t, n_chains=2, n_warmup=200, n_draws=50, rng=10, adaptation="fisher")
+    np.testing.assert_array_equal(a.draws, b.draws)
+    np.testing.assert_array_equal(a.inv_metric, b.inv_metric)
+    assert not np.array_equal(a.draws, c.draws)
+    # nutpie jitters each draw's step by ±10% around the adapted one.
+    ratio = a.stats["step_size"] / a.step_size[:, None]
+    assert np.all((ratio >= 0.9) & (ratio <= 1.1)) and ratio.std() > 0.02
+
+
+def test_fixed_step_is_not_jittered() -> None:
+    trace = mcmc.nuts(tg.gaussian(2), n_chains=1, n_warmup=100, n_draws=20, rng=0,
+                      step_size=0.3, adaptation="fisher")  # fmt: skip
+    np.testing.assert_array_equal(trace.stats["step_size"], 0.3)
+
+
+def test_switch_points_follow_nuts_rs() -> None:
+    # nuts-rs with 1,000 tuning draws, every draw moving: the start point seeds the
+    # background estimator, so the first switch is at draw 8 (10 points), then every 10
+    # draws up to draw 298 (early window: 30%); at 300 the window becomes 80 (a switch at
+    # 378), then 120 (at 498); the next, 180, would end past draw 850 (the last 15% only
+    # tunes the step), so there is none after 498.
+    chain = HamiltonianChain(tg.gaussian(2), np.random.default_rng(0), keep_trajectories=False)
+    warmup = FisherWarmup(chain, 1000, 0.8, 0.5)  # a fixed step: the schedule is the same
+    q = np.array([1.0, -0.5])
+    warmup.start(q, 0.0, -q)
+    rng = np.random.default_rng(1)
+    for i in range(1000):
+        x = rng.normal(size=2)
+        warmup.update(i, x, 0.0, -x, True, (0.8, 0.5, 1, 3, False, 0.0, 0.0, 0.8))
+    assert warmup.switches == [*range(8, 299, 10), 378, 498]
+    assert warmup.final_step_size() == 0.5
+
+
+def test_draws_that_did_not_move_are_not_counted() -> None:
+    chain = HamiltonianChain(tg.gaussian(2), np.random.default_rng(0), keep_trajectories=False)
+    warmup = FisherWarmup(chain, 100, 0.8, 0.5)
+    warmup.start(np.zeros(2), 0.0, np.zeros(2))
+    for i in range(30):
+        warmup.update(i, np.ones(2), 0.0, -np.ones(2), False, (0.0,) * 8)
+    assert warmup.switches == [] and warmup.fg.n == 1
+
+
+@pytest.mark.parametrize("sampler", [mcmc.nuts, mcmc.hmc])
+@pytest.mark.parametrize("bad", ["nutpie", "Stan", 1, None])
+def test_unknown_adaptation_is_refused(sampler: object, bad: object) -> None:
+    with pytest.raises(ValueError, match="`adaptation` must be one of 'stan', 'fisher'"):
+        sampler(tg.gaussian(2), n_draws=10, adaptation=bad)  # type: ignore[operator]
