@@ -19,7 +19,7 @@ from typing import Any, Literal
 from core.mcmc import targets as _targets
 from core.mcmc._common import ProgressCallback, RngLike
 from core.mcmc.gibbs import gibbs_bivariate_gaussian
-from core.mcmc.hmc import MAX_PATH_STEPS, hmc
+from core.mcmc.hmc import ADAPTATIONS, MAX_PATH_STEPS, hmc
 from core.mcmc.metropolis import metropolis
 from core.mcmc.nuts import nuts
 from core.mcmc.targets import Target
@@ -248,6 +248,8 @@ class SamplerSpec:
     ``tunable``: warm-up can tune its step (switched off, the step is the user's).
     ``uses_gradient``: it makes gradient evaluations (and may keep leapfrog paths).
     ``targets``: the registry targets it can sample (None: any Target).
+    ``adaptations``: the warm-up mass-matrix adaptations it offers (its ``adaptation``
+    option, a choice; the first is the default), none for the others.
     """
 
     name: str
@@ -259,6 +261,7 @@ class SamplerSpec:
     targets: tuple[str, ...] | None = None
     description: str = ""
     fixed: Mapping[str, Any] = field(default_factory=dict)
+    adaptations: tuple[str, ...] = ()
 
     def option(self, name: str) -> ParamSpec:
         """The option called ``name``; a ValueError lists this sampler's options."""
@@ -316,7 +319,7 @@ SAMPLERS: dict[str, SamplerSpec] = {spec.name: spec for spec in (
         (_ACCEPT, _STEP,
          _int("n_leapfrog", "Leapfrog steps L per iteration (≥ 1)", 10, 0, 200,
               help="HMC follows L steps of size ε; NUTS chooses the length itself.")),
-        uses_gradient=True,
+        uses_gradient=True, adaptations=ADAPTATIONS,
         description="L leapfrog steps along the slope of log p, then one accept/reject.",
     ),
     SamplerSpec(
@@ -324,7 +327,7 @@ SAMPLERS: dict[str, SamplerSpec] = {spec.name: spec for spec in (
         (_ACCEPT, _STEP,
          _int("max_tree_depth", "Max tree depth", 8, 1, 10,
               help="At most 2^depth − 1 leapfrog steps per iteration.")),
-        uses_gradient=True,
+        uses_gradient=True, adaptations=ADAPTATIONS,
         description="HMC that doubles its trajectory until it turns back on itself.",
     ),
 )}
@@ -334,19 +337,26 @@ def sampler_options(sampler: str, *, tune: bool, options: Mapping[str, Any]) -> 
     """The options of ``sampler`` that apply in this mode, checked; the others dropped.
 
     Missing options take their defaults. With ``tune`` off a tunable sampler's step
-    (``proposal_scale`` or ``step_size``) is fixed and ``target_accept`` unused.
+    (``proposal_scale`` or ``step_size``) is fixed and ``target_accept`` unused; the
+    mass-matrix ``adaptation`` of HMC and NUTS applies in both modes.
 
     Examples
     --------
     >>> sampler_options("hmc", tune=False, options={"step_size": 0.1, "target_accept": 0.9})
-    {'step_size': 0.1, 'n_leapfrog': 10}
+    {'step_size': 0.1, 'n_leapfrog': 10, 'adaptation': 'stan'}
+    >>> sampler_options("nuts", tune=True, options={"adaptation": "fisher"})["adaptation"]
+    'fisher'
     """
     spec = SAMPLERS[check_choice(sampler, "sampler", tuple(SAMPLERS))]
-    known = {p.name for p in spec.options}
+    known = {p.name for p in spec.options} | ({"adaptation"} if spec.adaptations else set())
     unknown = sorted(set(options) - known)
     if unknown:
         raise ValueError(f"sampler {sampler!r} has no option(s) {unknown}; it has {sorted(known)}")
-    return {p.name: p.check(options.get(p.name, p.default)) for p in spec.applies(tune)}
+    chosen: dict[str, Any] = {p.name: p.check(options.get(p.name, p.default)) for p in spec.applies(tune)}
+    if spec.adaptations:
+        chosen["adaptation"] = check_choice(options.get("adaptation", spec.adaptations[0]),
+                                            "adaptation", spec.adaptations)
+    return chosen
 
 
 def run_cost(sampler: str, n_chains: int, n_draws: int, n_tune: int,

@@ -76,13 +76,14 @@ def sampler_controls(side: int, sizes: tuple[int, ...], shown: list[str]) -> run
         st.caption(sampler_spec.description)
     else:
         tune = widget(f"adapt{suffix}", shown=shown)
-    values = {p.name: widget(option_key(sampler, p.name, side), shown=shown)
-              for p in sampler_spec.applies(tune)}
+    names = [p.name for p in sampler_spec.applies(tune)]
+    if sampler_spec.adaptations:  # HMC and NUTS: how warm-up learns the mass matrix
+        names.append("adaptation")
+    values = {name: widget(option_key(sampler, name, side), shown=shown) for name in names}
     try:
         options = sampler_options(sampler, tune=tune, options=values)
     except ValueError as exc:
-        show_input_error(exc, page=PARAMS,
-                         names={p.name: option_key(sampler, p.name, side) for p in sampler_spec.applies(tune)})
+        show_input_error(exc, page=PARAMS, names={name: option_key(sampler, name, side) for name in names})
         return None
     return runs.RunSettings(sampler, tune, tuple(sorted(options.items())), *sizes)
 

@@ -9,10 +9,12 @@ uses the same keys with :data:`SECOND` appended.
 
 from __future__ import annotations
 
+from core.mcmc.hmc import ADAPTATIONS
 from core.mcmc.registry import SAMPLERS, TARGETS, ParamSpec
 from dashboard.common.page_params import PageParams, Param
 
 __all__ = [
+    "ADAPTATION_KEY",
     "CUSTOM_DEFAULT",
     "CUSTOM_KEYS",
     "OPTION_KEYS",
@@ -52,11 +54,14 @@ OPTION_KEYS: dict[str, dict[str, str]] = {
 #: the default view converges, R-hat < 1.01).
 SECOND = "_b"
 SAMPLER_DEFAULTS = ("nuts", "metropolis")
+#: URL key of the warm-up's mass-matrix adaptation (HMC and NUTS, a choice, not a number).
+ADAPTATION_KEY = "adaptation"
 
 
 def option_key(sampler: str, option: str, side: int) -> str:
     """The URL key of ``option`` of ``sampler`` on side 0 (left) or 1 (right)."""
-    return OPTION_KEYS[sampler][option] + (SECOND if side else "")
+    key = ADAPTATION_KEY if option == "adaptation" else OPTION_KEYS[sampler][option]
+    return key + (SECOND if side else "")
 
 
 def _choice(key: str, label: str, names: dict[str, str], default: str, help: str) -> Param:
@@ -101,6 +106,11 @@ def _declared() -> tuple[Param, ...]:
                               "The sampler" + (" on the right" if side else "") + "."))
         params.append(Param(f"adapt{suffix}", "Tune in warm-up", "bool", True,
                             help="Tune the step toward the target acceptance rate in warm-up."))
+        params.append(Param(f"{ADAPTATION_KEY}{suffix}", "Mass-matrix adaptation", "choice",
+                            ADAPTATIONS[0], choices=ADAPTATIONS,
+                            help="How warm-up learns each coordinate's scale (HMC, NUTS): stan, "
+                            "the draws' variance over doubling windows; fisher, nutpie's "
+                            "√(var of the draws / var of the gradients)."))
         seen: set[str] = set()
         for sampler, keys in OPTION_KEYS.items():
             for option, key in keys.items():

@@ -77,7 +77,10 @@ class McmcRun:
     ``key`` is its key in the store (everything the run depends on, as text).
     ``trace`` holds the post-warm-up draws (chain, draw, dim), only the last warm-up draw
     of each chain, and at most MCMC_PATH_DRAWS trajectories per chain; ``seconds`` is the
-    wall time of the run when it was first computed. ``diagnostics`` has one row per
+    wall time of the run when it was first computed; ``ess_per_kgrad`` is the smallest
+    bulk ESS in the table per 1,000 gradient evaluations after warm-up (nan for samplers
+    without gradients). The label names the warm-up's adaptation for HMC and NUTS.
+    ``diagnostics`` has one row per
     coordinate (at most MCMC_TABLE_COORDINATES): ``coordinate``, ``mean``, ``true_mean``,
     ``mcse``, ``rhat``, ``ess_bulk``, ``ess_tail``, ``ess_bulk_per_second``, ``flags``.
     ``traces``: ``chain``, ``draw``, ``coordinate``, ``value`` (thinned by ``thin``).
@@ -97,6 +100,7 @@ class McmcRun:
     divergences: int
     grad_evals: int
     ess_per_second: float
+    ess_per_kgrad: float
     diagnostics: pd.DataFrame
     flags: tuple[str, ...]
     traces: pd.DataFrame
@@ -249,10 +253,15 @@ def _sample(
             }))
             acf_frames.append(pd.DataFrame({"coordinate": names[i], "chain": c + 1, "lag": lags,
                                             "autocorrelation": acf[c, lags]}))
+    options = dict(settings.options)
+    label = SAMPLERS[settings.sampler].label
+    if "adaptation" in options:  # the side-by-side view may compare two warm-ups of one sampler
+        label += f" ({options['adaptation']} adaptation)"
+    sampling_grads = trace.n_grad_evals_sampling
     return McmcRun(
         key=key,
         sampler=settings.sampler,
-        label=SAMPLERS[settings.sampler].label,
+        label=label,
         trace=trace,
         seconds=seconds,
         names=names,
@@ -260,6 +269,8 @@ def _sample(
         divergences=trace.n_divergent,
         grad_evals=trace.n_grad_evals,
         ess_per_second=float(diagnostics["ess_bulk"].min()) / seconds,
+        ess_per_kgrad=(1000 * float(diagnostics["ess_bulk"].min()) / sampling_grads
+                       if sampling_grads else math.nan),
         diagnostics=diagnostics,
         flags=flags,
         traces=traces,

@@ -6,6 +6,7 @@ leapfrog path to draw) rerun only its charts, not the page.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +28,9 @@ from dashboard.topics.mcmc.runs import (
 from dashboard.topics.mcmc.widgets import sync_url, widget
 
 __all__ = ["show_diagnostics", "show_results"]
+
+#: Diagonal entries of the learnt inverse mass matrix a run's caption lists.
+MASS_SHOWN = 4
 
 _COLUMNS = {
     "coordinate": st.column_config.TextColumn("coordinate"),
@@ -58,6 +62,14 @@ def show_diagnostics(run: McmcRun, *, narrow: bool) -> None:
     cells[3].metric("ESS / s", format_number(run.ess_per_second, 0),
                     help=f"The smallest bulk ESS in the table over the run's wall time "
                     f"({run.seconds:.2f} s when it was first computed; repeated runs keep that time).")
+    if not math.isnan(run.ess_per_kgrad):
+        inv_m = run.trace.inv_metric.mean(axis=0)
+        shown = ", ".join(format_number(v) for v in inv_m[:MASS_SHOWN]) + ("…" if len(inv_m) > MASS_SHOWN else "")
+        st.caption(
+            f"Min bulk ESS per 1,000 gradients after warm-up: **{run.ess_per_kgrad:.1f}**. "
+            f"Warm-up left step size ε = {format_number(float(run.trace.step_size.mean()))} and "
+            f"inverse mass-matrix diagonal ({shown}) (means over chains)."
+        )
     unknown_truth = run.diagnostics["true_mean"].isna().all()  # a typed log density
     st.dataframe(
         run.diagnostics, hide_index=True, column_config=_COLUMNS,

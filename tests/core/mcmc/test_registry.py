@@ -106,7 +106,12 @@ def test_options_that_apply_follow_the_mode():
     assert reg.sampler_options("metropolis", tune=True, options={}) == {"target_accept": 0.234}
     assert reg.sampler_options("metropolis", tune=False, options={}) == {"proposal_scale": 0.5}
     assert reg.sampler_options("nuts", tune=True, options={"step_size": 0.1}) == {
-        "target_accept": 0.8, "max_tree_depth": 8}
+        "target_accept": 0.8, "max_tree_depth": 8, "adaptation": "stan"}
+    assert reg.sampler_options("hmc", tune=False, options={"adaptation": "fisher"})["adaptation"] == "fisher"
+    with pytest.raises(ValueError, match=r"`adaptation` must be one of 'stan', 'fisher'; got 'nutpie'"):
+        reg.sampler_options("nuts", tune=True, options={"adaptation": "nutpie"})
+    with pytest.raises(ValueError, match=r"sampler 'metropolis' has no option\(s\) \['adaptation'\]"):
+        reg.sampler_options("metropolis", tune=True, options={"adaptation": "stan"})
     assert reg.sampler_options("gibbs", tune=True, options={}) == {}
     with pytest.raises(ValueError, match=r"sampler 'hmc' has no option\(s\) \['max_tree_depth'\]"):
         reg.sampler_options("hmc", tune=True, options={"max_tree_depth": 5})

@@ -306,3 +306,31 @@ def test_side_by_side_trace_rank_and_autocorrelation_panels_share_y_domains():
     rank_domains = [s["spec"]["layer"][0]["encoding"]["y"]["scale"]["domain"] for s in ranks]
     assert rank_domains[0] == rank_domains[1]
     assert [s["spec"]["encoding"]["y"]["scale"]["domain"] for s in acfs] == [[-1, 1], [-1, 1]]
+
+
+def test_side_by_side_compares_stan_and_fisher_adaptation():
+    at = open_page(compare="true", sampler_b="NUTS", adaptation_b="fisher")
+    assert not at.exception and not at.error
+    assert at.selectbox(key="adaptation").value == "stan"
+    assert at.selectbox(key="adaptation_b").value == "fisher"
+    target = mcmc.correlated_gaussian(0.9)
+    runs_ = [core_nuts(target, adaptation="stan"), core_nuts(target, adaptation="fisher")]
+    captions = [c.value for c in at.caption if c.value.startswith("Min bulk ESS per 1,000")]
+    assert len(captions) == 2
+    for side, trace in enumerate(runs_):
+        assert_table_matches_arviz(at.dataframe[side].value, trace.draws)
+        per_kgrad = 1000 * min(az.ess(trace.draws[:, :, i], method="bulk") for i in range(2))
+        per_kgrad /= trace.n_grad_evals_sampling
+        assert f"**{per_kgrad:.1f}**" in captions[side]
+    assert not np.allclose(runs_[0].inv_metric, runs_[1].inv_metric)
+    assert any("NUTS (fisher adaptation)" in m.value for m in at.markdown)
+    assert dict(at.query_params)["adaptation_b"] in ("fisher", ["fisher"])
+
+
+def test_adaptation_is_shown_only_for_hmc_and_nuts():
+    for sampler, shown in (("HMC", True), ("NUTS", True), ("Metropolis", False), ("Gibbs", False)):
+        at = open_page(sampler=sampler)
+        assert ("adaptation" in {w.key for w in at.selectbox}) == shown, sampler
+        assert any(c.value.startswith("Min bulk ESS per 1,000") for c in at.caption) == shown
+    at = open_page(sampler="Metropolis", adaptation="fisher")  # off screen: dropped from the URL
+    assert "adaptation" not in dict(at.query_params)
