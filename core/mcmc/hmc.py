@@ -27,7 +27,7 @@ from core.mcmc._common import (
     start_points,
 )
 from core.mcmc.adaptation import StanWarmup
-from core.mcmc.fisher import FisherWarmup, symmetric_accept
+from core.mcmc.fisher_adaptation import FisherWarmup, symmetric_accept
 from core.mcmc.targets import Target
 from core.mcmc.trace import Trace
 from core.validation import check_choice, check_finite, check_int, check_positive, check_scalar
@@ -131,7 +131,7 @@ def run_gradient_sampler(
     """Warm up each chain (Stan's or nutpie's adaptation), then sample it.
 
     ``windows`` is Stan's (init_buffer, window, term_buffer), see metric_window_ends;
-    ``adaptation`` is ``"stan"`` (core.mcmc.adaptation) or ``"fisher"`` (core.mcmc.fisher).
+    ``adaptation`` is ``"stan"`` (core.mcmc.adaptation) or ``"fisher"`` (core.mcmc.fisher_adaptation).
     A transition's stats are (accept, ε, depth, n_leapfrog, divergent, H, ΔH,
     symmetric accept); the first seven are kept per draw.
     """

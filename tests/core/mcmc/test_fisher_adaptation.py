@@ -13,7 +13,12 @@ import pytest
 
 from core import mcmc
 from core.mcmc import targets as tg
-from core.mcmc.fisher import DrawGradVariance, FisherWarmup, fisher_diagonal, symmetric_accept
+from core.mcmc.fisher_adaptation import (
+    DrawGradVariance,
+    FisherWarmup,
+    fisher_diagonal,
+    symmetric_accept,
+)
 from core.mcmc.hmc import HamiltonianChain
 from tests.core.mcmc.test_samplers import assert_matches_truth
 

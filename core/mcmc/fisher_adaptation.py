@@ -3,20 +3,22 @@
 For a Gaussian with covariance Σ the gradient of log π at x is −Σ⁻¹(x − μ), so
 var(x_i) = Σ_ii and var(∂_i log π) = (Σ⁻¹)_ii. The diagonal that minimises the Fisher
 divergence between the target and its affinely transformed standard normal is
-M⁻¹_ii = √(var(x_i) / var(∂_i log π)) (Seyboldt, Carlson and Carpenter 2026, arXiv:2603.18845):
-for an independent Gaussian it is Σ_ii exactly, and it is usable after a handful of
-draws, since each draw brings two informative vectors (its position and its gradient).
+M⁻¹_ii = √(var(x_i) / var(∂_i log π)) (Seyboldt, Carlson and Carpenter 2026,
+arXiv:2603.18845): for an independent Gaussian it is Σ_ii exactly, and it is usable
+after a handful of draws, since each draw brings two informative vectors (its position
+and its gradient).
 
-The schedule follows nuts-rs (``src/adapt_strategy.rs``, ``src/transform/adapt/diagonal.rs``
-and ``src/stepsize/``), which nutpie runs: the first mass matrix is 1/|∇log π| at the
-start point; two running estimators (a foreground and a background one) see every
-draw that moved; the mass matrix is recomputed from the foreground one after every
-draw; at each switch the background estimator becomes the foreground and a fresh one
-starts. Switches come every 10 draws over the first 30% of warm-up, then after windows
-of 80 draws growing by 1.5 each time, and stop where the next window would not end
-before the final 15% of warm-up, which only tunes the step size. Dual averaging runs
-throughout (restarted once, with a fresh step-size search, at the first mass-matrix
-update), on the mean acceptance statistic, and on the symmetric one
+The schedule follows nuts-rs 0.18 (``src/adapt_strategy.rs``,
+``src/transform/adapt/diagonal.rs`` and ``src/stepsize/``), the sampler inside nutpie:
+the first mass matrix is 1/|∇log π| at the start point; two running estimators (a
+foreground and a background one) see every draw that moved; the mass matrix is
+recomputed from the foreground one after every draw; at each switch the background
+estimator becomes the foreground and a fresh one starts. Switches come every 10 draws
+over the first 30% of warm-up, then after windows of 80 draws growing by 1.5 each time
+(nuts-rs 0.17, in nutpie 0.16.8, keeps them at 80), and stop where the next window
+would not end before the final 15% of warm-up, which only tunes the step size. Dual
+averaging runs throughout (restarted once, with a fresh step-size search, at the first
+mass-matrix update), on the mean acceptance statistic, and on the symmetric one
 2·min(1, e^{−ΔH})/(1 + e^{−ΔH}) once no switch is left; the step size is jittered by
 ±10% every iteration, in warm-up and after.
 """
