@@ -25,8 +25,10 @@ softmax that overflows) and :data:`ANY` for "not part of this mistake".
 from __future__ import annotations
 
 import ast
+import atexit
 import json
 import math
+import os
 import threading
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -44,6 +46,7 @@ __all__ = [
     "BANNED_NAMES",
     "MAX_SOURCE_CHARS",
     "NONFINITE",
+    "WORKERS_ENV",
     "Check",
     "Checks",
     "Code",
@@ -58,6 +61,8 @@ __all__ = [
 MAX_SOURCE_CHARS = 64_000
 #: Names whose use is refused before anything runs: ways around the import rule.
 BANNED_NAMES = ("__import__", "exec", "eval", "compile", "breakpoint", "globals", "__builtins__", "__loader__")
+#: Why a number differs when nothing more specific can be said (left out of the message).
+_DIFFERENT = "a different value"
 #: Longest rendering of one value in feedback.
 _SHOWN_CHARS = 90
 
@@ -324,26 +329,24 @@ def _shown(value: Any) -> str:
     return _short(json.dumps(_round(value), allow_nan=True).replace("NaN", "nan").replace("Infinity", "inf"))
 
 
-def _round(value: Any) -> Any:
+def _round(value: Any, digits: int = 6) -> Any:
     if isinstance(value, list):
-        return [_round(v) for v in value]
+        return [_round(v, digits) for v in value]
     if isinstance(value, float) and math.isfinite(value):
-        return float(f"{value:.6g}")
+        return float(f"{value:.{digits}g}")
     return value
 
 
-def _shown_args(check: Check) -> str:
-    if check.shown:
-        return check.shown
-    parts = []
-    for arg in check.args:
-        if isinstance(arg, dict) and "$rng" in arg:
-            parts.append(f"rng=default_rng({arg['$rng']})")
-        elif isinstance(arg, dict) and "$gaussian" in arg:
-            parts.append("a Gaussian target")
-        else:
-            parts.append(_short(json.dumps(arg), 60))
-    return ", ".join(parts)
+def _shown_arg(arg: Any) -> str:
+    if isinstance(arg, dict) and "$rng" in arg:
+        return f"default_rng({arg['$rng']})"
+    if isinstance(arg, dict) and "$gaussian" in arg:
+        return "a Gaussian target's " + str(arg.get("$part", "grad_log_density"))
+    if arg is None:
+        return "None"
+    if isinstance(arg, str) and arg not in ("inf", "-inf", "nan"):
+        return repr(arg)
+    return _short(json.dumps(_round(arg, 4)).replace('"', ""), 60)
 
 
 # -- comparison -------------------------------------------------------------------------------
@@ -382,10 +385,10 @@ def compare(got: Any, expected: Any, *, rtol: float, atol: float) -> str:
     if isinstance(got, bool) or not isinstance(got, int | float):
         return "a list where one number was expected" if isinstance(got, list) else "not a number"
     if math.isnan(expected) or math.isnan(got):
-        return "" if math.isnan(expected) and math.isnan(got) else "a different value"
+        return "" if math.isnan(expected) and math.isnan(got) else _DIFFERENT
     if math.isinf(expected) or math.isinf(got):
-        return "" if got == expected else "a different value"
-    return "" if abs(got - expected) <= atol + rtol * abs(expected) else "a different value"
+        return "" if got == expected else _DIFFERENT
+    return "" if abs(got - expected) <= atol + rtol * abs(expected) else _DIFFERENT
 
 
 # -- the answer kind -------------------------------------------------------------------------
@@ -406,12 +409,39 @@ def harness_source() -> str:
         return _harness_source
 
 
+_pool_lock = threading.Lock()
+_pool: Any = None
+
+
+def sandbox_pool() -> Any:
+    """The process's pool of warm sandboxed workers, started on first use, closed at exit."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            from grader.sandbox import Pool, default_size  # bubblewrap workers
+
+            _pool = Pool(size=_pool_size(default_size()))
+            atexit.register(_pool.close)
+        return _pool
+
+
+#: The number of warm sandboxed workers grading code in this process (default: one per core).
+WORKERS_ENV = "PROBSTATS_SANDBOX_WORKERS"
+
+
+def _pool_size(default: int) -> int:
+    value = os.environ.get(WORKERS_ENV, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{WORKERS_ENV} must be a whole number of workers >= 1; got {value!r}")
+    return int(value)
+
+
 def _run_in_sandbox(source: str, function: str, checks: Checks) -> CodeOutputs:
     """One sandboxed run of the harness over ``checks``; never runs the code here."""
-    from grader.sandbox import run  # the sandbox engine (bubblewrap); imported on first use
-
     payload = {"function": function, "checks": [{"args": args} for args in checks.payload_args()]}
-    outcome = run(harness_source(), files={SUBMISSION_FILE: source}, payload=payload)
+    outcome = sandbox_pool().run(harness_source(), files={SUBMISSION_FILE: source}, payload=payload)
     if outcome.status != "ok":
         return CodeOutputs(problem=f"your code did not finish: {outcome.message}")
     return _read_result(outcome.result, len(checks.checks))
@@ -472,9 +502,11 @@ class Code(AnswerKind):
     def parse(self, raw: Any) -> CodeValue:
         file = None
         if isinstance(raw, Mapping):
-            unknown = sorted(set(raw) - {"code", "file"})
+            unknown = sorted(set(raw) - {"code", "file", "unreadable"})
             if unknown:
                 raise AnswerError(f"a code answer is a table with `code` (or `file`); unknown key(s): {', '.join(unknown)}")
+            if "unreadable" in raw:
+                raise AnswerError(str(raw["unreadable"]))
             if "code" not in raw:
                 raise AnswerError("a `file` answer is read only from a submission file, relative to it")
             file = raw.get("file")
@@ -526,15 +558,21 @@ class Code(AnswerKind):
 
     def _verdict(self, check: Check, row: Mapping[str, Any]) -> PartResult:
         if "error" in row:
-            words = _error_words(row["error"], f"on {_shown_args(check)} your function")
-            return PartResult(check.name, "invalid", 0.0, words)
+            words = _error_words(row["error"], f"on {self._shown_args(check)} your function")
+            return PartResult(check.name, "wrong", 0.0, words)
         reason = compare(row["value"], check.expected, rtol=self.rtol, atol=self.atol)
         if not reason:
             return PartResult(check.name, "correct", 1.0, "correct")
-        message = (
-            f"on {_shown_args(check)}: expected {_shown(check.expected)}, got {_shown(row['value'])} ({reason})"
-        )
+        why = "" if reason == _DIFFERENT else f" ({reason})"
+        message = f"on {self._shown_args(check)}: expected {_shown(check.expected)}, got {_shown(row['value'])}{why}"
         return PartResult(check.name, "wrong", 0.0, message)
+
+    def _shown_args(self, check: Check) -> str:
+        """The check's input as feedback shows it: ``logits=[1.2, -0.5]``."""
+        if check.shown:
+            return check.shown
+        names = self.params if len(self.params) == len(check.args) else [f"arg{i}" for i in range(len(check.args))]
+        return ", ".join(f"{name}={_shown_arg(arg)}" for name, arg in zip(names, check.args, strict=True))
 
     def matches(self, value: Any, wrong: Any) -> bool:
         out = self.outputs(value, wrong)
