@@ -170,7 +170,7 @@ class TestEvaluate:
         assert typed.results[0] == {"value": 1.0} and math.isnan(typed.results[1]["value"])
 
     def test_solve_must_return_checks(self):
-        with pytest.raises(ValueError, match="must return grader.Checks"):
+        with pytest.raises(ValueError, match=r"must return grader\.Checks"):
             KIND.normalise([1.0])
         with pytest.raises(ValueError, match="names must be distinct"):
             KIND.normalise(Checks((Check("a", (), 1.0), Check("a", (), 2.0))))
