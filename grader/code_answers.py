@@ -32,6 +32,7 @@ import os
 import threading
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -411,18 +412,36 @@ def harness_source() -> str:
 
 _pool_lock = threading.Lock()
 _pool: Any = None
+_threads: ThreadPoolExecutor | None = None
 
 
-def sandbox_pool() -> Any:
-    """The process's pool of warm sandboxed workers, started on first use, closed at exit."""
-    global _pool
+def sandbox_pool() -> tuple[Any, ThreadPoolExecutor]:
+    """The process's pool of warm sandboxed workers and the threads that talk to it.
+
+    Started on first use, closed at exit. bubblewrap's ``--die-with-parent`` ties a
+    worker to the *thread* that started it, and Streamlit runs each page run in a thread
+    that ends; so workers are started, and replaced, only from these long-lived threads.
+    """
+    global _pool, _threads
     with _pool_lock:
-        if _pool is None:
+        if _pool is None or _threads is None:
             from grader.sandbox import Pool, default_size  # bubblewrap workers
 
-            _pool = Pool(size=_pool_size(default_size()))
-            atexit.register(_pool.close)
-        return _pool
+            size = _pool_size(default_size())
+            _threads = ThreadPoolExecutor(max_workers=size, thread_name_prefix="probstats-sandbox")
+            _pool = _threads.submit(Pool, size=size).result()
+            atexit.register(_close_pool)
+        return _pool, _threads
+
+
+def _close_pool() -> None:
+    global _pool, _threads
+    with _pool_lock:
+        if _pool is not None:
+            _pool.close()
+        if _threads is not None:
+            _threads.shutdown(wait=False)
+        _pool, _threads = None, None
 
 
 #: The number of warm sandboxed workers grading code in this process (default: one per core).
@@ -441,7 +460,8 @@ def _pool_size(default: int) -> int:
 def _run_in_sandbox(source: str, function: str, checks: Checks) -> CodeOutputs:
     """One sandboxed run of the harness over ``checks``; never runs the code here."""
     payload = {"function": function, "checks": [{"args": args} for args in checks.payload_args()]}
-    outcome = sandbox_pool().run(harness_source(), files={SUBMISSION_FILE: source}, payload=payload)
+    pool, threads = sandbox_pool()
+    outcome = threads.submit(pool.run, harness_source(), files={SUBMISSION_FILE: source}, payload=payload).result()
     if outcome.status != "ok":
         return CodeOutputs(problem=f"your code did not finish: {outcome.message}")
     return _read_result(outcome.result, len(checks.checks))

@@ -182,7 +182,9 @@ def show_result(result: GradedSubmission) -> None:
             code_col, result_col = st.columns([1, 1])
             with code_col:
                 st.caption("The code you submitted")
-                st.code(code, language="python", line_numbers=True)
+                # st.code drops one leading newline; keep a leading blank line so that the
+                # numbers match the lines the feedback names.
+                st.code("\n" + code if code.startswith("\n") else code, language="python", line_numbers=True)
             with result_col:
                 show_feedback(feedback)
         else:
