@@ -26,6 +26,7 @@ from grader.answers import (
     parse_number,
 )
 from grader.checks import CheckReport, CheckResult, check_exercise, run_checks
+from grader.code_answers import ANY, NONFINITE, Check, Checks, Code, checks_from
 from grader.exercise import DashboardLink, Exercise, InvalidExercise, Misconception, Params
 from grader.expressions import ExpressionError, evaluate
 from grader.gradebook import ExerciseStats, Gradebook, ScoreRow
@@ -52,11 +53,16 @@ from grader.submissions import (
 from grader.variants import Variant, course_secret, variant_for, variant_seed
 
 __all__ = [
+    "ANY",
+    "NONFINITE",
     "AnswerError",
     "AnswerKind",
+    "Check",
     "CheckReport",
     "CheckResult",
+    "Checks",
     "Choice",
+    "Code",
     "DashboardLink",
     "Evaluation",
     "Exercise",
@@ -89,6 +95,7 @@ __all__ = [
     "build_registry",
     "check_exercise",
     "check_student_id",
+    "checks_from",
     "course_secret",
     "evaluate",
     "get_plugin_manager",

@@ -178,6 +178,18 @@ class AnswerKind(ABC):
         """What a student holding misconception answer ``wrong`` would type."""
         return self.to_raw(wrong)
 
+    def as_typed(self, expected: Any) -> Any:
+        """The parsed value of a student who typed the expected answer (``probstats check``)."""
+        return self.parse(self.to_raw(expected))
+
+    def as_typed_wrong(self, expected: Any, wrong: Any) -> Any:
+        """The parsed value of a student holding the misconception answer ``wrong``.
+
+        By default :meth:`wrong_raw` read back; a kind whose answers are not typed values
+        (code) gives the outputs such an answer would have.
+        """
+        return self.parse(self.wrong_raw(expected, wrong))
+
     def shown(self, expected: Any) -> Any:
         """The expected answer as feedback shows it: rounded to the answer's precision.
 

@@ -526,13 +526,14 @@ def separation_problem(kind: AnswerKind, expected: Any, wrongs: list[tuple[str, 
     every variant of any exercise. ``wrongs`` are (name, wrong answer) pairs in the
     misconceptions' order, as :meth:`grader.Exercise.wrong_answers` gives them.
 
-    A student holding misconception *i* types ``kind.wrong_raw(expected, wrong_i)``. That
+    A student holding misconception *i* types ``kind.wrong_raw(expected, wrong_i)``
+    (:meth:`grader.AnswerKind.as_typed_wrong` reads it back). That
     answer must be wrong, not merely imprecise, in at least one part (the answer kind's
     own tolerance and "imprecise" band), and it must be recognised as *i*: no earlier
     misconception matches it.
     """
     for i, (name, wrong) in enumerate(wrongs):
-        typed = kind.parse(kind.wrong_raw(expected, wrong))
+        typed = kind.as_typed_wrong(expected, wrong)
         parts = kind.evaluate(typed, expected).parts
         if not any(part.verdict == "wrong" for part in parts):
             return f"misconception {name!r} gives the expected answer, to within its tolerance"

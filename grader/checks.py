@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from grader.authoring import separation_problem
 from grader.exercise import Exercise
 from grader.golden import golden_warnings
-from grader.grading import grade_answer
+from grader.grading import grade_parsed
 from grader.pages import PageContract, unknown_page_message
 from grader.variants import params_for_seed, variant_seed
 
@@ -259,13 +259,22 @@ def _check_variant(exercise: Exercise, student: str, secret: str, seen: set[str]
     if not isinstance(prompt, str) or not prompt.strip():
         raise _Problem("the prompt renders empty")
     expected = exercise.expected(params)
-    reference = grade_answer(exercise, exercise.answer.to_raw(expected), student_id=student, secret=secret)
+    kind = exercise.answer
+    reference = grade_parsed(
+        exercise, kind.as_typed(expected), params, student_id=student, seed=seed, raw_answer=kind.to_raw(expected)
+    )
     if reference.score != 1.0:
         raise _Problem(f"the reference solution scores {reference.score:g}, not 1.0")
     wrongs = exercise.wrong_answers(params)
     for misconception, wrong in wrongs:
-        raw = exercise.answer.wrong_raw(expected, wrong)
-        feedback = grade_answer(exercise, raw, student_id=student, secret=secret)
+        feedback = grade_parsed(
+            exercise,
+            kind.as_typed_wrong(expected, wrong),
+            params,
+            student_id=student,
+            seed=seed,
+            raw_answer=kind.wrong_raw(expected, wrong),
+        )
         if feedback.score == 1.0:
             raise _Problem(f"misconception {misconception.name!r} gives the correct answer (score 1.0)")
         if feedback.misconception != misconception.name:

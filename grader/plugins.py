@@ -42,6 +42,7 @@ import pluggy
 
 from grader import hookspecs
 from grader.answers import AnswerKind, Choice, MultipleChoice, Number, Record, Vector
+from grader.code_answers import Code
 from grader.exercise import Exercise, InvalidExercise, check_definition, smoke_test
 from grader.grading import ExerciseFailure, generate_params
 from grader.hookspecs import PROJECT_NAME, hookimpl
@@ -104,7 +105,7 @@ class _GraderAnswerKinds:
 
     @hookimpl
     def register_answer_types(self, register: Callable[[type[AnswerKind]], None]) -> None:
-        for kind in (Number, Vector, Choice, MultipleChoice, Record):
+        for kind in (Number, Vector, Choice, MultipleChoice, Record, Code):
             register(kind)
 
 

@@ -7,7 +7,9 @@ A submission names a student and answers exercises by id::
     "interview.perplexity_from_nll" = "exp(3)"
     "interview.beta_binomial_posterior" = { alpha = 8, beta = 4, mean = "8/12", map = 0.7, mle = 0.7 }
 
-The same shape in JSON: ``{"student_id": "s123", "answers": {...}}``. A file that cannot
+A code exercise's answer is ``{ code = '''...''' }`` or ``{ file = "x.py" }``, a file
+next to the submission (never outside its folder). The same shape in JSON:
+``{"student_id": "s123", "answers": {...}}``. A file that cannot
 be read at all (not a regular file, over the size limit, syntax, nested too deeply, no
 student, no answers table) raises :class:`SubmissionFileError` and nothing is stored.
 Otherwise every bad part (unknown exercise id, wrong type, nan, unparsable expression)
@@ -104,7 +106,37 @@ def read_submission(
         raise SubmissionFileError(f"{path}: not valid {what}: {reason}") from None
     if _depth(decoded) > MAX_NESTING:
         raise SubmissionFileError(f"{path}: nested more than {MAX_NESTING} levels deep")
-    return parse_submission(decoded, source=str(path), student_id=student_id)
+    submission = parse_submission(decoded, source=str(path), student_id=student_id)
+    return _with_code_files(submission, path.parent, limit)
+
+
+def _with_code_files(submission: Submission, folder: Path, max_bytes: int) -> Submission:
+    """Read each ``{ file = "x.py" }`` answer, relative to the submission's folder.
+
+    The answer becomes ``{code = TEXT, file = NAME}``. A file outside the folder (by
+    ``..``, an absolute path or a symbolic link), missing, not a regular file or too
+    large becomes ``{file = NAME, unreadable = WHY}``: that exercise is reported as not
+    read (0 points), the rest are graded.
+    """
+    answers = dict(submission.answers)
+    base = folder.resolve()
+    for exercise_id, raw in submission.answers.items():
+        if not (isinstance(raw, Mapping) and set(raw) == {"file"} and isinstance(raw["file"], str)):
+            continue
+        name = raw["file"]
+        target = (folder / name).resolve()
+        if not target.is_relative_to(base):
+            answers[exercise_id] = {"file": name, "unreadable": f"the file {name!r} is outside the submission's folder"}
+            continue
+        try:
+            text = read_bounded(target, max_bytes).decode("utf-8")
+        except FileRefused as exc:
+            answers[exercise_id] = {"file": name, "unreadable": f"the file {name!r}: {str(exc).split(': ', 1)[-1]}"}
+        except UnicodeDecodeError:
+            answers[exercise_id] = {"file": name, "unreadable": f"the file {name!r} is not UTF-8 text"}
+        else:
+            answers[exercise_id] = {"code": text, "file": name}
+    return Submission(submission.student_id, answers, submission.source, submission.errors)
 
 
 def _depth(data: Any) -> int:

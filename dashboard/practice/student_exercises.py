@@ -13,7 +13,9 @@ from dashboard.practice import gradebook, reveal
 from grader import (
     AnswerError,
     Choice,
+    Code,
     Exercise,
+    Feedback,
     GradedSubmission,
     MultipleChoice,
     Number,
@@ -124,6 +126,15 @@ def answer_widgets(exercise: Exercise) -> tuple[Any, dict[str, Any]]:
             if text.strip():
                 raw[name] = text.strip()
         return raw, slots
+    if isinstance(answer, Code):
+        # A plain text area: no editor component works offline and under AppTest; the
+        # submitted code is shown with line numbers beside the checks' results.
+        source = st.text_area(
+            f"Your code: define `{answer.signature}`", value=answer.starter(), height=260, key=key,
+            help="Runs in a sandbox on random inputs and edge cases; only "
+            f"{', '.join(answer.imports)} may be imported.",
+        )
+        return {"code": source}, {"answer": st.empty()}
     if isinstance(answer, Number):
         text = st.text_input("Your answer", key=key, placeholder="a number or an expression, e.g. exp(3)")
         return text.strip(), {"answer": st.empty()}
@@ -160,32 +171,52 @@ def unreadable_parts(exercise: Exercise, raw: Any) -> dict[str, str]:
 
 
 def show_result(result: GradedSubmission) -> None:
-    """Score, per-part verdicts, the recognised misconception, and any error."""
+    """Score, per-part verdicts, the recognised misconception, and any error.
+
+    A code answer's feedback sits beside the submitted code, shown with line numbers
+    (the checks' messages name lines of it).
+    """
     for feedback in result.feedback:
-        score_col, points_col = st.columns(2)
-        score_col.metric("Score", f"{feedback.score:.0%}")
-        points_col.metric("Points", f"{feedback.points:g} / {feedback.max_points:g}")
-        if feedback.score == 1.0:
-            st.success(feedback.message, icon=":material/check_circle:")
-        elif feedback.misconception is not None:
-            st.warning(feedback.message, icon=":material/psychology_alt:")
-            st.caption(f"Recognised misconception: `{feedback.misconception}`")
+        code = feedback.answer.get("code") if isinstance(feedback.answer, dict) else None
+        if isinstance(code, str):
+            code_col, result_col = st.columns([1, 1])
+            with code_col:
+                st.caption("The code you submitted")
+                # st.code drops one leading newline; keep a leading blank line so that the
+                # numbers match the lines the feedback names.
+                st.code("\n" + code if code.startswith("\n") else code, language="python", line_numbers=True)
+            with result_col:
+                show_feedback(feedback)
         else:
-            st.info(feedback.message, icon=":material/info:")
-        st.dataframe(
-            [
-                {"part": p.part, "verdict": p.verdict, "score": p.score, "message": p.message}
-                for p in feedback.parts
-            ],
-            hide_index=True,
-            column_config={"score": st.column_config.NumberColumn("score", format="%.2f")},
-        )
-        if feedback.expected is not None:
-            st.caption(f"Expected answer: `{json.dumps(feedback.expected)}`")
+            show_feedback(feedback)
     for error in result.errors:
         st.error(str(error), icon=":material/error:")
     for observer_error in result.observer_errors:
         st.warning(f"A plugin failed after grading (your answer is stored): {observer_error}")
+
+
+def show_feedback(feedback: Feedback) -> None:
+    """One exercise's score, verdicts per part (or per check) and misconception."""
+    score_col, points_col = st.columns(2)
+    score_col.metric("Score", f"{feedback.score:.0%}")
+    points_col.metric("Points", f"{feedback.points:g} / {feedback.max_points:g}")
+    if feedback.score == 1.0:
+        st.success(feedback.message, icon=":material/check_circle:")
+    elif feedback.misconception is not None:
+        st.warning(feedback.message, icon=":material/psychology_alt:")
+        st.caption(f"Recognised misconception: `{feedback.misconception}`")
+    else:
+        st.info(feedback.message, icon=":material/info:")
+    st.dataframe(
+        [
+            {"part": p.part, "verdict": p.verdict, "score": p.score, "message": p.message}
+            for p in feedback.parts
+        ],
+        hide_index=True,
+        column_config={"score": st.column_config.NumberColumn("score", format="%.2f")},
+    )
+    if feedback.expected is not None:
+        st.caption(f"Expected answer: `{json.dumps(feedback.expected)}`")
 
 
 def tolerance_caption(answer: Any) -> str:

@@ -4,7 +4,8 @@
 :mod:`grader.authoring`. For every registered exercise and five fixed students under a
 fixed secret it holds the variant (seed and parameters), the expected answer, and the
 grading outcome (score, misconception) of the expected answer, of what a student holding
-each misconception would type, and of one perturbed wrong answer. Rewriting an exercise
+each misconception would type, and of one perturbed wrong answer. A code exercise's
+record holds its checks instead, and the outcomes of the outputs such functions return. Rewriting an exercise
 must reproduce it exactly (floats compared to 12 significant digits); an intentional
 change is regenerated with ``python -m tests.exercises.test_golden --write`` and the
 reason stated in the commit message.
@@ -16,13 +17,16 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from grader import Choice, Exercise, MultipleChoice, build_registry, grade_answer, variant_for
+from grader import Choice, Code, Exercise, MultipleChoice, build_registry, grade_answer, variant_for
+from grader.code_answers import CodeOutputs
+from grader.grading import grade_parsed
 
 GOLDEN = Path(__file__).parent / "golden" / "grading.json"
 SECRET = "golden-secret-do-not-change"
@@ -54,6 +58,8 @@ def _perturbed(exercise: Exercise, raw: Any) -> Any:
         return {k: _perturbed(exercise, v) for k, v in raw.items()}
     if isinstance(raw, list):
         return [_perturbed(exercise, v) for v in raw]
+    if isinstance(raw, bool):  # a code check's true/false output
+        return not raw
     return float(raw) * 1.37 + 0.11
 
 
@@ -62,7 +68,51 @@ def _outcome(exercise: Exercise, raw: Any, student: str) -> dict[str, Any]:
     return {"score": feedback.score, "misconception": feedback.misconception}
 
 
+def _plain_outputs(value: Any) -> Any:
+    """Outputs with inf and nan as text, so a stored record compares equal to a new one."""
+    if isinstance(value, list):
+        return [_plain_outputs(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
+
+
+def _code_outcome(exercise: Exercise, outputs: CodeOutputs, variant: Any, student: str) -> dict[str, Any]:
+    feedback = grade_parsed(exercise, outputs, variant.params, student_id=student, seed=variant.seed, raw_answer=None)
+    return {
+        "outputs": [_plain_outputs(r["value"]) for r in outputs.results],
+        "score": feedback.score,
+        "misconception": feedback.misconception,
+    }
+
+
+def _code_record(exercise: Exercise, student: str) -> dict[str, Any]:
+    """A code exercise's record: its checks (inputs and core's outputs) and how the outputs
+    of the expected function, of each misconception and of a perturbed one grade. No code
+    runs: the outputs are given as the sandboxed harness would report them."""
+    variant = variant_for(student, exercise, secret=SECRET)
+    kind = exercise.answer
+    expected = exercise.expected(variant.params)
+    typed = kind.as_typed(expected)
+    perturbed = CodeOutputs(tuple({"value": _perturbed(exercise, r["value"])} for r in typed.results))
+    return _rounded(
+        {
+            "seed": variant.seed,
+            "params": variant.params,
+            "checks": [{"name": c.name, "args": c.args} for c in expected.checks],
+            "expected_outcome": _code_outcome(exercise, typed, variant, student),
+            "misconceptions": {
+                m.name: _code_outcome(exercise, kind.as_typed_wrong(expected, wrong), variant, student)
+                for m, wrong in exercise.wrong_answers(variant.params)
+            },
+            "perturbed": _code_outcome(exercise, perturbed, variant, student),
+        }
+    )
+
+
 def _record(exercise: Exercise, student: str) -> dict[str, Any]:
+    if isinstance(exercise.answer, Code):
+        return _code_record(exercise, student)
     variant = variant_for(student, exercise, secret=SECRET)
     expected = exercise.expected(variant.params)
     expected_raw = exercise.answer.to_raw(expected)
