@@ -3,7 +3,7 @@
 Same runs as bench_mcmc (4 chains × 1,000 draws after 1,000 warm-up iterations, one
 core), over three seeds per target. Efficiency is the smallest bulk-ESS over the
 coordinates per 1,000 gradient evaluations after warm-up, so the machine's load does
-not change it. nutpie is an optional reference like PyMC (``pip install nutpie numba``;
+not change it. nutpie is an optional reference like PyMC (``pip install ".[bench]"``;
 its models are PyMC models compiled with numba); its end-to-end row includes the
 compile, which dominates it.
 """
@@ -91,7 +91,7 @@ def _mean(runs: list[dict[str, float]], key: str) -> float:
 def rows() -> Iterator[Row]:
     refs = _import_nutpie()
     nutpie_name = "nutpie absent" if refs is None else f"nutpie {refs[1].__version__}"
-    absent = "nutpie not installed (pip install nutpie numba pymc)"
+    absent = "nutpie not installed (pip install '.[bench]': nutpie, numba, pymc)"
     for name in TARGETS:
         label = f"mcmc nuts adaptation {name} ({len(SEEDS)} seeds)"
         stan = [_run_ours("stan", name, seed) for seed in SEEDS]
