@@ -7,13 +7,12 @@ and stdout.
 
 For every job the zygote forks a *supervisor* that unshares a new user, mount and PID
 namespace, mounts an empty tmpfs on ``/work`` and ``/tmp`` (and over ``/proc``), writes
-the job's files and forks a reaper (PID 1 of the new PID namespace) and the *student*
-process. When the job ends the supervisor kills the reaper, and with it the kernel kills
-everything the student started; the tmpfs vanishes with the mount namespace. The
-student process drops every capability, takes the job's rlimits and a seccomp filter
-(no fork, exec, sockets, mounts, namespaces, ptrace), then runs the trusted harness's
-``main(payload)``. The value goes back as JSON on a pipe of its own, apart
-from the student's stdout and stderr. The supervisor enforces the wall clock and the
+the job's files and forks the *student* process, PID 1 of the new PID namespace: when
+it ends the kernel kills everything it started, and the tmpfs vanishes with the mount
+namespace. The student process drops every capability, takes the job's rlimits and a
+seccomp filter (no fork, exec, sockets, mounts, namespaces, ptrace), then runs the
+trusted harness's ``main(payload)``. The value goes back as JSON on a pipe of its own,
+apart from the student's stdout and stderr. The supervisor enforces the wall clock and the
 output cap and reports what happened; the grader (outside) decides the verdict.
 """
 
@@ -23,6 +22,7 @@ import builtins
 import ctypes
 import ctypes.util
 import errno
+import gc
 import json
 import linecache
 import math
@@ -46,8 +46,9 @@ MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 PR_SET_PDEATHSIG = 1
 RESULT_FD = 3
 
-#: libseccomp and a compiled filter context, built once per zygote.
-Seccomp = tuple[ctypes.CDLL, int]
+#: A compiled seccomp filter: the BPF program (struct sock_fprog) and its instructions.
+Seccomp = tuple[ctypes.Structure, ctypes.Array]
+PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -64,6 +65,10 @@ _DENIED = (
 )
 
 
+class _FProg(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
 class _ArgCmp(ctypes.Structure):
     _fields_ = [
         ("arg", ctypes.c_uint),
@@ -74,7 +79,11 @@ class _ArgCmp(ctypes.Structure):
 
 
 def _build_seccomp() -> Seccomp | None:
-    """Compile the filter once in the zygote (libseccomp); None when the library is absent."""
+    """Compile the filter once in the zygote with libseccomp; None when it is absent.
+
+    The BPF program is exported once, so each job loads it with one prctl instead of
+    having libseccomp generate it again.
+    """
     name = ctypes.util.find_library("seccomp") or "libseccomp.so.2"
     try:
         lib = ctypes.CDLL(name, use_errno=True)
@@ -86,7 +95,7 @@ def _build_seccomp() -> Seccomp | None:
     lib.seccomp_rule_add_array.argtypes = [
         ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int, ctypes.c_uint, ctypes.POINTER(_ArgCmp)
     ]
-    lib.seccomp_load.argtypes = [ctypes.c_void_p]
+    lib.seccomp_export_bpf.argtypes = [ctypes.c_void_p, ctypes.c_int]
     allow = 0x7FFF0000
 
     def errno_action(code: int) -> int:
@@ -110,7 +119,16 @@ def _build_seccomp() -> Seccomp | None:
     nr = lib.seccomp_syscall_resolve_name(b"clone3")
     if nr >= 0 and lib.seccomp_rule_add_array(ctx, errno_action(errno.ENOSYS), nr, 0, None):
         return None
-    return (lib, ctx)
+    exported = os.memfd_create("seccomp")
+    try:
+        if lib.seccomp_export_bpf(ctx, exported) != 0:
+            return None
+        code = os.pread(exported, 1 << 20, 0)
+    finally:
+        os.close(exported)
+    instructions = (ctypes.c_char * len(code)).from_buffer_copy(code)
+    program = _FProg(len(code) // 8, ctypes.addressof(instructions))  # 8-byte sock_filter
+    return (program, instructions)
 
 
 def _read_exact(fd: int, size: int) -> bytes | None:
@@ -174,8 +192,10 @@ def _enter_namespaces(limits: dict) -> None:
 
 
 def _set_limits(limits: dict) -> None:
+    # soft = hard: the kernel then sends SIGKILL at the limit. (SIGXCPU, sent at a lower
+    # soft limit, is dropped for a PID namespace's init, which the student process is.)
     cpu = max(1, math.ceil(float(limits["cpu_seconds"])))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
     memory = int(limits["memory_bytes"])
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     processes = int(limits["processes"])
@@ -194,7 +214,11 @@ def _drop_capabilities() -> None:
 
 
 def _student(job: dict, seccomp: Seccomp | None, out_w: int, err_w: int, res_w: int) -> None:
-    """Runs as PID 2 of the job's PID namespace, in a session of its own; never returns."""
+    """Runs as PID 1 of the job's PID namespace; never returns.
+
+    Being the namespace's init, it cannot be signalled from inside the namespace, and
+    when it ends the kernel kills whatever else is left in it.
+    """
     try:
         os.setsid()
         _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -208,8 +232,9 @@ def _student(job: dict, seccomp: Seccomp | None, out_w: int, err_w: int, res_w: 
         _set_limits(job["limits"])
         _drop_capabilities()
         if seccomp is not None:
-            lib, ctx = seccomp
-            _check(lib.seccomp_load(ctx), "seccomp_load")
+            program, _ = seccomp
+            _check(_libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(program), 0, 0),
+                   "seccomp")
     except BaseException as exc:  # report any set-up failure, then stop
         try:
             _write_all(RESULT_FD, json.dumps({"setup": repr(exc)}).encode())
@@ -245,22 +270,6 @@ def _student(job: dict, seccomp: Seccomp | None, out_w: int, err_w: int, res_w: 
     os._exit(0)
 
 
-def _reap() -> None:
-    """PID 1 of the job's PID namespace: reaps orphans, and its death ends the namespace.
-
-    The student's process must not be PID 1 itself: the kernel does not deliver
-    default-action signals to a namespace's init, not even SIGXCPU from RLIMIT_CPU.
-    """
-    _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    os.closerange(0, 1 << 16)
-    signal.signal(signal.SIGCHLD, lambda *_: None)
-    while True:
-        try:
-            os.wait()
-        except ChildProcessError:
-            signal.pause()
-
-
 def _supervise(job: dict, seccomp: Seccomp | None, report_w: int) -> None:
     """Forked per job: namespaces, files, the student process, its clock; never returns."""
     limits = job["limits"]
@@ -270,9 +279,6 @@ def _supervise(job: dict, seccomp: Seccomp | None, report_w: int) -> None:
         for name, text in job["files"].items():
             with open(os.path.join(WORK, name), "w", encoding="utf-8") as handle:
                 handle.write(text)
-        reaper = os.fork()
-        if reaper == 0:
-            _reap()
         pipes = [os.pipe() for _ in range(3)]
         started = time.monotonic()
         child = os.fork()
@@ -284,8 +290,6 @@ def _supervise(job: dict, seccomp: Seccomp | None, report_w: int) -> None:
         for _, write_end in pipes:
             os.close(write_end)
         report = _watch(child, started, [read_end for read_end, _ in pipes], limits)
-        os.kill(reaper, signal.SIGKILL)  # PID 1 gone: the kernel kills all that is left
-        os.waitpid(reaper, 0)
     except BaseException as exc:  # the grader hears of any failure
         report = {"internal": repr(exc)}
     try:
@@ -378,6 +382,9 @@ def main() -> None:
 
     os.environ.clear()
     seccomp = _build_seccomp()
+    # What exists now is shared by every forked job; freezing it keeps the collector
+    # from touching (and so copying) those pages in each child.
+    gc.freeze()
     _write_frame(control_out, {"ready": True, "numpy": numpy.__version__,
                                "seccomp": seccomp is not None})
     _serve(control_in, control_out, seccomp)

@@ -278,10 +278,16 @@ def test_os_exit_is_a_crash_before_main_returned(pool: Pool) -> None:
     assert outcome.message == "your code ended the process (exit code 0) before main() returned"
 
 
-def test_killing_itself_is_killed(pool: Pool) -> None:
-    outcome = attack(pool, "import os, signal\ndef f(x):\n    os.kill(os.getpid(), signal.SIGTERM)\n    return 1\n")
-    assert outcome.status == "killed"
-    assert outcome.message == "your code was stopped by SIGTERM"
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGKILL", "SIGSTOP"])
+def test_signals_to_itself_are_ignored_as_the_namespaces_init(pool: Pool, sig: str) -> None:
+    source = f"import os, signal\ndef f(x):\n    os.kill(os.getpid(), signal.{sig})\n    return 1\n"
+    outcome = attack(pool, source)
+    assert (outcome.status, outcome.result) == ("ok", 1)
+
+
+def test_abort_is_a_crash(pool: Pool) -> None:
+    outcome = attack(pool, "import os\ndef f(x):\n    os.abort()\n")
+    assert outcome.status == "crashed"
 
 
 @pytest.mark.parametrize(
