@@ -6,14 +6,14 @@ inside the sandbox. It speaks length-prefixed JSON frames with the grader on its
 and stdout.
 
 For every job the zygote forks a *supervisor* that unshares a new user, mount and PID
-namespace, mounts an empty tmpfs on ``/work`` and ``/tmp`` (and over ``/proc``), writes
-the job's files and forks the *student* process, PID 1 of the new PID namespace: when
-it ends the kernel kills everything it started, and the tmpfs vanishes with the mount
+namespace, reads the job from the grader, mounts an empty tmpfs on ``/work`` and
+``/tmp`` (and over ``/proc``), writes the job's files and forks the *student* process,
+PID 1 of the new PID namespace: when it ends the kernel kills everything it started, and the tmpfs vanishes with the mount
 namespace. The student process drops every capability, takes the job's rlimits and a
 seccomp filter (no fork, exec, sockets, mounts, namespaces, ptrace), then runs the
 trusted harness's ``main(payload)``. The value goes back as JSON on a pipe of its own,
-apart from the student's stdout and stderr. The supervisor enforces the wall clock and the
-output cap and reports what happened; the grader (outside) decides the verdict.
+apart from the student's stdout and stderr. The supervisor enforces the wall clock and
+the output cap and reports to the grader what happened; the grader decides the verdict.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ CLONE_NEWPID = 0x20000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 PR_SET_PDEATHSIG = 1
 RESULT_FD = 3
+EXIT_CLOSED = 3  # a supervisor's exit code: the grader closed the channel
 
 #: A compiled seccomp filter: the BPF program (struct sock_fprog) and its instructions.
 Seccomp = tuple[ctypes.Structure, ctypes.Array]
@@ -171,13 +172,17 @@ def _write_proc(path: str, text: str) -> None:
         handle.write(text)
 
 
-def _enter_namespaces(limits: dict) -> None:
-    """Supervisor: own user, mount and PID namespaces, with fresh tmpfs on /work and /tmp."""
+def _enter_namespaces() -> None:
+    """Supervisor, before its job arrives: own user, mount and PID namespaces."""
     uid, gid = os.getuid(), os.getgid()
     _check(_libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID), "unshare")
     _write_proc("/proc/self/setgroups", "deny")
     _write_proc("/proc/self/uid_map", f"{uid} {uid} 1")
     _write_proc("/proc/self/gid_map", f"{gid} {gid} 1")
+
+
+def _mount_work(limits: dict) -> None:
+    """Fresh tmpfs on /work and /tmp (seen by this job alone), and an empty /proc."""
     size = int(limits["file_bytes"]) * 4
     options = f"size={size},nr_inodes=4096,mode=0700".encode()
     for target in (WORK, "/tmp"):
@@ -270,12 +275,27 @@ def _student(job: dict, seccomp: Seccomp | None, out_w: int, err_w: int, res_w: 
     os._exit(0)
 
 
-def _supervise(job: dict, seccomp: Seccomp | None, report_w: int) -> None:
-    """Forked per job: namespaces, files, the student process, its clock; never returns."""
-    limits = job["limits"]
+def _supervise(control_in: int, control_out: int, seccomp: Seccomp | None) -> None:
+    """Forked before each job: takes one job from the grader, runs it, answers; never returns.
+
+    The supervisor, not the zygote, reads the job: so the zygote's memory, which every
+    later job inherits, never holds a submission (a student scanning their own heap
+    finds no one else's code). Forking and unsharing happen before the job arrives.
+    """
     _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     try:
-        _enter_namespaces(limits)
+        _enter_namespaces()
+        failure = None
+    except OSError as exc:
+        failure = exc
+    job = _read_frame(control_in)
+    if job is None:
+        os._exit(EXIT_CLOSED)
+    try:
+        if failure is not None:
+            raise failure
+        limits = job["limits"]
+        _mount_work(limits)
         for name, text in job["files"].items():
             with open(os.path.join(WORK, name), "w", encoding="utf-8") as handle:
                 handle.write(text)
@@ -283,7 +303,6 @@ def _supervise(job: dict, seccomp: Seccomp | None, report_w: int) -> None:
         started = time.monotonic()
         child = os.fork()
         if child == 0:
-            os.close(report_w)
             for read_end, _ in pipes:
                 os.close(read_end)
             _student(job, seccomp, pipes[0][1], pipes[1][1], pipes[2][1])
@@ -292,10 +311,8 @@ def _supervise(job: dict, seccomp: Seccomp | None, report_w: int) -> None:
         report = _watch(child, started, [read_end for read_end, _ in pipes], limits)
     except BaseException as exc:  # the grader hears of any failure
         report = {"internal": repr(exc)}
-    try:
-        _write_frame(report_w, report)
-    finally:
-        os._exit(0)
+    _write_frame(control_out, report)
+    os._exit(0)
 
 
 def _watch(child: int, started: float, fds: list[int], limits: dict) -> dict:
@@ -347,26 +364,16 @@ def _watch(child: int, started: float, fds: list[int], limits: dict) -> dict:
 
 
 def _serve(control_in: int, control_out: int, seccomp: Seccomp | None) -> None:
+    """One supervisor at a time; stop when the grader closes the channel or one fails."""
     while True:
-        job = _read_frame(control_in)
-        if job is None:
-            return
-        report_r, report_w = os.pipe()
         supervisor = os.fork()
         if supervisor == 0:
-            os.close(report_r)
-            os.close(control_in)
-            os.close(control_out)
-            _supervise(job, seccomp, report_w)
-        os.close(report_w)
-        ready, _, _ = select.select([report_r], [], [], float(job["limits"]["wall_seconds"]) + 5)
-        report = _read_frame(report_r) if ready else None
-        if report is None:
-            os.kill(supervisor, signal.SIGKILL)
-            report = {"internal": "the job's supervisor did not report"}
-        os.close(report_r)
-        os.waitpid(supervisor, 0)
-        _write_frame(control_out, report)
+            _supervise(control_in, control_out, seccomp)
+        _, status = os.waitpid(supervisor, 0)
+        if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+            # closed, or a supervisor that died mid-answer: the channel may be out of
+            # step, so the worker ends and the grader starts a fresh one
+            return
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -319,3 +320,44 @@ def test_printing_invalid_utf8_is_captured_with_replacement(pool: Pool) -> None:
     source = "import os\ndef f(x):\n    os.write(1, b'\\xff\\xfe ok')\n    return 1\n"
     outcome = attack(pool, source)
     assert outcome.stdout == "\ufffd\ufffd ok"
+
+
+def _process_tree(pid: int) -> list[int]:
+    pids = [pid]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            pids += _process_tree(int(child))
+    return pids
+
+
+def _memory_holds(pid: int, needle: bytes) -> bool:
+    """Whether any readable mapping of process ``pid`` contains ``needle`` (needs root)."""
+    with open(f"/proc/{pid}/mem", "rb", buffering=0) as memory:
+        for line in Path(f"/proc/{pid}/maps").read_text().splitlines():
+            span, perms = line.split()[:2]
+            if not perms.startswith("r") or line.endswith(("[vvar]", "[vsyscall]", "[vvar_vclock]")):
+                continue
+            start, end = (int(x, 16) for x in span.split("-"))
+            try:
+                if needle in os.pread(memory.fileno(), end - start, start):
+                    return True
+            except OSError:
+                continue  # a mapping that cannot be read (device memory, guard pages)
+    return False
+
+
+def test_later_submissions_inherit_no_memory_of_earlier_ones(bwrap: str) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("reading the worker's memory from outside needs root")
+    marker = uuid.uuid4().hex
+    with Pool(size=1) as fresh:
+        (worker,) = fresh._all
+        outcome = fresh.run(CALL_F, files=student(f"def f(x):\n    return {marker!r}\n"), payload=1)
+        assert outcome.result == marker
+        control = fresh.run(CALL_F, files=student(HONEST), payload=1)
+        assert control.result == 2
+        # every process a later job is forked from: bwrap, the zygote, the next supervisor
+        pids = _process_tree(worker._process.pid)
+        assert len(pids) >= 3
+        assert not any(_memory_holds(pid, marker.encode()) for pid in pids)
+        assert _memory_holds(os.getpid(), marker.encode())  # the scan does find it where it is
