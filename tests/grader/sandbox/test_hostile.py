@@ -13,7 +13,7 @@ import pytest
 
 import grader
 from grader.sandbox import Limits, Outcome, Pool
-from tests.grader.sandbox.conftest import CALL_F, student
+from tests.grader.sandbox.conftest import CALL_F, process_tree, student
 
 #: A short CPU limit keeps the runaway cases quick (the verdict logic is the same as at
 #: 5 s); the wall clock is generous so a loaded machine still reaches the CPU limit first.
@@ -322,14 +322,6 @@ def test_printing_invalid_utf8_is_captured_with_replacement(pool: Pool) -> None:
     assert outcome.stdout == "\ufffd\ufffd ok"
 
 
-def _process_tree(pid: int) -> list[int]:
-    pids = [pid]
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        for child in (task / "children").read_text().split():
-            pids += _process_tree(int(child))
-    return pids
-
-
 def _memory_holds(pid: int, needle: bytes) -> bool:
     """Whether any readable mapping of process ``pid`` contains ``needle`` (needs root)."""
     with open(f"/proc/{pid}/mem", "rb", buffering=0) as memory:
@@ -357,7 +349,7 @@ def test_later_submissions_inherit_no_memory_of_earlier_ones(bwrap: str) -> None
         control = fresh.run(CALL_F, files=student(HONEST), payload=1)
         assert control.result == 2
         # every process a later job is forked from: bwrap, the zygote, the next supervisor
-        pids = _process_tree(worker._process.pid)
+        pids = process_tree(worker._process.pid)
         assert len(pids) >= 3
         assert not any(_memory_holds(pid, marker.encode()) for pid in pids)
         assert _memory_holds(os.getpid(), marker.encode())  # the scan does find it where it is
