@@ -1,7 +1,7 @@
 """The grader's subcommands of the ``probstats`` command line (also ``python -m grader``).
 
 Subcommands: ``exercises``, ``sheet``, ``grade``, ``gradebook``, ``check``, ``plugins``,
-``new-exercise``; ``dashboard`` belongs to the top-level ``probstats`` package (the layer
+``new-exercise``, ``worker`` (hosted mode: code-grading jobs from PostgreSQL); ``dashboard`` belongs to the top-level ``probstats`` package (the layer
 above grader and dashboard), and ``python -m grader dashboard`` says so. Those that
 print data take ``--json``. Exit status: 0 when all went well, 1 when something needs
 attention (a load error, a bad part of a submission, a failed check), 2 for a usage
@@ -99,6 +99,13 @@ def build_parser(dashboard_help: str = "serve the dashboard (streamlit run)") ->
     p = sub.add_parser("new-exercise", help="write a plugin package with one exercise and a test")
     p.add_argument("name", metavar="NAME", help="topic name of the new package, e.g. my_topic")
     p.add_argument("--dir", default=".", help="parent folder of the package (default: .)")
+
+    p = sub.add_parser("worker", help="hosted course: take code-grading jobs from the PostgreSQL queue")
+    p.add_argument("--db", help="PostgreSQL URL of the course (default: $PROBSTATS_DB)")
+    p.add_argument("--concurrency", type=int, metavar="N", help="jobs at a time (default: one per core)")
+    p.add_argument("--heartbeat", type=float, default=10.0, metavar="SECONDS",
+                   help="seconds between heartbeats; a worker silent for four is taken for dead "
+                        "and its jobs run again elsewhere (default 10)")
 
     p = sub.add_parser("dashboard", help=dashboard_help)
     p.add_argument("streamlit_args", nargs=argparse.REMAINDER, help="passed on to streamlit")
@@ -293,6 +300,20 @@ def _new_exercise(args: argparse.Namespace) -> int:
 
 
 #: The grader's subcommands (the top-level ``probstats`` package adds ``dashboard``).
+def _worker(args: argparse.Namespace) -> int:
+    from grader.gradebook import DB_ENV
+    from grader.queue import run_worker  # Procrastinate is needed by this command alone
+
+    url = args.db or os.environ.get(DB_ENV)
+    if not url:
+        raise ValueError(f"probstats worker needs the course's PostgreSQL URL: --db or ${DB_ENV}")
+    try:
+        run_worker(url, concurrency=args.concurrency, heartbeat=args.heartbeat)
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
 COMMANDS: dict[str, Command] = {
     "exercises": _exercises,
     "sheet": _sheet,
@@ -301,6 +322,7 @@ COMMANDS: dict[str, Command] = {
     "check": _check,
     "plugins": _plugins,
     "new-exercise": _new_exercise,
+    "worker": _worker,
 }
 
 

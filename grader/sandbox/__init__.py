@@ -6,11 +6,12 @@ See ``docs/sandbox.md`` for what the sandbox defends against and what it does no
 """
 
 from grader.sandbox.command import SandboxUnavailable, find_bwrap
-from grader.sandbox.limits import STATUSES, Limits, Outcome
+from grader.sandbox.limits import DEFAULT_LIMITS, STATUSES, Limits, Outcome
 from grader.sandbox.pool import Pool, default_size, run
 from grader.sandbox.verdict import SandboxError
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "STATUSES",
     "Limits",
     "Outcome",

@@ -51,6 +51,19 @@ class Limits:
         """The limits as a plain dict, as the zygote reads them."""
         return asdict(self)
 
+    @classmethod
+    def from_json(cls, data: object) -> Limits:
+        """Limits from :meth:`as_json`'s dict (e.g. a queued job's); unknown keys refused."""
+        if not isinstance(data, dict):
+            raise TypeError(f"limits must be a dict of numbers, got {type(data).__name__}")
+        known = {field.name: field.type for field in fields(cls)}
+        unknown = sorted(set(data) - set(known))
+        if unknown:
+            raise ValueError(f"limits: unknown keys {unknown}")
+        values = {name: int(value) if known[name] == "int" and float(value).is_integer() else value
+                  for name, value in data.items()}
+        return cls(**values)
+
 
 #: The issue's limits: 5 s CPU, 10 s wall clock, 1 GiB, 16 processes, 10 MiB files, 1 MiB output.
 DEFAULT_LIMITS = Limits()

@@ -19,6 +19,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Mapping
+from concurrent.futures import Future
 from typing import IO
 
 from grader.sandbox.command import worker_command
@@ -59,27 +60,77 @@ def _encode_job(harness: str, files: Mapping[str, str], payload: object,
     return struct.pack(">I", len(data)) + data
 
 
-class _Worker:
-    """One sandbox process; not thread-safe (the pool hands it to one caller at a time)."""
+class _Spawner:
+    """A thread that lives as long as the pool and starts every worker process.
+
+    bwrap's ``--die-with-parent`` is PR_SET_PDEATHSIG, which fires when the *thread*
+    that started it ends: a worker started from a short-lived request thread would die
+    with that thread. So all ``Popen`` calls happen here.
+    """
 
     def __init__(self) -> None:
+        self._requests: queue.Queue[tuple[IO[bytes], Future[subprocess.Popen[bytes]]] | None]
+        self._requests = queue.Queue()
+        self._thread = threading.Thread(target=self._serve, name="sandbox-spawner", daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while (request := self._requests.get()) is not None:
+            log, future = request
+            try:
+                future.set_result(_popen(log))
+            except BaseException as exc:
+                future.set_exception(exc)
+
+    def popen(self, log: IO[bytes]) -> subprocess.Popen[bytes]:
+        """Start one worker process from the spawner thread, writing its stderr to ``log``."""
+        future: Future[subprocess.Popen[bytes]] = Future()
+        self._requests.put((log, future))
+        return future.result()
+
+    def stop(self) -> None:
+        self._requests.put(None)
+        self._thread.join()
+
+
+def _popen(log: IO[bytes]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=log, env={}, close_fds=True, start_new_session=True,
+    )
+
+
+class _Worker:
+    """One sandbox process; not thread-safe (the pool hands it to one caller at a time).
+
+    Create it, then call :meth:`wait_ready` before the first job (several workers can
+    import numpy side by side that way).
+    """
+
+    def __init__(self, spawner: _Spawner | None = None) -> None:
         self._log: IO[bytes] = tempfile.TemporaryFile()
-        started = time.monotonic()
-        self._process = subprocess.Popen(
-            worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=self._log, env={}, close_fds=True, start_new_session=True,
-        )
+        self._started = time.monotonic()
+        self._process = spawner.popen(self._log) if spawner else _popen(self._log)
         assert self._process.stdin is not None and self._process.stdout is not None
         self._in, self._out = self._process.stdin, self._process.stdout
         self._selector = selectors.DefaultSelector()
         self._selector.register(self._out, selectors.EVENT_READ)
-        ready = self._read_frame(started + START_SECONDS)
+        self.seccomp = False
+        self.cold_seconds = math.nan
+
+    def wait_ready(self) -> _Worker:
+        """Wait for the zygote's hello (numpy imported, filter built); self, for chaining."""
+        try:
+            ready = self._read_frame(self._started + START_SECONDS)
+        except SandboxError as exc:
+            ready = exc
         if not isinstance(ready, dict) or ready.get("ready") is not True:
             log = self.log_tail()
             self.close()
             raise SandboxError(f"the sandbox worker did not start: {log or ready!r}")
         self.seccomp = bool(ready.get("seccomp"))
-        self.cold_seconds = time.monotonic() - started
+        self.cold_seconds = time.monotonic() - self._started
+        return self
 
     def log_tail(self) -> str:
         """The end of the worker's own stderr (bwrap's or the zygote's complaints)."""
@@ -147,9 +198,13 @@ class Pool:
         self._lock = threading.Lock()
         self._closed = False
         self._all: list[_Worker] = []
+        self._spawner: _Spawner | None = _Spawner()
         try:
-            for _ in range(size):
-                self._add(_Worker())
+            # started side by side: each spends most of its start importing numpy
+            for worker in [_Worker(self._spawner) for _ in range(size)]:
+                self._add(worker)
+            for worker in list(self._all):
+                worker.wait_ready()
         except BaseException:
             self.close()
             raise
@@ -168,7 +223,7 @@ class Pool:
     def _replace(self, worker: _Worker) -> None:
         self._discard(worker)
         if not self._closed:
-            self._add(_Worker())
+            self._add(_Worker(self._spawner).wait_ready())
 
     def _take(self) -> _Worker:
         """An idle worker that is still alive (a dead one is replaced by a cold one)."""
@@ -176,7 +231,7 @@ class Pool:
         if worker.alive():
             return worker
         self._discard(worker)
-        fresh = _Worker()
+        fresh = _Worker(self._spawner).wait_ready()
         with self._lock:
             self._all.append(fresh)
         return fresh
@@ -212,6 +267,9 @@ class Pool:
             workers, self._all = self._all, []
         for worker in workers:
             worker.close()
+        spawner, self._spawner = self._spawner, None
+        if spawner is not None:
+            spawner.stop()
 
     def __enter__(self) -> Pool:
         return self
@@ -254,7 +312,7 @@ def run(harness: str, *, files: Mapping[str, str], payload: object,
     to grade many submissions.
     """
     job = _encode_job(harness, files, payload, limits)
-    worker = _Worker()
+    worker = _Worker().wait_ready()
     try:
         return worker.run(job, limits)
     finally:

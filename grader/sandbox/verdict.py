@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import signal
 
@@ -79,7 +80,11 @@ def outcome_from_report(report: object, limits: Limits) -> Outcome:
     if stopped == "result":
         return outcome("output", "the value returned was larger than "
                        f"{size_words(limits.result_bytes)}", result=None)
-    if sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu >= limits.cpu_seconds - 0.05):
+    # The kernel kills at the whole-second rlimit; rusage reads up to ~10 % under it.
+    # Nothing in the job's namespace can SIGKILL the student process (its init), so an
+    # unexplained SIGKILL after much CPU is the limit (the OOM killer would be the other).
+    cpu_kill = sig == signal.SIGKILL and cpu >= 0.5 * math.ceil(limits.cpu_seconds)
+    if sig == signal.SIGXCPU or cpu_kill:
         return outcome("cpu", f"your code ran past the {limits.cpu_seconds:g} s CPU limit",
                        result=None)
     frame = _decode(report.get("result"))

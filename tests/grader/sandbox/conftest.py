@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -40,3 +41,16 @@ def pool(bwrap: str) -> Iterator[Pool]:
 def student(source: str) -> dict[str, str]:
     """The files of a submission whose code is ``source``."""
     return {"submission.py": source}
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and all its live descendants (Linux /proc)."""
+    pids = [pid]
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+        for task in tasks:
+            for child in (task / "children").read_text().split():
+                pids += process_tree(int(child))
+    except FileNotFoundError:
+        pass  # it ended meanwhile
+    return pids

@@ -6,13 +6,15 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
+import uuid
 from pathlib import Path
 
 import pytest
 
 import grader
 from grader.sandbox import Limits, Outcome, Pool
-from tests.grader.sandbox.conftest import CALL_F, student
+from tests.grader.sandbox.conftest import CALL_F, process_tree, student
 
 #: A short CPU limit keeps the runaway cases quick (the verdict logic is the same as at
 #: 5 s); the wall clock is generous so a loaded machine still reaches the CPU limit first.
@@ -278,10 +280,16 @@ def test_os_exit_is_a_crash_before_main_returned(pool: Pool) -> None:
     assert outcome.message == "your code ended the process (exit code 0) before main() returned"
 
 
-def test_killing_itself_is_killed(pool: Pool) -> None:
-    outcome = attack(pool, "import os, signal\ndef f(x):\n    os.kill(os.getpid(), signal.SIGTERM)\n    return 1\n")
-    assert outcome.status == "killed"
-    assert outcome.message == "your code was stopped by SIGTERM"
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGKILL", "SIGSTOP"])
+def test_signals_to_itself_are_ignored_as_the_namespaces_init(pool: Pool, sig: str) -> None:
+    source = f"import os, signal\ndef f(x):\n    os.kill(os.getpid(), signal.{sig})\n    return 1\n"
+    outcome = attack(pool, source)
+    assert (outcome.status, outcome.result) == ("ok", 1)
+
+
+def test_abort_is_a_crash(pool: Pool) -> None:
+    outcome = attack(pool, "import os\ndef f(x):\n    os.abort()\n")
+    assert outcome.status == "crashed"
 
 
 @pytest.mark.parametrize(
@@ -313,3 +321,44 @@ def test_printing_invalid_utf8_is_captured_with_replacement(pool: Pool) -> None:
     source = "import os\ndef f(x):\n    os.write(1, b'\\xff\\xfe ok')\n    return 1\n"
     outcome = attack(pool, source)
     assert outcome.stdout == "\ufffd\ufffd ok"
+
+
+def _memory_holds(pid: int, needle: bytes) -> bool | None:
+    """Whether any readable mapping of process ``pid`` contains ``needle`` (needs root);
+    None when the process has ended meanwhile."""
+    try:
+        memory = open(f"/proc/{pid}/mem", "rb", buffering=0)
+        maps = Path(f"/proc/{pid}/maps").read_text().splitlines()
+    except FileNotFoundError:
+        return None
+    with memory:
+        for line in maps:
+            span, perms = line.split()[:2]
+            if not perms.startswith("r") or line.endswith(("[vvar]", "[vsyscall]", "[vvar_vclock]")):
+                continue
+            start, end = (int(x, 16) for x in span.split("-"))
+            try:
+                if needle in os.pread(memory.fileno(), end - start, start):
+                    return True
+            except OSError:
+                continue  # a mapping that cannot be read (device memory, guard pages)
+    return False
+
+
+def test_later_submissions_inherit_no_memory_of_earlier_ones(bwrap: str) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("reading the worker's memory from outside needs root")
+    marker = uuid.uuid4().hex
+    with Pool(size=1) as fresh:
+        (worker,) = fresh._all
+        outcome = fresh.run(CALL_F, files=student(f"def f(x):\n    return {marker!r}\n"), payload=1)
+        assert outcome.result == marker
+        control = fresh.run(CALL_F, files=student(HONEST), payload=1)
+        assert control.result == 2
+        # every process a later job is forked from: bwrap, the zygote, the next supervisor
+        time.sleep(0.5)  # the last supervisor has gone and the next one is forked
+        found = [_memory_holds(pid, marker.encode()) for pid in process_tree(worker._process.pid)]
+        scanned = [hit for hit in found if hit is not None]
+        assert len(scanned) >= 3  # bwrap, its init, the zygote (and the waiting supervisor)
+        assert not any(scanned)
+        assert _memory_holds(os.getpid(), marker.encode())  # the scan does find it where it is

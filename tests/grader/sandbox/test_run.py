@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -92,8 +93,6 @@ def test_one_shot_run_starts_and_stops_its_own_worker(bwrap: str) -> None:
 
 
 def test_pool_serves_concurrent_callers(bwrap: str) -> None:
-    from concurrent.futures import ThreadPoolExecutor
-
     with Pool(size=2) as two, ThreadPoolExecutor(4) as threads:
         futures = [
             threads.submit(two.run, CALL_F, files=student("def f(x):\n    return x * x\n"), payload=n)
@@ -136,6 +135,13 @@ def test_a_worker_that_died_between_jobs_is_replaced(bwrap: str) -> None:
         (worker,) = one._all
         worker._process.kill()
         worker._process.wait()
-        outcome = one.run(CALL_F, files=student("def f(x):\n    return -x\n"), payload=5)
+        # the replacement starts while a short-lived thread waits for it, and must
+        # outlive that thread (bwrap's --die-with-parent watches the starting thread)
+        with ThreadPoolExecutor(1) as thread:
+            outcome = thread.submit(
+                one.run, CALL_F, files=student("def f(x):\n    return -x\n"), payload=5
+            ).result()
         assert outcome.result == -5
         assert worker not in one._all and len(one._all) == 1
+        later = one.run(CALL_F, files=student("def f(x):\n    return x\n"), payload=6)
+        assert later.result == 6

@@ -143,3 +143,30 @@ def test_worker_command_unshares_everything_and_clears_the_environment(monkeypat
     assert "/" in remounted
     if (stdlib / "site-packages").is_dir():
         assert str(stdlib / "site-packages") in remounted
+
+
+def test_docs_table_gives_the_default_limits() -> None:
+    doc = (Path(grader.__file__).resolve().parents[1] / "docs" / "sandbox.md").read_text()
+    defaults = Limits()
+    rows = {line.split("|")[1].strip(): line.split("|")[2].strip()
+            for line in doc.splitlines() if line.startswith("| ") and line.count("|") == 4}
+    assert rows["CPU time"].startswith(f"{defaults.cpu_seconds:g} s")
+    assert rows["wall clock"] == f"{defaults.wall_seconds:g} s"
+    assert rows["address space"] == size_words(defaults.memory_bytes)
+    assert rows["processes"].startswith(str(defaults.processes))
+    assert rows["file size"] == size_words(defaults.file_bytes)
+    assert rows["stdout, stderr"] == f"{size_words(defaults.output_bytes)} each"
+    assert rows["returned JSON"] == size_words(defaults.result_bytes)
+
+
+def test_docs_name_every_syscall_the_filter_refuses() -> None:
+    doc = (Path(grader.__file__).resolve().parents[1] / "docs" / "sandbox.md").read_text()
+    from grader.sandbox import zygote
+
+    groups = {"io_uring_": "`io_uring_*`", "kexec_": "`kexec_*`", "_module": "module loading",
+              "fs": "the new mount API", "move_mount": "the new mount API",
+              "open_tree": "the new mount API", "mount_setattr": "the new mount API",
+              "process_vm_": "`process_vm_readv`/`writev`", "swap": "`swapon`/`swapoff`"}
+    for name in zygote._DENIED:
+        grouped = [text for key, text in groups.items() if key in name]
+        assert f"`{name}`" in doc or any(text in doc for text in grouped), name
