@@ -42,6 +42,11 @@ def _encode_job(harness: str, files: Mapping[str, str], payload: object,
             raise ValueError(f"files: {name!r} is not a plain file name (letters, digits, . _ -)")
         if not isinstance(text, str):
             raise TypeError(f"files[{name!r}] must be text, got {type(text).__name__}")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError(f"files[{name!r}] is not valid Unicode text: {exc.reason} at "
+                             f"character {exc.start}") from exc
     if not isinstance(limits, Limits):
         raise TypeError(f"limits must be a Limits, got {type(limits).__name__}")
     try:
@@ -154,13 +159,27 @@ class Pool:
             self._all.append(worker)
         self._idle.put(worker)
 
-    def _replace(self, worker: _Worker) -> None:
+    def _discard(self, worker: _Worker) -> None:
         with self._lock:
             if worker in self._all:
                 self._all.remove(worker)
         worker.close()
+
+    def _replace(self, worker: _Worker) -> None:
+        self._discard(worker)
         if not self._closed:
             self._add(_Worker())
+
+    def _take(self) -> _Worker:
+        """An idle worker that is still alive (a dead one is replaced by a cold one)."""
+        worker = self._idle.get()
+        if worker.alive():
+            return worker
+        self._discard(worker)
+        fresh = _Worker()
+        with self._lock:
+            self._all.append(fresh)
+        return fresh
 
     @property
     def seccomp(self) -> bool:
@@ -174,7 +193,7 @@ class Pool:
         job = _encode_job(harness, files, payload, limits)
         if self._closed:
             raise RuntimeError("the pool is closed")
-        worker = self._idle.get()
+        worker = self._take()
         try:
             outcome = worker.run(job, limits)
         except (SandboxError, OSError, ValueError):

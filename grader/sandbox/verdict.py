@@ -9,7 +9,7 @@ import signal
 from grader.sandbox.limits import Limits, Outcome
 
 _CRASH_SIGNALS = {signal.SIGSEGV, signal.SIGBUS, signal.SIGABRT, signal.SIGILL, signal.SIGFPE}
-_ZYGOTE_FRAME = re.compile(r'  File "/sandbox/zygote\.py", line \d+, in \w+\n(?:    .*\n)?')
+_ZYGOTE_FRAME = re.compile(r'  File "/sandbox/zygote\.py", line \d+, in \w+\n(?:    .*\n)*')
 _SUBMISSION_LINE = re.compile(r'File "([^"/]+\.py)", line (\d+)')
 
 
@@ -94,7 +94,10 @@ def outcome_from_report(report: object, limits: Limits) -> Outcome:
             return outcome("memory", "your code tried to use more than "
                            f"{size_words(limits.memory_bytes)} of memory",
                            result=None, traceback=text, error_type=kind)
-        return outcome("error", _error_message(kind, text), result=None, traceback=text,
+        message = _error_message(kind, text)
+        if kind == "SystemExit":
+            message = "your code called sys.exit() instead of returning a value"
+        return outcome("error", message, result=None, traceback=text,
                        error_type=kind)
     if isinstance(sig, int):
         name = _signal_name(sig)

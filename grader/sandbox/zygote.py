@@ -6,12 +6,13 @@ inside the sandbox. It speaks length-prefixed JSON frames with the grader on its
 and stdout.
 
 For every job the zygote forks a *supervisor* that unshares a new user, mount and PID
-namespace, mounts an empty tmpfs on ``/work`` and ``/tmp``, writes the job's files and
-forks the *student* process. The student process is PID 1 of its own PID namespace, so
-when it ends the kernel kills everything it started; its tmpfs vanishes with the mount
-namespace; it drops every capability, takes the job's rlimits and a seccomp filter
-(no fork, exec, sockets, mounts, namespaces, ptrace) and then runs the trusted
-harness's ``main(payload)``. The value goes back as JSON on a pipe of its own, apart
+namespace, mounts an empty tmpfs on ``/work`` and ``/tmp`` (and over ``/proc``), writes
+the job's files and forks a reaper (PID 1 of the new PID namespace) and the *student*
+process. When the job ends the supervisor kills the reaper, and with it the kernel kills
+everything the student started; the tmpfs vanishes with the mount namespace. The
+student process drops every capability, takes the job's rlimits and a seccomp filter
+(no fork, exec, sockets, mounts, namespaces, ptrace), then runs the trusted harness's
+``main(payload)``. The value goes back as JSON on a pipe of its own, apart
 from the student's stdout and stderr. The supervisor enforces the wall clock and the
 output cap and reports what happened; the grader (outside) decides the verdict.
 """
@@ -193,7 +194,7 @@ def _drop_capabilities() -> None:
 
 
 def _student(job: dict, seccomp: Seccomp | None, out_w: int, err_w: int, res_w: int) -> None:
-    """Runs as PID 1 of the job's PID namespace; never returns."""
+    """Runs as PID 2 of the job's PID namespace, in a session of its own; never returns."""
     try:
         os.setsid()
         _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -244,6 +245,22 @@ def _student(job: dict, seccomp: Seccomp | None, out_w: int, err_w: int, res_w: 
     os._exit(0)
 
 
+def _reap() -> None:
+    """PID 1 of the job's PID namespace: reaps orphans, and its death ends the namespace.
+
+    The student's process must not be PID 1 itself: the kernel does not deliver
+    default-action signals to a namespace's init, not even SIGXCPU from RLIMIT_CPU.
+    """
+    _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    os.closerange(0, 1 << 16)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    while True:
+        try:
+            os.wait()
+        except ChildProcessError:
+            signal.pause()
+
+
 def _supervise(job: dict, seccomp: Seccomp | None, report_w: int) -> None:
     """Forked per job: namespaces, files, the student process, its clock; never returns."""
     limits = job["limits"]
@@ -253,6 +270,9 @@ def _supervise(job: dict, seccomp: Seccomp | None, report_w: int) -> None:
         for name, text in job["files"].items():
             with open(os.path.join(WORK, name), "w", encoding="utf-8") as handle:
                 handle.write(text)
+        reaper = os.fork()
+        if reaper == 0:
+            _reap()
         pipes = [os.pipe() for _ in range(3)]
         started = time.monotonic()
         child = os.fork()
@@ -264,6 +284,8 @@ def _supervise(job: dict, seccomp: Seccomp | None, report_w: int) -> None:
         for _, write_end in pipes:
             os.close(write_end)
         report = _watch(child, started, [read_end for read_end, _ in pipes], limits)
+        os.kill(reaper, signal.SIGKILL)  # PID 1 gone: the kernel kills all that is left
+        os.waitpid(reaper, 0)
     except BaseException as exc:  # the grader hears of any failure
         report = {"internal": repr(exc)}
     try:

@@ -129,3 +129,13 @@ def test_limits_must_be_positive(field: str) -> None:
 def test_pool_size_must_be_a_positive_whole_number() -> None:
     with pytest.raises(ValueError, match="size must be a whole number"):
         Pool(size=0)
+
+
+def test_a_worker_that_died_between_jobs_is_replaced(bwrap: str) -> None:
+    with Pool(size=1) as one:
+        (worker,) = one._all
+        worker._process.kill()
+        worker._process.wait()
+        outcome = one.run(CALL_F, files=student("def f(x):\n    return -x\n"), payload=5)
+        assert outcome.result == -5
+        assert worker not in one._all and len(one._all) == 1
