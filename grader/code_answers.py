@@ -463,7 +463,8 @@ def _run_in_sandbox(source: str, function: str, checks: Checks) -> CodeOutputs:
     pool, threads = sandbox_pool()
     outcome = threads.submit(pool.run, harness_source(), files={SUBMISSION_FILE: source}, payload=payload).result()
     if outcome.status != "ok":
-        return CodeOutputs(problem=f"your code did not finish: {outcome.message}")
+        # The sandbox's own words: "your code ran past the 5 s CPU limit", ...
+        return CodeOutputs(problem=outcome.message or f"the sandbox stopped your code ({outcome.status})")
     return _read_result(outcome.result, len(checks.checks))
 
 
