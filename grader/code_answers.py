@@ -64,6 +64,8 @@ MAX_SOURCE_CHARS = 64_000
 BANNED_NAMES = ("__import__", "exec", "eval", "compile", "breakpoint", "globals", "__builtins__", "__loader__")
 #: Why a number differs when nothing more specific can be said (left out of the message).
 _DIFFERENT = "a different value"
+#: TOML's multi-line literal string quotes, as the sheet shows them.
+_TRIPLE = "\'" * 3
 #: Longest rendering of one value in feedback.
 _SHOWN_CHARS = 90
 
@@ -633,7 +635,8 @@ class Code(AnswerKind):
         tol = f"{_decimal(self.rtol)} relative" if self.rtol else f"±{_decimal(self.atol)}"
         return (
             f"Python code defining `{self.signature}`{returns} (it may import {allowed}); "
-            f"graded by property checks against the course's reference, within {tol}"
+            f"graded by property checks against the course's reference, within {tol}; in a "
+            f"submission file `{{ code = {_TRIPLE}...{_TRIPLE} }}` or `{{ file = \"{self.function}.py\" }}`"
         )
 
     def template(self) -> Any:
