@@ -17,7 +17,7 @@ import pytest
 from scipy import special, stats
 
 from grader import Code, grade_answer, load_exercises, render_sheet, render_template, variant_for
-from grader.cli import main
+from probstats.cli import main
 from grader.code_answers import WORKERS_ENV
 from grader.code_harness import build_arg
 from grader.sandbox import SandboxUnavailable, find_bwrap
