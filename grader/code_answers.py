@@ -122,6 +122,7 @@ class Checks:
     checks: tuple[Check, ...]
 
     def payload_args(self) -> list[list[Any]]:
+        """Each check's argument specs, as the harness's payload carries them."""
         return [list(c.args) for c in self.checks]
 
 
