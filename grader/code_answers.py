@@ -64,6 +64,8 @@ MAX_SOURCE_CHARS = 64_000
 BANNED_NAMES = ("__import__", "exec", "eval", "compile", "breakpoint", "globals", "__builtins__", "__loader__")
 #: Why a number differs when nothing more specific can be said (left out of the message).
 _DIFFERENT = "a different value"
+#: TOML's multi-line literal string quotes, as the sheet shows them.
+_TRIPLE = "\'" * 3
 #: Longest rendering of one value in feedback.
 _SHOWN_CHARS = 90
 
@@ -120,6 +122,7 @@ class Checks:
     checks: tuple[Check, ...]
 
     def payload_args(self) -> list[list[Any]]:
+        """Each check's argument specs, as the harness's payload carries them."""
         return [list(c.args) for c in self.checks]
 
 
@@ -463,7 +466,8 @@ def _run_in_sandbox(source: str, function: str, checks: Checks) -> CodeOutputs:
     pool, threads = sandbox_pool()
     outcome = threads.submit(pool.run, harness_source(), files={SUBMISSION_FILE: source}, payload=payload).result()
     if outcome.status != "ok":
-        return CodeOutputs(problem=f"your code did not finish: {outcome.message}")
+        # The sandbox's own words: "your code ran past the 5 s CPU limit", ...
+        return CodeOutputs(problem=outcome.message or f"the sandbox stopped your code ({outcome.status})")
     return _read_result(outcome.result, len(checks.checks))
 
 
@@ -632,7 +636,8 @@ class Code(AnswerKind):
         tol = f"{_decimal(self.rtol)} relative" if self.rtol else f"±{_decimal(self.atol)}"
         return (
             f"Python code defining `{self.signature}`{returns} (it may import {allowed}); "
-            f"graded by property checks against the course's reference, within {tol}"
+            f"graded by property checks against the course's reference, within {tol}; in a "
+            f"submission file `{{ code = {_TRIPLE}...{_TRIPLE} }}` or `{{ file = \"{self.function}.py\" }}`"
         )
 
     def template(self) -> Any:

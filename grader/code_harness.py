@@ -167,7 +167,7 @@ def _error(exc: BaseException, path: str) -> dict[str, Any]:
         pass
     if isinstance(exc, SyntaxError) and exc.lineno is not None and line is None:
         line, code = exc.lineno, (exc.text or "").strip() or None
-    name = type(exc).__name__ if type(exc).__module__ in ("builtins", "numpy") else "Exception"
+    name = type(exc).__name__[:40]
     if isinstance(exc, SystemExit):
         message = "the code called sys.exit (or raised SystemExit)"
     return {"type": name, "message": message, "line": line, "code": code}

@@ -52,6 +52,9 @@ BETA_BINOMIAL_EXERCISE = exercise(
     ),
     solve=lambda v: checks_from(_cases(v), _posterior),
     answer=UPDATE,
+    page="beta-binomial",
+    page_title="Beta-Binomial update",
+    link=lambda v: {"alpha0": v.cases[0][0], "beta0": v.cases[0][1], "source": "Flip string", "flips": v.cases[0][2]},
     misconceptions=[
         mistake(
             "heads_tails_swapped",

@@ -8,9 +8,26 @@ from typing import Any
 import numpy as np
 
 from core.information import cross_entropy_from_logits, entropy, kl_divergence
+from exercises._params import joined
 from exercises.code._common import IMPORTS, code_prompt, distribution, rounded
+from exercises.sampling import TOKENS
 from grader import ANY, NONFINITE, Code, checks_from
 from grader.authoring import Values, collect, exercise, mistake
+
+
+def _entropy_page(p_logits: list[float], q_logits: list[float] | None = None) -> dict[str, object]:
+    """The Entropy & perplexity page with P (and Q) given by their logits: the problem's inputs."""
+    q_logits = p_logits if q_logits is None else q_logits
+    return {
+        "tokens": joined(TOKENS[: len(p_logits)]),
+        "p_logits": joined(f"{z:.6f}" for z in p_logits),
+        "q_logits": joined(f"{z:.6f}" for z in q_logits),
+        "temperature": 1.0,
+        "unit": "nats",
+    }
+
+
+_PAGE = {"page": "entropy", "page_title": "Entropy & perplexity"}
 
 
 def _log_softmax(z: np.ndarray) -> np.ndarray:
@@ -51,6 +68,8 @@ LOG_SOFTMAX_EXERCISE = exercise(
     ),
     solve=lambda v: checks_from(_softmax_cases(v), _log_softmax),
     answer=LOG_SOFTMAX,
+    **_PAGE,
+    link=lambda v: _entropy_page(v.logits[0]),
     misconceptions=[
         mistake(
             "exp_overflow",
@@ -116,6 +135,8 @@ ENTROPY_EXERCISE = exercise(
     ),
     solve=lambda v: checks_from(_entropy_cases(v), _entropy),
     answer=ENTROPY,
+    **_PAGE,
+    link=lambda v: _entropy_page(np.log(v.ps[0]).tolist()),
     misconceptions=[
         mistake(
             "log2_for_nats",
@@ -182,6 +203,8 @@ KL_EXERCISE = exercise(
     ),
     solve=lambda v: checks_from(_kl_cases(v), _kl),
     answer=KL,
+    **_PAGE,
+    link=lambda v: _entropy_page(np.log(v.pairs[0][0]).tolist(), np.log(v.pairs[0][1]).tolist()),
     misconceptions=[
         mistake(
             "kl_swapped",

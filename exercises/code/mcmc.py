@@ -13,6 +13,8 @@ from exercises.code._common import IMPORTS, code_prompt, rounded
 from grader import Code, checks_from
 from grader.authoring import Values, collect, exercise, mistake
 
+_PAGE = {"page": "mcmc", "page_title": "MCMC samplers"}
+
 Gradient = Callable[[np.ndarray], np.ndarray]
 
 
@@ -91,6 +93,8 @@ LEAPFROG_EXERCISE = exercise(
     ),
     solve=lambda v: checks_from(_leapfrog_cases(v), _leapfrog),
     answer=LEAPFROG,
+    **_PAGE,
+    link=lambda v: {"target": "gaussian"},
     misconceptions=[
         mistake(
             "gradient_sign",
@@ -171,6 +175,8 @@ METROPOLIS_EXERCISE = exercise(
     ),
     solve=lambda v: checks_from(_metropolis_cases(v), _metropolis),
     answer=METROPOLIS,
+    **_PAGE,
+    link=lambda v: {"target": "gaussian"},
     misconceptions=[
         mistake(
             "always_accepted",

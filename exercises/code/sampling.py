@@ -8,8 +8,11 @@ import numpy as np
 
 from core.sampling import importance_estimate, top_p_filter
 from exercises.code._common import IMPORTS, code_prompt, distribution, rounded
+from exercises.sampling import TOKENS, _token_link
 from grader import ANY, NONFINITE, Code, checks_from
 from grader.authoring import Values, collect, exercise, mistake
+
+_PAGE = {"page": "sampling", "page_title": "Sampling"}
 
 # -- code.top_p_filter -------------------------------------------------------------------
 
@@ -32,7 +35,7 @@ def _top_p(probs: np.ndarray, p: float) -> np.ndarray:
 
 
 def _top_p_draws(rng: np.random.Generator) -> list[list[Any]]:
-    return [[distribution(rng, n), float(rng.integers(3, 10)) / 10] for n in rng.integers(4, 8, size=3).tolist()]
+    return [[distribution(rng, n), float(rng.integers(3, 10)) / 10] for n in rng.integers(4, len(TOKENS) + 1, size=3).tolist()]
 
 
 TOP_P_EXERCISE = exercise(
@@ -51,6 +54,8 @@ TOP_P_EXERCISE = exercise(
     ),
     solve=lambda v: checks_from(_top_p_cases(v), _top_p),
     answer=TOP_P,
+    **_PAGE,
+    link=lambda v: _token_link(v.cases[0][0]),
     misconceptions=[
         mistake(
             "not_renormalised",
@@ -129,6 +134,7 @@ IMPORTANCE_EXERCISE = exercise(
     ),
     solve=lambda v: checks_from(_importance_cases(v), _shifted),
     answer=IMPORTANCE,
+    **_PAGE,
     misconceptions=[
         mistake(
             "plain_estimate",

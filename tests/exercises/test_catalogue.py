@@ -26,6 +26,7 @@ from grader import (
 from grader.answers import IMPRECISE_FACTOR
 from grader.checks import CHECK_SECRET
 from grader.cli import main
+from grader.code_answers import ANY, NONFINITE, Code, compare
 
 REGISTRY = build_registry()
 EXERCISE_IDS = sorted(REGISTRY.exercises)
@@ -121,6 +122,14 @@ def _too_close(kind: object, expected: object, wrong: object) -> str | None:
 
 
 def _same_wrong(kind: object, a: object, b: object) -> bool:
+    if isinstance(kind, Code):
+        # Code misconceptions coincide when every check gives both the same output.
+        return all(
+            x.expected is not ANY and y.expected is not ANY
+            and (x.expected is NONFINITE) == (y.expected is NONFINITE)
+            and (x.expected is NONFINITE or not compare(x.expected, y.expected, rtol=kind.rtol, atol=kind.atol))
+            for x, y in zip(a.checks, b.checks, strict=True)
+        )
     if isinstance(kind, Record):
         shared = set(a) & set(b)
         return set(a) == set(b) and all(kind.fields[k].evaluate(a[k], b[k]).score == 1.0 for k in shared)

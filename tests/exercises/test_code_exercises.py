@@ -17,7 +17,7 @@ import pytest
 from scipy import special, stats
 
 from grader import Code, grade_answer, load_exercises, render_sheet, render_template, variant_for
-from grader.cli import main
+from probstats.cli import main
 from grader.code_answers import WORKERS_ENV
 from grader.code_harness import build_arg
 from grader.sandbox import SandboxUnavailable, find_bwrap
@@ -215,6 +215,14 @@ def test_code_that_exits_on_import_is_one_clear_problem(sandbox):
     assert feedback.score == 0.0
     assert feedback.parts[0].verdict == "invalid"
     assert "importing your code raised" in feedback.parts[0].message and "sys.exit" in feedback.parts[0].message
+
+
+def test_an_endless_loop_is_stopped_with_a_verdict_and_the_next_submission_is_graded(sandbox):
+    feedback = grade("code.entropy", "def entropy(p, base):\n    while True:\n        pass\n")
+    assert feedback.score == 0.0
+    (part,) = feedback.parts
+    assert part.verdict == "invalid" and part.message.startswith("your code ran past the ")
+    assert grade("code.entropy", CORRECT["code.entropy"]).score == 1.0
 
 
 def test_a_forbidden_import_is_refused_before_anything_runs():

@@ -16,6 +16,7 @@ from grader import (
     load_exercises,
     variant_for,
 )
+from grader.grading import grade_parsed
 from tests.grader.helpers import doubling
 
 
@@ -169,11 +170,13 @@ def test_feedback_and_sheet_never_show_misconception_ids() -> None:
     names: set[str] = set()
     fields: set[str] = set()
     for exercise in registry.exercises.values():
-        params = variant_for("s1", exercise, secret="k").params
+        variant = variant_for("s1", exercise, secret="k")
+        params = variant.params
         expected = exercise.expected(params)
         for misconception, wrong in exercise.wrong_answers(params):
-            raw = exercise.answer.wrong_raw(expected, wrong)
-            feedback = grade_answer(exercise, raw, student_id="s1", secret="k")
+            # What the student holding it typed, read back (for code: the outputs of such a function).
+            typed = exercise.answer.as_typed_wrong(expected, wrong)
+            feedback = grade_parsed(exercise, typed, params, student_id="s1", seed=variant.seed, raw_answer=None)
             text = " ".join([feedback.message, *(p.message for p in feedback.parts)])
             assert misconception.name not in internal_names(exercise) or misconception.name not in text
         names |= internal_names(exercise)

@@ -71,7 +71,7 @@ class TestBuiltins:
         assert registry.errors == []
         assert set(registry.exercises) == BUILTIN_IDS
         assert registry.owner("interview.perplexity_from_nll") == "exercises.interview.q3_perplexity"
-        assert set(registry.answer_kinds) == {"number", "vector", "choice", "multiple_choice", "record"}
+        assert set(registry.answer_kinds) == {"number", "vector", "choice", "multiple_choice", "record", "code"}
 
     def test_loaded_once_lazily(self) -> None:
         first = load_exercises()

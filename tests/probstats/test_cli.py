@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from grader import load_exercises, variant_for
+from grader import Code, load_exercises, variant_for
 from grader.sheet import toml_value
 from tests.probstats.helpers import SECRET, run
 
@@ -34,10 +34,15 @@ def with_plugins(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
     load_exercises(reload=True)
 
 
+def typed_exercises() -> list[Any]:
+    """The exercises whose answer is typed (not code: tests/exercises/test_code_exercises.py)."""
+    return [e for e in load_exercises().exercises.values() if not isinstance(e.answer, Code)]
+
+
 def reference_answers(student: str) -> dict[str, Any]:
-    """Each exercise's expected answer for this student, as a student would type it."""
+    """Each typed exercise's expected answer for this student, as a student would type it."""
     answers = {}
-    for exercise in load_exercises().exercises.values():
+    for exercise in typed_exercises():
         params = variant_for(student, exercise, secret=SECRET).params
         answers[exercise.id] = exercise.answer.to_raw(exercise.expected(params))
     return answers
@@ -75,7 +80,7 @@ def test_sheet_then_grade_the_filled_template(capsys: pytest.CaptureFixture[str]
     code, out, _ = run(capsys, "grade", "answers-s1.toml", "--json")
     assert code == 0
     result = json.loads(out)["files"][0]
-    total = sum(e.points for e in load_exercises().exercises.values())
+    total = sum(e.points for e in typed_exercises())
     assert result["points"] == result["max_points"] == total
     assert all(f["score"] == 1.0 for f in result["feedback"])
 
