@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from grader.checks import run_checks
+from grader.course import current_course
 from grader.exercise import Exercise
 from grader.files import (
     DEFAULT_MAX_BYTES,
@@ -212,7 +212,7 @@ def _grade(args: argparse.Namespace) -> int:
         _print_feedback(results[0])
     else:
         rows = [
-            [r.source, r.student_id, f"{r.points:g}/{r.max_points:g}", str(len(r.feedback)), str(len(r.errors))]
+            [r.source, r.student_id, _points(r), str(len(r.feedback)), str(len(r.errors))]
             for r in results
         ]
         _print_table(["file", "student", "points", "graded", "errors"], rows)
@@ -325,8 +325,11 @@ def _select(registry: Registry, ids: list[str] | None) -> list[Exercise]:
 
 
 def _warn_default_secret() -> None:
-    if not os.environ.get(SECRET_ENV):
-        print(f"warning: {SECRET_ENV} is not set; using the insecure default secret", file=sys.stderr)
+    if current_course().uses_default_secret:
+        print(
+            f"warning: no course secret is set (course.toml or {SECRET_ENV}); using the insecure default secret",
+            file=sys.stderr,
+        )
 
 
 def _describe_exercise(registry: Registry, e: Exercise) -> dict[str, Any]:
@@ -343,9 +346,10 @@ def _describe_exercise(registry: Registry, e: Exercise) -> dict[str, Any]:
 
 
 def _print_feedback(result: GradedSubmission) -> None:
-    print(f"{result.source} ({result.student_id}): {result.points:g}/{result.max_points:g} points")
+    print(f"{result.source} ({result.student_id}): {_points(result)} points")
     for f in result.feedback:
-        print(f"  {f.exercise_id}: {f.points:g}/{f.max_points:g}. {f.message}")
+        shown = "score withheld" if "scores" in f.withheld else f"{f.points:g}/{f.max_points:g}"
+        print(f"  {f.exercise_id}: {shown}. {f.message}")
         for part in f.parts:
             if part.part != "answer":
                 # The message says more than the verdict word only when they differ.
@@ -353,10 +357,18 @@ def _print_feedback(result: GradedSubmission) -> None:
                 print(f"    {part.part}: {part.verdict}{detail}")
         if f.expected is not None:
             print(f"    expected: {json.dumps(f.expected)}")
+        if f.link is not None:
+            print(f"    see it move: dashboard page {f.link}")
     for error in result.errors:
         print(f"  error: {error}")
     for exercise_id in result.skipped:
         print(f"  skipped (not answered): {exercise_id}")
+
+
+def _points(result: GradedSubmission) -> str:
+    """``points/max``, or "withheld/max" while the course's reveal rules hide a score."""
+    got = "withheld" if result.scores_withheld else f"{result.points:g}"
+    return f"{got}/{result.max_points:g}"
 
 
 def _progress(done: int, total: int, stream: TextIO) -> None:

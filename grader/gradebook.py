@@ -22,7 +22,7 @@ import csv
 import io
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,6 +36,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import StaticPool
 
 from grader.ids import check_student_id
+from grader.records import SubmissionError
 
 if TYPE_CHECKING:
     from grader.records import GradedSubmission
@@ -220,12 +221,30 @@ class Gradebook:
         with self.engine.begin() as connection:
             yield connection
 
-    def record(self, graded: GradedSubmission) -> int:
-        """Store a graded submission in one transaction; return its attempt id."""
+    def record(
+        self,
+        graded: GradedSubmission,
+        *,
+        attempt_limits: Mapping[str, tuple[int, str]] | None = None,
+    ) -> int:
+        """Store a graded submission in one transaction; return its attempt id.
+
+        Parameters
+        ----------
+        graded : GradedSubmission
+            What to store.
+        attempt_limits : mapping, optional
+            ``exercise_id -> (limit, refusal message)``. Inside the transaction (with the
+            student's rows locked against a concurrent submission), a graded answer whose
+            exercise already has ``limit`` stored answers is not stored: it is moved from
+            ``graded.feedback`` to ``graded.errors`` with the message.
+        """
         now = datetime.now(UTC)
         check_student_id(graded.student_id)
         with self._transaction() as conn:
             self._add_student(conn, graded.student_id, now)
+            if attempt_limits:
+                self._enforce_limits(conn, graded, attempt_limits)
             errors = [{"exercise_id": e.exercise_id, "message": e.message} for e in graded.errors]
             inserted = conn.execute(
                 attempts.insert().values(
@@ -260,6 +279,40 @@ class Gradebook:
             if rows:
                 conn.execute(submissions.insert(), rows)
         return attempt_id
+
+    def _enforce_limits(
+        self, conn: sa.Connection, graded: GradedSubmission, limits: Mapping[str, tuple[int, str]]
+    ) -> None:
+        if conn.dialect.name == "postgresql":
+            # One student's submissions queue here; other students' go on in parallel.
+            # (SQLite's BEGIN IMMEDIATE already serialises every writer.)
+            conn.execute(
+                sa.select(students.c.id).where(students.c.id == graded.student_id).with_for_update()
+            )
+        counts = self._counts(conn, graded.student_id)
+        kept = []
+        for feedback in graded.feedback:
+            limit = limits.get(feedback.exercise_id)
+            if limit is not None and counts.get(feedback.exercise_id, 0) >= limit[0]:
+                graded.errors.append(SubmissionError(feedback.exercise_id, limit[1]))
+            else:
+                kept.append(feedback)
+        graded.feedback[:] = kept
+
+    def attempt_counts(self, student_id: str) -> dict[str, int]:
+        """The number of stored graded answers per exercise of one student."""
+        with self.engine.connect() as conn:
+            return self._counts(conn, check_student_id(student_id))
+
+    @staticmethod
+    def _counts(conn: sa.Connection, student_id: str) -> dict[str, int]:
+        s = submissions.c
+        query = (
+            sa.select(s.exercise_id, sa.func.count())
+            .where(s.student_id == student_id)
+            .group_by(s.exercise_id)
+        )
+        return {exercise_id: int(n) for exercise_id, n in conn.execute(query)}
 
     def _add_student(self, conn: sa.Connection, student_id: str, now: datetime) -> None:
         """Insert the student unless present (an upsert where the dialect has one)."""
