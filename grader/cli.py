@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from grader.canvas import export_canvas_csv
 from grader.checks import run_checks
 from grader.course import current_course
 from grader.exercise import Exercise
@@ -28,7 +29,7 @@ from grader.files import (
     write_inside,
 )
 from grader.golden import DEFAULT_GOLDEN_PATH, read_golden, write_golden
-from grader.gradebook import Gradebook
+from grader.gradebook import Gradebook, current_revision, display_url
 from grader.ids import check_student_id
 from grader.plugins import Registry, UnknownExercise, load_exercises
 from grader.scaffold import ScaffoldError, write_plugin_package
@@ -78,10 +79,16 @@ def build_parser(dashboard_help: str = "serve the dashboard (streamlit run)") ->
                    help="show a progress bar (default: when stderr is a terminal)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = sub.add_parser("gradebook", help="show or export the gradebook")
+    p = sub.add_parser("gradebook", help="show, export or upgrade the gradebook")
+    p.add_argument("action", nargs="?", choices=("show", "upgrade"), default="show",
+                   help="show (default): scores, or the CSV export; "
+                        "upgrade: bring the database's schema to the newest revision and say what ran")
     p.add_argument("--db", help="SQLAlchemy URL of the gradebook")
     p.add_argument("--csv", metavar="PATH", help="write CSV to PATH ('-' for stdout)")
     p.add_argument("--long", action="store_true", help="CSV: a row per submission (default: a row per student)")
+    p.add_argument("--canvas", action="store_true",
+                   help="CSV: Canvas's gradebook import format (Student, ID, SIS User ID, SIS Login ID, "
+                        "Section, a column per exercise, a Points Possible row)")
     p.add_argument("--json", action="store_true", help="print best and latest scores as JSON")
 
     p = sub.add_parser("check", help="check exercises over many variants")
@@ -228,13 +235,19 @@ def _grade(args: argparse.Namespace) -> int:
 
 
 def _gradebook(args: argparse.Namespace) -> int:
+    if args.canvas and (args.long or not args.csv):
+        raise ValueError("--canvas is a CSV format: give --csv PATH, and not --long")
+    if args.action == "upgrade":
+        return _gradebook_upgrade(args)
     book = Gradebook(args.db)
     try:
         if args.csv:
-            if args.csv == "-":
-                book.export_csv(sys.stdout, long=args.long)
+            target: str | TextIO = sys.stdout if args.csv == "-" else args.csv
+            if args.canvas:
+                export_canvas_csv(book, target)
             else:
-                book.export_csv(args.csv, long=args.long)
+                book.export_csv(target, long=args.long)
+            if args.csv != "-":
                 print(f"wrote {args.csv}")
             return 0
         scores = book.best_scores()
@@ -246,6 +259,21 @@ def _gradebook(args: argparse.Namespace) -> int:
             for s in scores
         ]
         _print_table(["student", "exercise", "attempts", "best", "latest", "max"], rows)
+        return 0
+    finally:
+        book.close()
+
+
+def _gradebook_upgrade(args: argparse.Namespace) -> int:
+    # Opening a gradebook upgrades it; this says which revisions ran.
+    book = Gradebook(args.db)
+    try:
+        revision = current_revision(book.engine)
+        if args.json:
+            _print_json({"applied": book.upgraded, "revision": revision})
+        else:
+            done = f"applied {', '.join(book.upgraded)}" if book.upgraded else "already current"
+            print(f"gradebook {display_url(book.url)}: {done}; now at {revision}")
         return 0
     finally:
         book.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -51,13 +52,6 @@ def submit(
 ) -> GradedSubmission:
     submission = parse_submission({"student_id": student, "answers": answers}, source="test")
     return grade_submission(submission, REGISTRY, gradebook=book, course=course, now=now)
-
-
-@pytest.fixture
-def book(tmp_path: Path) -> Gradebook:
-    gradebook = Gradebook(f"sqlite:///{tmp_path / 'gb.db'}")
-    yield gradebook
-    gradebook.close()
 
 
 def test_a_refused_exercise_is_not_stored_and_the_others_are(book: Gradebook) -> None:
@@ -161,3 +155,22 @@ def test_the_cli_shows_the_refusal_and_withholds_the_score(
     book = Gradebook(db)
     assert [r["exercise_id"] for r in book.attempts()] == ["interview.perplexity_from_nll"]
     book.close()
+
+
+def test_concurrent_submissions_for_the_last_attempt_store_one(book: Gradebook) -> None:
+    course = parse_course(COURSE.replace("attempts = 2", "attempts = 1"))
+    results: list[GradedSubmission] = []
+    start = threading.Barrier(4)
+
+    def one() -> None:
+        start.wait()
+        results.append(submit(course, BEFORE, {"demo.double": 1}, book))
+
+    threads = [threading.Thread(target=one) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert book.submission_count() == 1
+    assert sorted(len(r.feedback) for r in results) == [0, 0, 0, 1]
+    assert all("attempt limit of 1" in r.errors[0].message for r in results if not r.feedback)
