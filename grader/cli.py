@@ -1,6 +1,6 @@
 """The grader's subcommands of the ``probstats`` command line (also ``python -m grader``).
 
-Subcommands: ``exercises``, ``sheet``, ``grade``, ``gradebook``, ``check``, ``plugins``,
+Subcommands: ``exercises``, ``sheet``, ``grade``, ``gradebook``, ``course``, ``check``, ``plugins``,
 ``new-exercise``; ``dashboard`` belongs to the top-level ``probstats`` package (the layer
 above grader and dashboard), and ``python -m grader dashboard`` says so. Those that
 print data take ``--json``. Exit status: 0 when all went well, 1 when something needs
@@ -14,6 +14,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -91,6 +92,10 @@ def build_parser(dashboard_help: str = "serve the dashboard (streamlit run)") ->
                         "Section, a column per exercise, a Points Possible row)")
     p.add_argument("--json", action="store_true", help="print best and latest scores as JSON")
 
+    p = sub.add_parser("course", help="show the course rules (course.toml) as they apply to each exercise")
+    p.add_argument("--topic", help="only this topic")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
     p = sub.add_parser("check", help="check exercises over many variants")
     p.add_argument("--variants", type=int, default=20, metavar="N", help="variants per exercise (default 20)")
     p.add_argument("--exercise", action="append", metavar="ID", help="only these exercises (repeatable)")
@@ -166,9 +171,12 @@ def _sheet(args: argparse.Namespace) -> int:
     template = render_template(exercises, student, fmt=args.format)
     if args.json:
         variants = {}
+        course, now = current_course(), datetime.now(UTC)
         for e in exercises:
             v = variant_for(student, e)
-            variants[e.id] = {"seed": v.seed, "params": v.params, "dashboard": e.dashboard_url(v.params)}
+            # The link only where the course's reveal_links rule shows it before an attempt.
+            shown = course.rules_for(e.id).reveals("links", now, 0)
+            variants[e.id] = {"seed": v.seed, "params": v.params, "dashboard": e.dashboard_url(v.params) if shown else None}
         _print_json({"student_id": student, "sheet": sheet, "template": template, "variants": variants})
         return _load_status(registry)
     # The id rule keeps both names plain file names; write_inside refuses symlinks.
@@ -279,6 +287,49 @@ def _gradebook_upgrade(args: argparse.Namespace) -> int:
         book.close()
 
 
+def _course(args: argparse.Namespace) -> int:
+    course = current_course()
+    registry = _registry()
+    # A table naming nothing loaded is almost always a typo in course.toml.
+    unknown = [f"topics.{t}" for t in course.topics if t not in registry.topics()]
+    unknown += [f'exercises."{e}"' for e in course.exercises if e not in registry.exercises]
+    rows: list[dict[str, Any]] = []
+    for e in registry.exercises.values():
+        if args.topic not in (None, e.topic):
+            continue
+        r = course.rules_for(e.id)
+        rows.append({
+            "exercise_id": e.id,
+            "due": None if r.due is None else r.due.isoformat(),
+            "attempts": r.attempts,
+            "late": r.late,
+            **{f"reveal_{k}": v for k, v in r.reveal.items()},
+            "source": dict(r.source),
+        })
+    header = {
+        "path": None if course.path is None else str(course.path),
+        "mode": course.mode,
+        "secret_source": course.secret_source,
+        "uses_default_secret": course.uses_default_secret,
+        "unknown": unknown,
+    }
+    if args.json:
+        _print_json({**header, "exercises": rows})
+    else:
+        print(f"course file: {course.path or '(none: local defaults)'}; mode {course.mode}; "
+              f"secret from {course.secret_source}")
+        table = [
+            [r["exercise_id"], r["due"] or "", "" if r["attempts"] is None else str(r["attempts"]), str(r["late"]),
+             r["reveal_answers"], r["reveal_scores"], r["reveal_links"]]
+            for r in rows
+        ]
+        _print_table(["exercise", "due", "attempts", "late", "answers", "scores", "links"], table)
+    for name in unknown:
+        print(f"warning: course.toml [{name}] matches no loaded exercise or topic", file=sys.stderr)
+    _warn_default_secret()
+    return 1 if unknown else _load_status(registry)
+
+
 def _check(args: argparse.Namespace) -> int:
     if args.variants < 1:
         raise ValueError(f"--variants must be >= 1; got {args.variants}")
@@ -326,6 +377,7 @@ COMMANDS: dict[str, Command] = {
     "sheet": _sheet,
     "grade": _grade,
     "gradebook": _gradebook,
+    "course": _course,
     "check": _check,
     "plugins": _plugins,
     "new-exercise": _new_exercise,

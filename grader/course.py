@@ -113,8 +113,8 @@ class ExerciseRules:
     due: datetime | None
     attempts: int | None
     late: str | float
-    reveal: Mapping[str, str]
-    source: Mapping[str, str]
+    reveal: Mapping[str, str] = field(hash=False)
+    source: Mapping[str, str] = field(hash=False)
 
     def rule(self, name: str) -> str:
         """``"<table> <key>"``: where a rule was set, for messages."""
@@ -219,8 +219,9 @@ class Course:
     secret: str = field(default=DEFAULT_SECRET, repr=False)
     secret_source: str = "default"
     defaults: RuleSet = RuleSet()
-    topics: Mapping[str, RuleSet] = field(default_factory=lambda: MappingProxyType({}))
-    exercises: Mapping[str, RuleSet] = field(default_factory=lambda: MappingProxyType({}))
+    # Left out of the hash (read-only mappings have none); equality still compares them.
+    topics: Mapping[str, RuleSet] = field(default_factory=lambda: MappingProxyType({}), hash=False)
+    exercises: Mapping[str, RuleSet] = field(default_factory=lambda: MappingProxyType({}), hash=False)
 
     @property
     def uses_default_secret(self) -> bool:

@@ -173,3 +173,10 @@ def test_the_example_names_real_exercises_and_topics_and_the_doc_example_runs() 
     namespace: dict[str, object] = {}
     exec(block, namespace)
     assert namespace["rules"].late_factor(datetime(2026, 3, 7, tzinfo=UTC)) == 0.5  # type: ignore[attr-defined]
+
+
+def test_courses_and_rules_are_hashable_values() -> None:
+    a = parse_course("[topics.bayes]\nattempts = 2\n")
+    b = parse_course("[topics.bayes]\nattempts = 2\n")
+    assert a == b and hash(a) == hash(b) and a != parse_course("[topics.bayes]\nattempts = 3\n")
+    assert hash(a.rules_for("bayes.x")) == hash(b.rules_for("bayes.x"))

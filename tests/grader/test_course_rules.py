@@ -174,3 +174,40 @@ def test_concurrent_submissions_for_the_last_attempt_store_one(book: Gradebook) 
     assert book.submission_count() == 1
     assert sorted(len(r.feedback) for r in results) == [0, 0, 0, 1]
     assert all("attempt limit of 1" in r.errors[0].message for r in results if not r.feedback)
+
+
+def test_the_sheet_shows_due_dates_and_follows_the_link_rule() -> None:
+    from grader import render_sheet
+
+    exercise = REGISTRY.get("demo.double")
+    plain = render_sheet([exercise], "s1", secret=SECRET, course=Course(), now=BEFORE)
+    assert "*See it move:* dashboard page `/demo-page?x=" in plain and "*Due:*" not in plain
+    course = parse_course(COURSE + '[exercises."demo.double"]\nreveal_links = "after_first_attempt"\n')
+    sheet = render_sheet([exercise], "s1", secret=SECRET, course=course, now=BEFORE)
+    assert "*Due:* 2026-03-01T12:00:00+00:00." in sheet
+    assert "/demo-page" not in sheet
+    assert 'dashboard link is shown after your first attempt (exercises."demo.double" reveal_links)' in sheet
+
+
+def test_probstats_course_lists_the_rules_and_flags_unknown_tables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "course.toml"
+    path.write_text(
+        'secret = "a-course-secret"\n[defaults]\nattempts = 2\n[topics.bayes]\ndue = 2026-03-01T12:00:00Z\n'
+        '[exercises."bayes.mle_map_mean"]\nlate = 0.5\n'
+    )
+    monkeypatch.setenv("PROBSTATS_COURSE", str(path))
+    assert main(["course", "--topic", "bayes", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["path"] == str(path) and data["secret_source"] == "course.toml secret"
+    assert "a-course-secret" not in json.dumps(data)
+    row = next(r for r in data["exercises"] if r["exercise_id"] == "bayes.mle_map_mean")
+    assert (row["due"], row["attempts"], row["late"]) == ("2026-03-01T12:00:00+00:00", 2, 0.5)
+    assert row["source"]["late"] == 'exercises."bayes.mle_map_mean"' and row["source"]["due"] == "topics.bayes"
+    assert {r["exercise_id"].split(".")[0] for r in data["exercises"]} == {"bayes"}
+    path.write_text('[exercises."bayes.no_such"]\nattempts = 1\n[topics.nope]\nattempts = 1\n')
+    assert main(["course"]) == 1
+    err = capsys.readouterr().err
+    assert 'course.toml [topics.nope] matches no loaded exercise or topic' in err
+    assert 'course.toml [exercises."bayes.no_such"] matches no loaded exercise' in err
