@@ -24,6 +24,7 @@ import csv
 import io
 import json
 import os
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -116,6 +117,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 #: The PostgreSQL advisory lock held while migrating, so servers starting together
 #: upgrade one at a time (an arbitrary constant: "probstat" in ASCII).
 _MIGRATION_LOCK = 0x70726F6273746174
+_MIGRATING = threading.Lock()
 
 
 def alembic_config() -> Config:
@@ -165,7 +167,8 @@ def upgrade(engine: Engine, revision: str = "head") -> list[str]:
     target = script.get_current_head() if revision == "head" else revision
     if current_revision(engine) == target:
         return []
-    with engine.begin() as conn:
+    # Alembic's `context` is one global per process: one migration run at a time here.
+    with _MIGRATING, engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         before = MigrationContext.configure(conn).get_current_revision()

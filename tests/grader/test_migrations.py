@@ -209,3 +209,20 @@ def test_a_graded_submission_after_upgrade_counts_old_attempts(tmp_path: Path) -
     book = Gradebook(url)
     assert book.attempt_counts("s0") == {Q3: 1, "bayes.mle_map_mean": 1}
     book.close()
+
+
+def test_two_databases_upgrading_at_once_in_one_process(tmp_path: Path) -> None:
+    urls = [f"sqlite:///{tmp_path / f'gb{i}.db'}" for i in range(4)]
+    applied: dict[str, list[str]] = {}
+
+    def open_one(url: str) -> None:
+        book = Gradebook(url)
+        applied[url] = book.upgraded
+        book.close()
+
+    threads = [threading.Thread(target=open_one, args=(url,)) for url in urls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert applied == {url: ["0001"] for url in urls}
