@@ -1,7 +1,8 @@
 """The grader's subcommands of the ``probstats`` command line (also ``python -m grader``).
 
-Subcommands: ``exercises``, ``sheet``, ``grade``, ``gradebook``, ``check``, ``plugins``,
-``new-exercise``, ``worker`` (hosted mode: code-grading jobs from PostgreSQL); ``dashboard`` belongs to the top-level ``probstats`` package (the layer
+Subcommands: ``exercises``, ``sheet``, ``grade``, ``gradebook``, ``course``, ``check``,
+``plugins``, ``new-exercise``, ``worker`` (hosted mode: code-grading jobs from
+PostgreSQL); ``dashboard`` belongs to the top-level ``probstats`` package (the layer
 above grader and dashboard), and ``python -m grader dashboard`` says so. Those that
 print data take ``--json``. Exit status: 0 when all went well, 1 when something needs
 attention (a load error, a bad part of a submission, a failed check), 2 for a usage
@@ -12,13 +13,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from grader.canvas import export_canvas_csv
 from grader.checks import run_checks
+from grader.course import current_course
 from grader.exercise import Exercise
 from grader.files import (
     DEFAULT_MAX_BYTES,
@@ -28,7 +31,7 @@ from grader.files import (
     write_inside,
 )
 from grader.golden import DEFAULT_GOLDEN_PATH, read_golden, write_golden
-from grader.gradebook import Gradebook
+from grader.gradebook import Gradebook, current_revision, display_url
 from grader.ids import check_student_id
 from grader.plugins import Registry, UnknownExercise, load_exercises
 from grader.scaffold import ScaffoldError, write_plugin_package
@@ -78,11 +81,21 @@ def build_parser(dashboard_help: str = "serve the dashboard (streamlit run)") ->
                    help="show a progress bar (default: when stderr is a terminal)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = sub.add_parser("gradebook", help="show or export the gradebook")
+    p = sub.add_parser("gradebook", help="show, export or upgrade the gradebook")
+    p.add_argument("action", nargs="?", choices=("show", "upgrade"), default="show",
+                   help="show (default): scores, or the CSV export; "
+                        "upgrade: bring the database's schema to the newest revision and say what ran")
     p.add_argument("--db", help="SQLAlchemy URL of the gradebook")
     p.add_argument("--csv", metavar="PATH", help="write CSV to PATH ('-' for stdout)")
     p.add_argument("--long", action="store_true", help="CSV: a row per submission (default: a row per student)")
+    p.add_argument("--canvas", action="store_true",
+                   help="CSV: Canvas's gradebook import format (Student, ID, SIS User ID, SIS Login ID, "
+                        "Section, a column per exercise, a Points Possible row)")
     p.add_argument("--json", action="store_true", help="print best and latest scores as JSON")
+
+    p = sub.add_parser("course", help="show the course rules (course.toml) as they apply to each exercise")
+    p.add_argument("--topic", help="only this topic")
+    p.add_argument("--json", action="store_true", help="print JSON")
 
     p = sub.add_parser("check", help="check exercises over many variants")
     p.add_argument("--variants", type=int, default=20, metavar="N", help="variants per exercise (default 20)")
@@ -166,9 +179,12 @@ def _sheet(args: argparse.Namespace) -> int:
     template = render_template(exercises, student, fmt=args.format)
     if args.json:
         variants = {}
+        course, now = current_course(), datetime.now(UTC)
         for e in exercises:
             v = variant_for(student, e)
-            variants[e.id] = {"seed": v.seed, "params": v.params, "dashboard": e.dashboard_url(v.params)}
+            # The link only where the course's reveal_links rule shows it before an attempt.
+            shown = course.rules_for(e.id).reveals("links", now, 0)
+            variants[e.id] = {"seed": v.seed, "params": v.params, "dashboard": e.dashboard_url(v.params) if shown else None}
         _print_json({"student_id": student, "sheet": sheet, "template": template, "variants": variants})
         return _load_status(registry)
     # The id rule keeps both names plain file names; write_inside refuses symlinks.
@@ -219,7 +235,7 @@ def _grade(args: argparse.Namespace) -> int:
         _print_feedback(results[0])
     else:
         rows = [
-            [r.source, r.student_id, f"{r.points:g}/{r.max_points:g}", str(len(r.feedback)), str(len(r.errors))]
+            [r.source, r.student_id, _points(r), str(len(r.feedback)), str(len(r.errors))]
             for r in results
         ]
         _print_table(["file", "student", "points", "graded", "errors"], rows)
@@ -235,13 +251,19 @@ def _grade(args: argparse.Namespace) -> int:
 
 
 def _gradebook(args: argparse.Namespace) -> int:
+    if args.canvas and (args.long or not args.csv):
+        raise ValueError("--canvas is a CSV format: give --csv PATH, and not --long")
+    if args.action == "upgrade":
+        return _gradebook_upgrade(args)
     book = Gradebook(args.db)
     try:
         if args.csv:
-            if args.csv == "-":
-                book.export_csv(sys.stdout, long=args.long)
+            target: str | TextIO = sys.stdout if args.csv == "-" else args.csv
+            if args.canvas:
+                export_canvas_csv(book, target)
             else:
-                book.export_csv(args.csv, long=args.long)
+                book.export_csv(target, long=args.long)
+            if args.csv != "-":
                 print(f"wrote {args.csv}")
             return 0
         scores = book.best_scores()
@@ -256,6 +278,64 @@ def _gradebook(args: argparse.Namespace) -> int:
         return 0
     finally:
         book.close()
+
+
+def _gradebook_upgrade(args: argparse.Namespace) -> int:
+    # Opening a gradebook upgrades it; this says which revisions ran.
+    book = Gradebook(args.db)
+    try:
+        revision = current_revision(book.engine)
+        if args.json:
+            _print_json({"applied": book.upgraded, "revision": revision})
+        else:
+            done = f"applied {', '.join(book.upgraded)}" if book.upgraded else "already current"
+            print(f"gradebook {display_url(book.url)}: {done}; now at {revision}")
+        return 0
+    finally:
+        book.close()
+
+
+def _course(args: argparse.Namespace) -> int:
+    course = current_course()
+    registry = _registry()
+    # A table naming nothing loaded is almost always a typo in course.toml.
+    unknown = [f"topics.{t}" for t in course.topics if t not in registry.topics()]
+    unknown += [f'exercises."{e}"' for e in course.exercises if e not in registry.exercises]
+    rows: list[dict[str, Any]] = []
+    for e in registry.exercises.values():
+        if args.topic not in (None, e.topic):
+            continue
+        r = course.rules_for(e.id)
+        rows.append({
+            "exercise_id": e.id,
+            "due": None if r.due is None else r.due.isoformat(),
+            "attempts": r.attempts,
+            "late": r.late,
+            **{f"reveal_{k}": v for k, v in r.reveal.items()},
+            "source": dict(r.source),
+        })
+    header = {
+        "path": None if course.path is None else str(course.path),
+        "mode": course.mode,
+        "secret_source": course.secret_source,
+        "uses_default_secret": course.uses_default_secret,
+        "unknown": unknown,
+    }
+    if args.json:
+        _print_json({**header, "exercises": rows})
+    else:
+        print(f"course file: {course.path or '(none: local defaults)'}; mode {course.mode}; "
+              f"secret from {course.secret_source}")
+        table = [
+            [r["exercise_id"], r["due"] or "", "" if r["attempts"] is None else str(r["attempts"]), str(r["late"]),
+             r["reveal_answers"], r["reveal_scores"], r["reveal_links"]]
+            for r in rows
+        ]
+        _print_table(["exercise", "due", "attempts", "late", "answers", "scores", "links"], table)
+    for name in unknown:
+        print(f"warning: course.toml [{name}] matches no loaded exercise or topic", file=sys.stderr)
+    _warn_default_secret()
+    return 1 if unknown else _load_status(registry)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -319,6 +399,7 @@ COMMANDS: dict[str, Command] = {
     "sheet": _sheet,
     "grade": _grade,
     "gradebook": _gradebook,
+    "course": _course,
     "check": _check,
     "plugins": _plugins,
     "new-exercise": _new_exercise,
@@ -347,8 +428,11 @@ def _select(registry: Registry, ids: list[str] | None) -> list[Exercise]:
 
 
 def _warn_default_secret() -> None:
-    if not os.environ.get(SECRET_ENV):
-        print(f"warning: {SECRET_ENV} is not set; using the insecure default secret", file=sys.stderr)
+    if current_course().uses_default_secret:
+        print(
+            f"warning: no course secret is set (course.toml or {SECRET_ENV}); using the insecure default secret",
+            file=sys.stderr,
+        )
 
 
 def _describe_exercise(registry: Registry, e: Exercise) -> dict[str, Any]:
@@ -365,9 +449,10 @@ def _describe_exercise(registry: Registry, e: Exercise) -> dict[str, Any]:
 
 
 def _print_feedback(result: GradedSubmission) -> None:
-    print(f"{result.source} ({result.student_id}): {result.points:g}/{result.max_points:g} points")
+    print(f"{result.source} ({result.student_id}): {_points(result)} points")
     for f in result.feedback:
-        print(f"  {f.exercise_id}: {f.points:g}/{f.max_points:g}. {f.message}")
+        shown = "score withheld" if "scores" in f.withheld else f"{f.points:g}/{f.max_points:g}"
+        print(f"  {f.exercise_id}: {shown}. {f.message}")
         for part in f.parts:
             if part.part != "answer":
                 # The message says more than the verdict word only when they differ.
@@ -375,10 +460,18 @@ def _print_feedback(result: GradedSubmission) -> None:
                 print(f"    {part.part}: {part.verdict}{detail}")
         if f.expected is not None:
             print(f"    expected: {json.dumps(f.expected)}")
+        if f.link is not None:
+            print(f"    see it move: dashboard page {f.link}")
     for error in result.errors:
         print(f"  error: {error}")
     for exercise_id in result.skipped:
         print(f"  skipped (not answered): {exercise_id}")
+
+
+def _points(result: GradedSubmission) -> str:
+    """``points/max``, or "withheld/max" while the course's reveal rules hide a score."""
+    got = "withheld" if result.scores_withheld else f"{result.points:g}"
+    return f"{got}/{result.max_points:g}"
 
 
 def _progress(done: int, total: int, stream: TextIO) -> None:
