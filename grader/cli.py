@@ -1,7 +1,7 @@
 """The grader's subcommands of the ``probstats`` command line (also ``python -m grader``).
 
 Subcommands: ``exercises``, ``sheet``, ``grade``, ``gradebook``, ``check``, ``plugins``,
-``new-exercise``; ``dashboard`` belongs to the top-level ``probstats`` package (the layer
+``new-exercise``, and for a hosted course ``roster``, ``secret`` (:mod:`grader.cli_hosted`); ``dashboard`` belongs to the top-level ``probstats`` package (the layer
 above grader and dashboard), and ``python -m grader dashboard`` says so. Those that
 print data take ``--json``. Exit status: 0 when all went well, 1 when something needs
 attention (a load error, a bad part of a submission, a failed check), 2 for a usage
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from grader.checks import run_checks
+from grader.cli_hosted import HOSTED_COMMANDS, add_hosted_parsers
 from grader.exercise import Exercise
 from grader.files import (
     DEFAULT_MAX_BYTES,
@@ -99,6 +100,8 @@ def build_parser(dashboard_help: str = "serve the dashboard (streamlit run)") ->
     p = sub.add_parser("new-exercise", help="write a plugin package with one exercise and a test")
     p.add_argument("name", metavar="NAME", help="topic name of the new package, e.g. my_topic")
     p.add_argument("--dir", default=".", help="parent folder of the package (default: .)")
+
+    add_hosted_parsers(sub)
 
     p = sub.add_parser("dashboard", help=dashboard_help)
     p.add_argument("streamlit_args", nargs=argparse.REMAINDER, help="passed on to streamlit")
@@ -301,6 +304,7 @@ COMMANDS: dict[str, Command] = {
     "check": _check,
     "plugins": _plugins,
     "new-exercise": _new_exercise,
+    **HOSTED_COMMANDS,
 }
 
 

@@ -29,7 +29,7 @@ from grader.files import FileRefused, max_bytes_from_env, read_bounded
 from grader.grading import ExerciseFailure, grade_answer, invalid_answer
 from grader.ids import check_student_id
 from grader.plugins import Registry, UnknownExercise
-from grader.records import GradedSubmission, Submission, SubmissionError
+from grader.records import GradedSubmission, IdempotencyKey, Submission, SubmissionError
 
 if TYPE_CHECKING:
     from grader.gradebook import Gradebook
@@ -184,6 +184,7 @@ def grade_submission(
     *,
     gradebook: Gradebook | None = None,
     secret: str | None = None,
+    idempotency: IdempotencyKey | None = None,
 ) -> GradedSubmission:
     """Grade every answer of a submission, store the graded ones, notify observers.
 
@@ -197,6 +198,9 @@ def grade_submission(
         If given, the graded answers are stored in one transaction.
     secret : str, optional
         The course secret; ``PROBSTATS_COURSE_SECRET`` by default.
+    idempotency : IdempotencyKey, optional
+        Stored with the graded answers in the same transaction (see
+        :meth:`Gradebook.record`), so a retried request is stored once.
 
     Returns
     -------
@@ -234,6 +238,6 @@ def grade_submission(
             continue
         result.feedback.append(feedback)
     if gradebook is not None:
-        result.attempt_id = gradebook.record(result)
+        result.attempt_id = gradebook.record(result, idempotency=idempotency)
     result.observer_errors = registry.notify_graded(result)
     return result

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import threading
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from grader import (
     variant_for,
 )
 from grader.gradebook import default_url, migrate
+from tests.databases import gradebook_url
 from tests.grader.helpers import ExercisesPlugin
 
 REGISTRY = build_registry()
@@ -36,34 +36,10 @@ def q3_right(student: str) -> str:
     return f"exp({nll})"
 
 
-POSTGRES_URL = os.environ.get("PROBSTATS_TEST_POSTGRES_URL")
-
-
-def postgres_url() -> str:
-    """The PostgreSQL test database that .ci/run starts; its absence fails under CI."""
-    if not POSTGRES_URL:
-        if os.environ.get("CI") == "true":
-            pytest.fail("PROBSTATS_TEST_POSTGRES_URL is not set under CI: .ci/run should start PostgreSQL")
-        pytest.skip("no PostgreSQL here: set PROBSTATS_TEST_POSTGRES_URL (.ci/run starts one)")
-    return POSTGRES_URL
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def book(request: pytest.FixtureRequest, tmp_path: Path) -> Gradebook:
-    if request.param == "sqlite":
-        gradebook = Gradebook(f"sqlite:///{tmp_path / 'gb.db'}")
-        yield gradebook
-        gradebook.close()
-        return
-    url = postgres_url()
-    # Each test starts from empty tables; xdist workers get a schema of their own.
-    schema = f"gb_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    engine.dispose()
-    gradebook = Gradebook(sa.make_url(url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False))
+    # Each test starts from empty tables; xdist workers get a PostgreSQL schema of their own.
+    gradebook = Gradebook(gradebook_url(request.param, tmp_path, "gb"))
     yield gradebook
     gradebook.close()
 
