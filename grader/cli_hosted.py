@@ -1,4 +1,4 @@
-"""The hosted-course subcommands: ``roster import|tokens`` and ``secret new``.
+"""The hosted-course subcommands: ``roster import|tokens``, ``secret new`` and ``serve``.
 
 Kept apart from :mod:`grader.cli` (the local subcommands), which adds these parsers and
 commands to its own.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import os
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -22,9 +23,12 @@ from grader.access import (
     token_holders,
 )
 from grader.files import write_inside
-from grader.gradebook import Gradebook
+from grader.gradebook import DB_ENV, Gradebook
+from grader.hosted import check_hosted_startup
+from grader.plugins import load_exercises
 from grader.roster import import_roster
 from grader.secret_strength import new_secret
+from grader.variants import course_secret
 
 __all__ = ["HOSTED_COMMANDS", "add_hosted_parsers"]
 
@@ -53,6 +57,24 @@ def add_hosted_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--days", type=int, default=DEFAULT_TOKEN_LIFETIME.days, metavar="N",
                    help=f"days until the tokens expire (default {DEFAULT_TOKEN_LIFETIME.days}; 0: never)")
     p.add_argument("--db", help=_DB_HELP)
+
+    p = sub.add_parser(
+        "serve",
+        help="serve a hosted course's HTTP API (FastAPI on uvicorn)",
+        description=(
+            "Serve the API (/api/v1/health, sheet, submissions, gradebook.csv) with personal login tokens. "
+            "Refuses to start with a weak PROBSTATS_COURSE_SECRET or a plugin load error. Behind a reverse "
+            "proxy on this machine, the client address comes from X-Forwarded-For."
+        ),
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    p.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes (default: 1)")
+    p.add_argument("--db", help=_DB_HELP)
+    p.add_argument("--log-level", choices=("critical", "error", "warning", "info", "debug"), default="info",
+                   help="uvicorn's log level (default: info)")
+    p.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True,
+                   help="log every request (default: on)")
 
     secret = sub.add_parser("secret", help="make a strong course secret")
     actions = secret.add_subparsers(dest="secret_command", required=True, metavar="ACTION")
@@ -105,5 +127,29 @@ def _secret(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    if args.workers < 1:
+        raise ValueError(f"--workers must be at least 1; got {args.workers}")
+    if not 0 < args.port < 65536:
+        raise ValueError(f"--port must be in 1..65535; got {args.port}")
+    check_hosted_startup(course_secret(), load_exercises())
+    if args.db:
+        os.environ[DB_ENV] = args.db  # the worker processes read it
+    # Create or upgrade the tables once, before several workers would race to.
+    Gradebook().close()
+    import uvicorn  # here: the other subcommands do not need the server
+
+    uvicorn.run(
+        "grader.api:app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=args.log_level,
+        access_log=args.access_log,
+    )
+    return 0
+
+
 #: The hosted-course subcommands, by name.
-HOSTED_COMMANDS = {"roster": _roster, "secret": _secret}
+HOSTED_COMMANDS = {"roster": _roster, "secret": _secret, "serve": _serve}

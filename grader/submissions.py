@@ -41,6 +41,7 @@ __all__ = [
     "Submission",
     "SubmissionError",
     "SubmissionFileError",
+    "decode_submission",
     "grade_submission",
     "parse_submission",
     "read_submission",
@@ -88,23 +89,38 @@ def read_submission(
     suffix = path.suffix.lower()
     if suffix not in (".toml", ".json"):
         raise SubmissionFileError(f"{path}: unsupported file type {suffix or '(none)'!r}; use .toml or .json")
+    decoded = decode_submission(data, suffix[1:], source=str(path))
+    return parse_submission(decoded, source=str(path), student_id=student_id)
+
+
+def decode_submission(data: bytes, fmt: str, *, source: str) -> Any:
+    """Decode a submission's bytes (``fmt`` is ``"toml"`` or ``"json"``); not yet checked.
+
+    Raises
+    ------
+    SubmissionFileError
+        If the bytes are not UTF-8 or not valid ``fmt``, or nest more than
+        :data:`MAX_NESTING` levels; the message starts with ``source``.
+    """
+    if fmt not in ("toml", "json"):
+        raise ValueError(f"`fmt` must be 'toml' or 'json'; got {fmt!r}")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise SubmissionFileError(f"{path}: cannot read the file: {exc}") from None
-    what = suffix[1:].upper()
+        raise SubmissionFileError(f"{source}: cannot read the file: {exc}") from None
+    what = fmt.upper()
     try:
-        decoded = tomllib.loads(text) if suffix == ".toml" else json.loads(text, object_pairs_hook=_no_duplicates)
+        decoded = tomllib.loads(text) if fmt == "toml" else json.loads(text, object_pairs_hook=_no_duplicates)
     except RecursionError:
-        raise SubmissionFileError(f"{path}: not valid {what}: nested too deeply") from None
+        raise SubmissionFileError(f"{source}: not valid {what}: nested too deeply") from None
     except ValueError as exc:  # decode errors, duplicate keys, integers over Python's digit limit
         reason = str(exc)
         if "integer string conversion" in reason:  # say it without Python's advice to programmers
             reason = f"an integer has more than {sys.get_int_max_str_digits()} digits"
-        raise SubmissionFileError(f"{path}: not valid {what}: {reason}") from None
+        raise SubmissionFileError(f"{source}: not valid {what}: {reason}") from None
     if _depth(decoded) > MAX_NESTING:
-        raise SubmissionFileError(f"{path}: nested more than {MAX_NESTING} levels deep")
-    return parse_submission(decoded, source=str(path), student_id=student_id)
+        raise SubmissionFileError(f"{source}: nested more than {MAX_NESTING} levels deep")
+    return decoded
 
 
 def _depth(data: Any) -> int:
