@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
@@ -44,6 +45,7 @@ __all__ = [
     "authenticate",
     "get_member",
     "issue_token",
+    "issue_tokens",
     "list_members",
     "require_instructor",
     "revoke_token",
@@ -155,23 +157,47 @@ def issue_token(
     str
         The token. Only its hash is stored: it cannot be shown again.
     """
-    member = get_member(gradebook, member_id)
+    return issue_tokens(gradebook, [member_id], lifetime=lifetime, now=now)[0]
+
+
+def issue_tokens(
+    gradebook: Gradebook,
+    member_ids: Sequence[str],
+    *,
+    lifetime: timedelta | None = DEFAULT_TOKEN_LIFETIME,
+    now: datetime | None = None,
+) -> list[str]:
+    """New tokens for several members in one transaction, in the order given (see :func:`issue_token`)."""
     if lifetime is not None and lifetime <= timedelta(0):
         raise ValueError(f"`lifetime` must be positive; got {lifetime}")
+    ids = [check_student_id(m, "member_id") for m in member_ids]
     issued = now or datetime.now(UTC)
-    selector = secrets.token_hex(_SELECTOR_BYTES)
-    verifier = secrets.token_urlsafe(_VERIFIER_BYTES)
-    values = {
-        "selector": selector,
-        "verifier_hash": _hash(verifier),
-        "created_at": issued,
-        "expires_at": None if lifetime is None else issued + lifetime,
-        "revoked_at": None,
-    }
+    expires = None if lifetime is None else issued + lifetime
+    tokens = []
+    rows = []
+    for member_id in ids:
+        selector = secrets.token_hex(_SELECTOR_BYTES)
+        verifier = secrets.token_urlsafe(_VERIFIER_BYTES)
+        tokens.append(f"{selector}.{verifier}")
+        rows.append({
+            "member_id": member_id,
+            "selector": selector,
+            "verifier_hash": _hash(verifier),
+            "created_at": issued,
+            "expires_at": expires,
+            "revoked_at": None,
+        })
     with gradebook.engine.begin() as conn:
-        conn.execute(login_tokens.delete().where(login_tokens.c.member_id == member.id))
-        conn.execute(login_tokens.insert().values(member_id=member.id, **values))
-    return f"{selector}.{verifier}"
+        known = set(conn.scalars(sa.select(members.c.id).where(members.c.id.in_(ids))))
+        missing = [m for m in ids if m not in known]
+        if missing:
+            raise ValueError(
+                f"`member_id` {missing[0]!r} is not on the roster (probstats roster import FILE.csv)"
+            )
+        conn.execute(login_tokens.delete().where(login_tokens.c.member_id.in_(ids)))
+        if rows:
+            conn.execute(login_tokens.insert(), rows)
+    return tokens
 
 
 def token_holders(gradebook: Gradebook, *, now: datetime | None = None) -> set[str]:

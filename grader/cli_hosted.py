@@ -17,7 +17,7 @@ from pathlib import Path
 from grader.access import (
     DEFAULT_TOKEN_LIFETIME,
     get_member,
-    issue_token,
+    issue_tokens,
     list_members,
     revoke_token,
     token_holders,
@@ -111,8 +111,9 @@ def _tokens(book: Gradebook, args: argparse.Namespace) -> int:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["id", "name", "email", "role", "token"])
-    for member in chosen:
-        writer.writerow([member.id, member.name, member.email, member.role, issue_token(book, member.id, lifetime=lifetime)])
+    tokens = issue_tokens(book, [m.id for m in chosen], lifetime=lifetime)
+    for member, token in zip(chosen, tokens, strict=True):
+        writer.writerow([member.id, member.name, member.email, member.role, token])
     if args.out:
         out = Path(args.out)
         write_inside(out.parent, out.name, buffer.getvalue(), mode=0o600)

@@ -20,6 +20,7 @@ from grader.access import (
     RateLimited,
     authenticate,
     issue_token,
+    issue_tokens,
     require_instructor,
     revoke_token,
     token_holders,
@@ -156,3 +157,11 @@ def test_require_instructor() -> None:
     with pytest.raises(Forbidden, match="only instructors may do this; 's1' is a student") as info:
         require_instructor(ADA)
     assert info.value.status == 403
+
+
+def test_issue_tokens_is_all_or_nothing(book: Gradebook) -> None:
+    first, second = issue_tokens(book, ["s1", "t1"])
+    assert (authenticate(book, first, client="c"), authenticate(book, second, client="c")) == (ADA, GRACE)
+    with pytest.raises(ValueError, match="`member_id` 'ghost' is not on the roster"):
+        issue_tokens(book, ["s1", "ghost"])
+    assert authenticate(book, first, client="c") == ADA  # s1's token was not replaced
