@@ -118,3 +118,24 @@ def test_weak_secrets_are_refused(secret: str | None, reason: str) -> None:
     assert reason in (secret_weakness(secret) or "")
     with pytest.raises(WeakSecret, match=f"refusing to start a hosted course with a weak PROBSTATS_COURSE_SECRET: it .*{reason}"):
         check_hosted_secret(secret)
+
+
+def test_serve_refuses_a_weak_secret_and_bad_options(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    # The CLI tests' secret is short: the server must not start with it.
+    code, _, err = run(capsys, "serve", "--port", "0")
+    assert code == 1
+    assert "--port must be in 1..65535; got 0" in err
+    code, _, err = run(capsys, "serve")
+    assert code == 1
+    assert "refusing to start a hosted course with a weak PROBSTATS_COURSE_SECRET: it is 10 characters long" in err
+    monkeypatch.delenv("PROBSTATS_COURSE_SECRET")
+    assert "public default secret" in run(capsys, "serve")[2]
+    assert "--workers must be at least 1; got 0" in run(capsys, "serve", "--workers", "0")[2]
+
+
+def test_help_lists_the_hosted_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        run(capsys, "--help")
+    out = capsys.readouterr().out
+    for command in ("roster", "secret", "serve", "submit"):
+        assert command in out
