@@ -16,17 +16,18 @@ on every request:
 - ``GET /api/v1/gradebook.csv[?long=true]``: instructors only (403 for a student).
 
 Errors are JSON ``{"error": "...", "status": N}``: 401 (no, unknown, revoked or expired
-token), 429 (too many failed logins from this client, with ``Retry-After``), 403, 413,
-415, 422 (what is wrong with the request). :func:`create_app` refuses a weak course
-secret (:func:`grader.secret_strength.check_hosted_secret`) and a registry with load
-errors, so a misconfigured server never starts.
+token), 429 (too many failed logins from this client, with ``Retry-After``), 403 (a
+student asking for instructor data, or a body naming another student), 413, 415, 422
+(what is wrong with the request). :func:`create_app` refuses a weak course secret or a
+registry with load errors (:func:`grader.hosted.check_hosted_startup`), so a
+misconfigured server never starts.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -46,6 +47,7 @@ from grader.access import (
 from grader.files import max_bytes_from_env
 from grader.gradebook import Gradebook, KeyReused
 from grader.hosted import check_hosted_startup
+from grader.ids import check_student_id
 from grader.plugins import Registry, UnknownExercise, load_exercises
 from grader.records import IdempotencyKey
 from grader.sheet import sheet_bundle
@@ -193,6 +195,7 @@ def create_app(
         name = f"api:{source[:_MAX_SOURCE]}"
         try:
             decoded = decode_submission(body, fmt, source=name)
+            _check_owner(decoded, member)
             submission = parse_submission(decoded, source=name, student_id=member.id)
         except SubmissionFileError as exc:
             raise ApiError(422, str(exc)) from None
@@ -220,6 +223,20 @@ def create_app(
         )
 
     return app
+
+
+def _check_owner(decoded: Any, member: Member) -> None:
+    """Refuse (403) a submission that names a student other than the token's member."""
+    named = decoded.get("student_id") if isinstance(decoded, Mapping) else None
+    if named is None:
+        return
+    try:
+        same = check_student_id(named) == member.id
+    except (TypeError, ValueError):
+        return  # parse_submission reports the bad id itself (422)
+    if not same:
+        raise ApiError(403, f"this submission names student_id {named!r}, but the token is {member.id!r}'s: "
+                            "you may submit only as yourself")
 
 
 def _select(registry: Registry, ids: Sequence[str] | None) -> list[Any]:

@@ -15,7 +15,8 @@ from fastapi.testclient import TestClient
 from grader import Gradebook, build_registry, grade_submission, parse_submission, variant_for
 from grader.access import MAX_FAILURES, issue_token, revoke_token
 from grader.api import create_app
-from grader.gradebook import attempts, submissions
+from grader.gradebook import KeyReused, attempts, submissions
+from grader.records import IdempotencyKey
 from grader.secret_strength import WeakSecret
 from tests.grader.helpers import ExercisesPlugin, doubling
 from tests.hosted.course import Q3, Q6, SECRET, right_answers, to_toml
@@ -130,9 +131,16 @@ def test_json_body_and_source_name(client: TestClient, book: Gradebook, tokens: 
 
 def test_submitting_as_someone_else_is_refused(client: TestClient, book: Gradebook, tokens: dict[str, str]) -> None:
     response = post(client, tokens["s1"], to_toml({Q3: "1"}, student="s2"))
+    assert response.status_code == 403
+    assert response.json()["error"] == (
+        "this submission names student_id 's2', but the token is 's1''s: you may submit only as yourself"
+    )
+    # Naming oneself is fine (a filled-in template does), in any normal form.
+    assert post(client, tokens["s1"], to_toml({Q3: "1"}, student="ｓ1")).status_code == 201
+    response = post(client, tokens["s1"], to_toml({Q3: "1"}, student="a/b"))
     assert response.status_code == 422
-    assert "the file says student_id 's2' but --student is 's1'" in response.json()["error"]
-    assert stored_counts(book) == (0, 0)
+    assert "`student_id` may hold only letters" in response.json()["error"]
+    assert stored_counts(book) == (1, 1)
 
 
 @pytest.mark.parametrize(
@@ -227,3 +235,16 @@ def test_refuses_to_start_with_a_weak_secret_or_load_errors(book: Gradebook) -> 
     assert broken.errors
     with pytest.raises(ValueError, match="refusing to serve with plugin load errors"):
         create_app(book, broken, secret=SECRET)
+
+
+def test_a_stored_key_makes_the_whole_second_record_roll_back(book: Gradebook, tokens: dict[str, str]) -> None:
+    key = IdempotencyKey("s1", "k", "hash-of-body")
+    submission = parse_submission({"student_id": "s1", "answers": right_answers(REGISTRY, "s1", [Q3, Q6])}, source="x")
+    first = grade_submission(submission, REGISTRY, gradebook=book, secret=SECRET, idempotency=key)
+    with pytest.raises(sa.exc.IntegrityError):
+        grade_submission(submission, REGISTRY, gradebook=book, secret=SECRET, idempotency=key)
+    assert stored_counts(book) == (1, 2)  # neither the attempt nor its answers of the second
+    assert book.stored_response(key) == {**first.to_dict(), "attempt_id": first.attempt_id}
+    with pytest.raises(KeyReused, match="'k' was already used for a different request"):
+        book.stored_response(IdempotencyKey("s1", "k", "another"))
+    assert book.stored_response(IdempotencyKey("s2", "k", "hash-of-body")) is None
