@@ -47,6 +47,7 @@ __all__ = [
     "issue_token",
     "issue_tokens",
     "list_members",
+    "member_by_email",
     "require_instructor",
     "revoke_token",
     "token_holders",
@@ -118,6 +119,22 @@ def get_member(gradebook: Gradebook, member_id: str) -> Member:
         row = conn.execute(sa.select(members).where(members.c.id == member_id)).first()
     if row is None:
         raise ValueError(f"`member_id` {member_id!r} is not on the roster (probstats roster import FILE.csv)")
+    return _member_of(row)
+
+
+def member_by_email(gradebook: Gradebook, email: str) -> Member:
+    """The roster member with this email (any case), as a single sign-on identity is mapped.
+
+    Raises
+    ------
+    AccessDenied
+        If no member has the email: a signed-in stranger is not let in (401).
+    """
+    normal = email.strip().lower()
+    with gradebook.engine.connect() as conn:
+        row = conn.execute(sa.select(members).where(members.c.email == normal)).first()
+    if row is None:
+        raise AccessDenied(f"{email!r} is not on the course roster; ask your instructor to add you")
     return _member_of(row)
 
 

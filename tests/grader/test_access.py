@@ -21,6 +21,7 @@ from grader.access import (
     authenticate,
     issue_token,
     issue_tokens,
+    member_by_email,
     require_instructor,
     revoke_token,
     token_holders,
@@ -165,3 +166,10 @@ def test_issue_tokens_is_all_or_nothing(book: Gradebook) -> None:
     with pytest.raises(ValueError, match="`member_id` 'ghost' is not on the roster"):
         issue_tokens(book, ["s1", "ghost"])
     assert authenticate(book, first, client="c") == ADA  # s1's token was not replaced
+
+
+def test_a_single_sign_on_email_maps_to_its_member(book: Gradebook) -> None:
+    assert member_by_email(book, " Grace@X.org ") == GRACE
+    with pytest.raises(AccessDenied, match=r"'eve@x\.org' is not on the course roster") as info:
+        member_by_email(book, "eve@x.org")
+    assert info.value.status == 401
