@@ -2,7 +2,9 @@
 
 Subcommands: ``exercises``, ``sheet``, ``grade``, ``gradebook``, ``course``, ``check``,
 ``plugins``, ``new-exercise``, ``worker`` (hosted mode: code-grading jobs from
-PostgreSQL); ``dashboard`` belongs to the top-level ``probstats`` package (the layer
+PostgreSQL); for a hosted course ``sheet --server`` and ``submit`` (the remote CLI,
+:mod:`grader.remote`), and ``roster``, ``secret``, ``serve`` (:mod:`grader.cli_hosted`);
+``dashboard`` belongs to the top-level ``probstats`` package (the layer
 above grader and dashboard), and ``python -m grader dashboard`` says so. Those that
 print data take ``--json``. Exit status: 0 when all went well, 1 when something needs
 attention (a load error, a bad part of a submission, a failed check), 2 for a usage
@@ -21,6 +23,7 @@ from typing import Any, TextIO
 
 from grader.canvas import export_canvas_csv
 from grader.checks import run_checks
+from grader.cli_hosted import HOSTED_COMMANDS, add_hosted_parsers
 from grader.course import current_course
 from grader.exercise import Exercise
 from grader.files import (
@@ -28,21 +31,23 @@ from grader.files import (
     MAX_BYTES_ENV,
     FileRefused,
     max_bytes_from_env,
+    read_bounded,
     write_inside,
 )
 from grader.golden import DEFAULT_GOLDEN_PATH, read_golden, write_golden
 from grader.gradebook import Gradebook, current_revision, display_url
 from grader.ids import check_student_id
 from grader.plugins import Registry, UnknownExercise, load_exercises
+from grader.remote import SERVER_ENV, TOKEN_ENV, fetch_sheet, server_and_token, submit
 from grader.scaffold import ScaffoldError, write_plugin_package
-from grader.sheet import render_sheet, render_template
+from grader.sheet import sheet_bundle
 from grader.submissions import (
     GradedSubmission,
     SubmissionFileError,
     grade_submission,
     read_submission,
 )
-from grader.variants import SECRET_ENV, variant_for
+from grader.variants import SECRET_ENV
 
 __all__ = ["COMMANDS", "Command", "build_parser", "main", "run"]
 
@@ -61,8 +66,18 @@ def build_parser(dashboard_help: str = "serve the dashboard (streamlit run)") ->
     p.add_argument("--topic", help="only this topic")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = sub.add_parser("sheet", help="write a student's personal problem sheet and answer template")
-    p.add_argument("--student", required=True, help="the student id")
+    p = sub.add_parser(
+        "sheet",
+        help="write a student's personal problem sheet and answer template",
+        description=(
+            "Write sheet-<id>.md and answers-<id>.<format>. Locally with --student (needs the course "
+            f"secret); from a hosted course with --server and --token (or ${SERVER_ENV} and ${TOKEN_ENV}): "
+            "the server makes your own sheet and you never need the secret."
+        ),
+    )
+    p.add_argument("--student", help="the student id (local mode)")
+    p.add_argument("--server", help=f"a hosted course's URL (default: ${SERVER_ENV})")
+    p.add_argument("--token", help=f"your personal login token (default: ${TOKEN_ENV})")
     p.add_argument("--out-dir", default=".", help="where to write the files (default: .)")
     p.add_argument("--format", choices=("toml", "json"), default="toml", help="answer template format")
     p.add_argument("--exercise", action="append", metavar="ID", help="only these exercises (repeatable)")
@@ -79,6 +94,20 @@ def build_parser(dashboard_help: str = "serve the dashboard (streamlit run)") ->
                    help=f"refuse files larger than N bytes (default: ${MAX_BYTES_ENV} or {DEFAULT_MAX_BYTES:,})")
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="show a progress bar (default: when stderr is a terminal)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser(
+        "submit",
+        help="send submission files to a hosted course to be graded and stored",
+        description=(
+            "Send .toml or .json submission files to a hosted course (probstats serve); each is graded "
+            "by the server and stored as you. A broken connection is retried with the same idempotency "
+            "key, so a file is never stored twice."
+        ),
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help=".toml or .json submission files")
+    p.add_argument("--server", help=f"the course's URL (default: ${SERVER_ENV})")
+    p.add_argument("--token", help=f"your personal login token (default: ${TOKEN_ENV})")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = sub.add_parser("gradebook", help="show, export or upgrade the gradebook")
@@ -119,6 +148,8 @@ def build_parser(dashboard_help: str = "serve the dashboard (streamlit run)") ->
     p.add_argument("--heartbeat", type=float, default=10.0, metavar="SECONDS",
                    help="seconds between heartbeats; a worker silent for four is taken for dead "
                         "and its jobs run again elsewhere (default 10)")
+
+    add_hosted_parsers(sub)
 
     p = sub.add_parser("dashboard", help=dashboard_help)
     p.add_argument("streamlit_args", nargs=argparse.REMAINDER, help="passed on to streamlit")
@@ -171,26 +202,53 @@ def _exercises(args: argparse.Namespace) -> int:
 
 
 def _sheet(args: argparse.Namespace) -> int:
-    student = check_student_id(args.student, "--student")
-    registry = _registry()
-    exercises = _select(registry, args.exercise)
-    _warn_default_secret()
-    sheet = render_sheet(exercises, student)
-    template = render_template(exercises, student, fmt=args.format)
+    if args.server or args.token or (os.environ.get(SERVER_ENV) and args.student is None):
+        if args.student is not None:
+            raise ValueError("--student is for local mode; the server knows you from your token")
+        server, token = server_and_token(args.server, args.token)
+        bundle = fetch_sheet(server, token, fmt=args.format, exercises=args.exercise)
+        status = 0
+    else:
+        if args.student is None:
+            raise ValueError(f"--student is required (or --server and --token for a hosted course, or ${SERVER_ENV})")
+        student = check_student_id(args.student, "--student")
+        registry = _registry()
+        _warn_default_secret()
+        bundle = sheet_bundle(_select(registry, args.exercise), student, fmt=args.format)
+        status = _load_status(registry)
     if args.json:
-        variants = {}
-        course, now = current_course(), datetime.now(UTC)
-        for e in exercises:
-            v = variant_for(student, e)
-            # The link only where the course's reveal_links rule shows it before an attempt.
-            shown = course.rules_for(e.id).reveals("links", now, 0)
-            variants[e.id] = {"seed": v.seed, "params": v.params, "dashboard": e.dashboard_url(v.params) if shown else None}
-        _print_json({"student_id": student, "sheet": sheet, "template": template, "variants": variants})
-        return _load_status(registry)
+        _print_json(bundle)
+        return status
     # The id rule keeps both names plain file names; write_inside refuses symlinks.
-    for name, text in ((f"sheet-{student}.md", sheet), (f"answers-{student}.{args.format}", template)):
+    student = check_student_id(bundle["student_id"])
+    for name, text in ((f"sheet-{student}.md", bundle["sheet"]), (f"answers-{student}.{args.format}", bundle["template"])):
         print(f"wrote {write_inside(args.out_dir, name, text)}")
-    return _load_status(registry)
+    return status
+
+
+def _submit(args: argparse.Namespace) -> int:
+    server, token = server_and_token(args.server, args.token)
+    results: list[dict[str, Any]] = []
+    file_errors: list[str] = []
+    for path in args.files:
+        suffix = Path(path).suffix.lower()
+        try:
+            if suffix not in (".toml", ".json"):
+                raise ValueError(f"{path}: unsupported file type {suffix or '(none)'!r}; use .toml or .json")
+            data = read_bounded(path, max_bytes_from_env())
+            results.append(submit(server, token, data, fmt=suffix[1:], source=Path(path).name))
+        except (FileRefused, ValueError) as exc:  # RemoteError is a ValueError
+            if getattr(exc, "status", None) in (401, 403, 429):
+                raise  # the token is refused: every further file would be too
+            file_errors.append(str(exc))
+    if args.json:
+        _print_json({"files": results, "file_errors": file_errors})
+    else:
+        for result in results:
+            _print_feedback(result)
+    for message in file_errors:
+        print(f"error: {message}", file=sys.stderr)
+    return 1 if file_errors or any(r["errors"] for r in results) else 0
 
 
 def _grade(args: argparse.Namespace) -> int:
@@ -232,7 +290,7 @@ def _grade(args: argparse.Namespace) -> int:
     if args.json:
         _print_json({"files": [r.to_dict() for r in results], "file_errors": file_errors})
     elif len(args.files) == 1 and results:
-        _print_feedback(results[0])
+        _print_feedback(results[0].to_dict())
     else:
         rows = [
             [r.source, r.student_id, _points(r), str(len(r.feedback)), str(len(r.errors))]
@@ -404,6 +462,8 @@ COMMANDS: dict[str, Command] = {
     "plugins": _plugins,
     "new-exercise": _new_exercise,
     "worker": _worker,
+    "submit": _submit,
+    **HOSTED_COMMANDS,
 }
 
 
@@ -448,23 +508,27 @@ def _describe_exercise(registry: Registry, e: Exercise) -> dict[str, Any]:
     }
 
 
-def _print_feedback(result: GradedSubmission) -> None:
-    print(f"{result.source} ({result.student_id}): {_points(result)} points")
-    for f in result.feedback:
-        shown = "score withheld" if "scores" in f.withheld else f"{f.points:g}/{f.max_points:g}"
-        print(f"  {f.exercise_id}: {shown}. {f.message}")
-        for part in f.parts:
-            if part.part != "answer":
+def _print_feedback(result: Mapping[str, Any]) -> None:
+    """Print a graded submission (:meth:`GradedSubmission.to_dict`, or the API's answer)."""
+    total = "withheld" if result["points"] is None else f"{result['points']:g}"
+    print(f"{result['source']} ({result['student_id']}): {total}/{result['max_points']:g} points")
+    for f in result["feedback"]:
+        shown = "score withheld" if "scores" in f.get("withheld", ()) else f"{f['points']:g}/{f['max_points']:g}"
+        print(f"  {f['exercise_id']}: {shown}. {f['message']}")
+        for part in f["parts"]:
+            if part["part"] != "answer":
                 # The message says more than the verdict word only when they differ.
-                detail = "" if part.message.lower().rstrip(".") == part.verdict else f" ({part.message})"
-                print(f"    {part.part}: {part.verdict}{detail}")
-        if f.expected is not None:
-            print(f"    expected: {json.dumps(f.expected)}")
-        if f.link is not None:
-            print(f"    see it move: dashboard page {f.link}")
-    for error in result.errors:
-        print(f"  error: {error}")
-    for exercise_id in result.skipped:
+                same = part["message"].lower().rstrip(".") == part["verdict"]
+                detail = "" if same else f" ({part['message']})"
+                print(f"    {part['part']}: {part['verdict']}{detail}")
+        if f.get("expected") is not None:
+            print(f"    expected: {json.dumps(f['expected'])}")
+        if f.get("link") is not None:
+            print(f"    see it move: dashboard page {f['link']}")
+    for error in result["errors"]:
+        exercise = error["exercise_id"]
+        print(f"  error: {error['message'] if exercise is None else f'{exercise}: ' + error['message']}")
+    for exercise_id in result["skipped"]:
         print(f"  skipped (not answered): {exercise_id}")
 
 

@@ -96,11 +96,13 @@ def _kind(mode: int) -> str:
     return "not a plain file"
 
 
-def write_inside(folder: str | Path, name: str, text: str) -> Path:
+def write_inside(folder: str | Path, name: str, text: str, *, mode: int | None = None) -> Path:
     """Write ``text`` (UTF-8) to the file ``name`` directly inside ``folder``; return its path.
 
     The folder is created if missing. ``name`` must be a plain file name, and an
-    existing symbolic link of that name is refused rather than followed.
+    existing symbolic link of that name is refused rather than followed. ``mode``
+    (e.g. ``0o600`` for login tokens) is set before anything is written, also on a
+    file that already exists.
 
     Raises
     ------
@@ -121,7 +123,7 @@ def write_inside(folder: str | Path, name: str, text: str) -> Path:
     except OSError as exc:
         raise FileRefused(f"{base}: cannot open the folder: {exc.strerror or exc}") from None
     try:
-        fd = os.open(name, flags, 0o644, dir_fd=dir_fd)
+        fd = os.open(name, flags, 0o644 if mode is None else mode, dir_fd=dir_fd)
     except OSError as exc:  # ELOOP: a link appeared after the check above
         raise FileRefused(f"{target}: cannot write the file: {exc.strerror or exc}") from None
     finally:
@@ -129,6 +131,8 @@ def write_inside(folder: str | Path, name: str, text: str) -> Path:
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise FileRefused(f"{target}: not a regular file")
+        if mode is not None:
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8", closefd=False) as handle:
             handle.write(text)
     finally:

@@ -25,7 +25,7 @@ import io
 import json
 import os
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -46,13 +46,14 @@ from grader.ids import check_student_id
 from grader.records import SubmissionError
 
 if TYPE_CHECKING:
-    from grader.records import GradedSubmission
+    from grader.records import GradedSubmission, IdempotencyKey
 
 __all__ = [
     "DB_ENV",
     "POINTS_POSSIBLE",
     "ExerciseStats",
     "Gradebook",
+    "KeyReused",
     "ScoreRow",
     "alembic_config",
     "current_revision",
@@ -106,6 +107,55 @@ submissions = sa.Table(
     sa.Column("source", sa.String(512), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_submissions_student_exercise", "student_id", "exercise_id"),
+)
+
+# -- identity and access (a hosted course; grader.access and grader.roster use them) ----
+# Declared here, in one block, so the gradebook's metadata (and its migrations) hold them.
+
+members = sa.Table(
+    "members",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(256), nullable=False),
+    # Lower-cased, so a single sign-on identity's email finds its member.
+    sa.Column("email", sa.String(320), nullable=False, unique=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+login_tokens = sa.Table(
+    "login_tokens",
+    metadata,
+    # One token per member: issuing a new one replaces the row.
+    sa.Column("member_id", sa.String(64), sa.ForeignKey("members.id"), primary_key=True),
+    # The token is "<selector>.<verifier>": the selector finds the row, the verifier is
+    # kept only as its SHA-256 and compared in constant time.
+    sa.Column("selector", sa.String(32), nullable=False, unique=True),
+    sa.Column("verifier_hash", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+)
+
+login_failures = sa.Table(
+    "login_failures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("client", sa.String(128), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_login_failures_client_time", "client", "created_at"),
+)
+
+idempotency_keys = sa.Table(
+    "idempotency_keys",
+    metadata,
+    sa.Column("member_id", sa.String(64), sa.ForeignKey("members.id"), primary_key=True),
+    sa.Column("key", sa.String(128), primary_key=True),
+    # SHA-256 of the request body: the same key with another body is refused.
+    sa.Column("request_hash", sa.String(64), nullable=False),
+    sa.Column("attempt_id", sa.Integer, sa.ForeignKey("attempts.id"), nullable=False),
+    sa.Column("response", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 
@@ -258,6 +308,10 @@ def _create_engine(url: str) -> Engine:
     return engine
 
 
+class KeyReused(ValueError):
+    """An idempotency key sent again with a different request."""
+
+
 class Gradebook:
     """Stored submissions and scores.
 
@@ -293,6 +347,8 @@ class Gradebook:
         graded: GradedSubmission,
         *,
         attempt_limits: Mapping[str, tuple[int, str]] | None = None,
+        idempotency: IdempotencyKey | None = None,
+        response_of: Callable[[GradedSubmission], dict[str, Any]] | None = None,
     ) -> int:
         """Store a graded submission in one transaction; return its attempt id.
 
@@ -305,6 +361,14 @@ class Gradebook:
             student's rows locked against a concurrent submission), a graded answer whose
             exercise already has ``limit`` stored answers is not stored: it is moved from
             ``graded.feedback`` to ``graded.errors`` with the message.
+        idempotency : IdempotencyKey, optional
+            The key and the response (``graded.to_dict()``) are stored in the same
+            transaction, so a request is stored whole, once, or not at all. A key already
+            stored raises ``sqlalchemy.exc.IntegrityError`` and nothing is stored: the
+            caller answers with :meth:`stored_response`.
+        response_of : callable, optional
+            The response stored with ``idempotency`` (what the student was shown);
+            ``graded.to_dict()`` by default.
         """
         now = datetime.now(UTC)
         check_student_id(graded.student_id)
@@ -345,6 +409,19 @@ class Gradebook:
             ]
             if rows:
                 conn.execute(submissions.insert(), rows)
+            if idempotency is not None:
+                shown = graded.to_dict() if response_of is None else response_of(graded)
+                response = {**shown, "attempt_id": attempt_id}
+                conn.execute(
+                    idempotency_keys.insert().values(
+                        member_id=idempotency.member_id,
+                        key=idempotency.key,
+                        request_hash=idempotency.request_hash,
+                        attempt_id=attempt_id,
+                        response=json.dumps(response),
+                        created_at=now,
+                    )
+                )
         return attempt_id
 
     def _enforce_limits(
@@ -380,6 +457,29 @@ class Gradebook:
             .group_by(s.exercise_id)
         )
         return {exercise_id: int(n) for exercise_id, n in conn.execute(query)}
+
+    def stored_response(self, idempotency: IdempotencyKey) -> dict[str, Any] | None:
+        """The response stored under a member's idempotency key, or None if there is none.
+
+        Raises
+        ------
+        KeyReused
+            If the key was stored with a different request body.
+        """
+        k = idempotency_keys.c
+        query = sa.select(k.request_hash, k.response).where(
+            k.member_id == idempotency.member_id, k.key == idempotency.key
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return None
+        if row.request_hash != idempotency.request_hash:
+            raise KeyReused(
+                f"the Idempotency-Key {idempotency.key!r} was already used for a different request"
+            )
+        stored: dict[str, Any] = json.loads(row.response)
+        return stored
 
     def _add_student(self, conn: sa.Connection, student_id: str, now: datetime) -> None:
         """Insert the student unless present (an upsert where the dialect has one)."""

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Feedback",
     "GradedSubmission",
+    "IdempotencyKey",
     "LoadError",
     "Submission",
     "SubmissionError",
@@ -77,6 +78,19 @@ class Feedback:
         if "scores" in self.withheld:
             data["score"] = data["points"] = None
         return data
+
+
+@dataclass(frozen=True)
+class IdempotencyKey:
+    """A client's key for one request: a retry with the same key is stored once.
+
+    ``request_hash`` (SHA-256 of the request body) tells a retry from a different
+    request that reuses the key.
+    """
+
+    member_id: str
+    key: str
+    request_hash: str
 
 
 @dataclass(frozen=True)

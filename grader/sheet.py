@@ -13,7 +13,7 @@ from grader.exercise import Exercise
 from grader.ids import check_student_id
 from grader.variants import variant_for
 
-__all__ = ["render_sheet", "render_template", "toml_value"]
+__all__ = ["render_sheet", "render_template", "sheet_bundle", "toml_value"]
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -114,3 +114,29 @@ def toml_value(value: Any) -> str:
             return "{}"
         return "{ " + ", ".join(f"{toml_key(k)} = {toml_value(v)}" for k, v in value.items()) + " }"
     raise TypeError(f"cannot write {type(value).__name__} as TOML")
+
+
+def sheet_bundle(
+    exercises: Sequence[Exercise], student_id: str, *, fmt: str = "toml", secret: str | None = None
+) -> dict[str, Any]:
+    """Everything a student needs to work: the sheet, the answer template and the variants.
+
+    The shape of ``probstats sheet --json`` and of the API's ``GET /api/v1/sheet``:
+    ``{"student_id", "sheet", "template", "format", "variants": {id: {"seed", "params",
+    "dashboard"}}}``.
+    """
+    student_id = check_student_id(student_id)
+    course, now = current_course(), datetime.now(UTC)
+    variants = {}
+    for e in exercises:
+        v = variant_for(student_id, e, secret=secret)
+        # The link only where the course's reveal_links rule shows it before an attempt.
+        shown = course.rules_for(e.id).reveals("links", now, 0)
+        variants[e.id] = {"seed": v.seed, "params": v.params, "dashboard": e.dashboard_url(v.params) if shown else None}
+    return {
+        "student_id": student_id,
+        "sheet": render_sheet(exercises, student_id, secret=secret),
+        "template": render_template(exercises, student_id, fmt=fmt),
+        "format": fmt,
+        "variants": variants,
+    }

@@ -35,7 +35,7 @@ from grader.files import FileRefused, max_bytes_from_env, read_bounded
 from grader.grading import ExerciseFailure, grade_answer, invalid_answer
 from grader.ids import check_student_id
 from grader.plugins import Registry, UnknownExercise
-from grader.records import Feedback, GradedSubmission, Submission, SubmissionError
+from grader.records import Feedback, GradedSubmission, IdempotencyKey, Submission, SubmissionError
 from grader.rules import apply_late, student_view
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ __all__ = [
     "Submission",
     "SubmissionError",
     "SubmissionFileError",
+    "decode_submission",
     "grade_submission",
     "parse_submission",
     "read_submission",
@@ -95,24 +96,39 @@ def read_submission(
     suffix = path.suffix.lower()
     if suffix not in (".toml", ".json"):
         raise SubmissionFileError(f"{path}: unsupported file type {suffix or '(none)'!r}; use .toml or .json")
+    decoded = decode_submission(data, suffix[1:], source=str(path))
+    submission = parse_submission(decoded, source=str(path), student_id=student_id)
+    return _with_code_files(submission, path.parent, limit)
+
+
+def decode_submission(data: bytes, fmt: str, *, source: str) -> Any:
+    """Decode a submission's bytes (``fmt`` is ``"toml"`` or ``"json"``); not yet checked.
+
+    Raises
+    ------
+    SubmissionFileError
+        If the bytes are not UTF-8 or not valid ``fmt``, or nest more than
+        :data:`MAX_NESTING` levels; the message starts with ``source``.
+    """
+    if fmt not in ("toml", "json"):
+        raise ValueError(f"`fmt` must be 'toml' or 'json'; got {fmt!r}")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise SubmissionFileError(f"{path}: cannot read the file: {exc}") from None
-    what = suffix[1:].upper()
+        raise SubmissionFileError(f"{source}: cannot read the file: {exc}") from None
+    what = fmt.upper()
     try:
-        decoded = tomllib.loads(text) if suffix == ".toml" else json.loads(text, object_pairs_hook=_no_duplicates)
+        decoded = tomllib.loads(text) if fmt == "toml" else json.loads(text, object_pairs_hook=_no_duplicates)
     except RecursionError:
-        raise SubmissionFileError(f"{path}: not valid {what}: nested too deeply") from None
+        raise SubmissionFileError(f"{source}: not valid {what}: nested too deeply") from None
     except ValueError as exc:  # decode errors, duplicate keys, integers over Python's digit limit
         reason = str(exc)
         if "integer string conversion" in reason:  # say it without Python's advice to programmers
             reason = f"an integer has more than {sys.get_int_max_str_digits()} digits"
-        raise SubmissionFileError(f"{path}: not valid {what}: {reason}") from None
+        raise SubmissionFileError(f"{source}: not valid {what}: {reason}") from None
     if _depth(decoded) > MAX_NESTING:
-        raise SubmissionFileError(f"{path}: nested more than {MAX_NESTING} levels deep")
-    submission = parse_submission(decoded, source=str(path), student_id=student_id)
-    return _with_code_files(submission, path.parent, limit)
+        raise SubmissionFileError(f"{source}: nested more than {MAX_NESTING} levels deep")
+    return decoded
 
 
 def _with_code_files(submission: Submission, folder: Path, max_bytes: int) -> Submission:
@@ -223,6 +239,7 @@ def grade_submission(
     secret: str | None = None,
     course: Course | None = None,
     now: datetime | None = None,
+    idempotency: IdempotencyKey | None = None,
 ) -> GradedSubmission:
     """Grade every answer of a submission under the course rules, store, notify observers.
 
@@ -241,6 +258,9 @@ def grade_submission(
         The rules; :func:`grader.course.current_course` by default.
     now : datetime, optional
         The time of the submission (timezone-aware); the current time by default.
+    idempotency : IdempotencyKey, optional
+        Stored with the graded answers in the same transaction (see
+        :meth:`Gradebook.record`), so a retried request is stored once.
 
     Returns
     -------
@@ -302,7 +322,15 @@ def grade_submission(
         limits = {
             i: (r.attempts, r.limit_message()) for i, r in rules_of.items() if r.attempts is not None
         }
-        result.attempt_id = gradebook.record(result, attempt_limits=limits)
+        result.attempt_id = gradebook.record(
+            result,
+            attempt_limits=limits,
+            idempotency=idempotency,
+            # A replayed request gets what the student saw, never a withheld score.
+            response_of=lambda graded: replace(
+                graded, feedback=[_shown(f, rules_of[f.exercise_id], now, used) for f in graded.feedback]
+            ).to_dict(),
+        )
     result.observer_errors = registry.notify_graded(result)
     result.feedback = [_shown(f, rules_of[f.exercise_id], now, used) for f in result.feedback]
     return result

@@ -1,7 +1,8 @@
 """The ``probstats`` command line: the grader's subcommands and ``dashboard``.
 
 The grader's subcommands (``exercises``, ``sheet``, ``grade``, ``gradebook``, ``check``,
-``plugins``, ``new-exercise``, ``worker``) are :data:`grader.cli.COMMANDS`; this module adds
+``plugins``, ``new-exercise``, ``worker``, and for a hosted course ``submit``, ``roster``,
+``secret``, ``serve``) are :data:`grader.cli.COMMANDS`; this module adds
 ``dashboard``, which serves the Streamlit app. It sits above both packages, so the
 grader never names the dashboard.
 """

@@ -22,7 +22,7 @@ from grader import Gradebook
 from grader.cli import main
 from grader.gradebook import current_revision, head_revision, upgrade
 from grader.migrations import target_metadata
-from tests.grader.conftest import fresh_schema_url
+from tests.databases import fresh_postgres_url
 from tests.grader.test_gradebook import submit
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,7 +65,7 @@ def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'gb.db'}"
         return
-    yield fresh_schema_url("mig")
+    yield fresh_postgres_url("mig")
 
 
 def make_v0(url: str, *, older: bool = False) -> None:
