@@ -11,10 +11,19 @@ import numpy as np
 import streamlit as st
 from numpy.typing import NDArray
 
+from core import sampling
 from core.lm import LanguageModel, language_model
 from dashboard.common.limits import CACHE_ENTRIES
 
-__all__ = ["MAX_PROMPT_TOKENS", "model", "next_logits", "prompt_ids", "readable", "top_tokens"]
+__all__ = [
+    "MAX_PROMPT_TOKENS",
+    "model",
+    "next_logits",
+    "prompt_ids",
+    "readable",
+    "top_next_tokens",
+    "top_tokens",
+]
 
 #: The longest prompt (in tokens) a page runs: a forward pass grows with its length.
 MAX_PROMPT_TOKENS = 256
@@ -68,3 +77,28 @@ def top_tokens(logits: NDArray[np.floating], n: int) -> NDArray[np.intp]:
     """The ids of the ``n`` largest logits, largest first (ties by lower id)."""
     order = np.argsort(-logits, kind="stable")
     return order[:n]
+
+
+def top_next_tokens(text: str, label: str, n: int) -> tuple[tuple[str, ...], tuple[float, ...], float]:
+    """The model's ``n`` likeliest next tokens after the prompt ``text``, their logits,
+    and the probability the model gives them together (before renormalising).
+
+    A softmax of these ``n`` logits is the model's next-token distribution restricted to
+    its top ``n`` tokens and renormalised (what top-k sampling with k = ``n`` draws
+    from). Token texts are :func:`readable`; two tokens with the same text
+    (pieces of one UTF-8 character both show U+FFFD) get their ids appended, so the
+    names are distinct.
+
+    Raises
+    ------
+    ValueError
+        As :func:`prompt_ids` (naming the widget ``label``), or if ``n`` is below 1.
+    """
+    if n < 1:
+        raise ValueError(f"`n` must be at least 1; got {n}")
+    logits = next_logits(prompt_ids(text, label))
+    ids = top_tokens(logits, n)
+    names = [readable(model().token_text(int(i))) for i in ids]
+    names = [f"{name}#{i}" if names.count(name) > 1 else name for name, i in zip(names, ids, strict=True)]
+    mass = float(sampling.sampling_probs(logits)[ids].sum())
+    return tuple(names), tuple(float(logits[i]) for i in ids), mass

@@ -28,6 +28,7 @@ __all__ = [
     "next_token_chart",
     "policies_chart",
     "ratios_chart",
+    "step_entropy_chart",
     "surprisal_chart",
 ]
 
@@ -50,7 +51,7 @@ def _grouped_bars(frame: pd.DataFrame, group: str, colours: dict[str, str], *, t
                     axis=alt.Axis(labelLimit=220, labelFontSize=13)),
             yOffset=alt.YOffset(f"{group}:N", sort=groups),
             x=alt.X("probability:Q", title="probability"),
-            color=alt.Color(f"{group}:N", sort=groups, title=None, legend=alt.Legend(orient="top"),
+            color=alt.Color(f"{group}:N", sort=groups, title=None, legend=alt.Legend(orient="top", labelLimit=300),
                             scale=concept_scale(colours, groups)),
             tooltip=[alt.Tooltip("token:N"), alt.Tooltip(f"{group}:N"), alt.Tooltip("probability:Q", format=".4f")],
         )
@@ -82,30 +83,46 @@ def next_token_chart(frame: pd.DataFrame) -> alt.Chart:
     )
 
 
-def generation_chart(frame: pd.DataFrame, *, unit: str) -> alt.VConcatChart:
-    """Per generation step: the drawn token's probability (bars labelled with its text)
-    above the entropy of the distribution it was drawn from.
+def generation_chart(frame: pd.DataFrame) -> alt.LayerChart:
+    """Per generation step, the drawn token's probability: bars labelled with its text.
 
     Parameters
     ----------
     frame : pandas.DataFrame
-        Columns ``step``, ``token``, ``p_drawn`` and ``entropy``.
-    unit : str
-        "nats" or "bits", for the entropy axis.
+        Columns ``step``, ``token`` and ``p_drawn``.
     """
-    check_frame(frame, "frame", ("step", "token", "p_drawn", "entropy"))
-    x = alt.X("step:O", title="step", axis=alt.Axis(labelAngle=0))
-    tooltip = [alt.Tooltip("step:O"), alt.Tooltip("token:N"), alt.Tooltip("p_drawn:Q", format=".4f", title="p"),
-               alt.Tooltip("entropy:Q", format=".3f")]
-    base = alt.Chart(frame).encode(x=x, tooltip=tooltip)
+    check_frame(frame, "frame", ("step", "token", "p_drawn"))
+    base = alt.Chart(frame).encode(
+        x=alt.X("step:O", title="step", axis=alt.Axis(labelAngle=0)),
+        tooltip=[alt.Tooltip("step:O"), alt.Tooltip("token:N"), alt.Tooltip("p_drawn:Q", format=".4f", title="p")],
+    )
     bars = base.mark_bar(color=AFTER_FILTERING).encode(
-        y=alt.Y("p_drawn:Q", title="probability of the drawn token", scale=alt.Scale(domain=[0, 1.15])))
+        y=alt.Y("p_drawn:Q", title="probability of the drawn token", scale=alt.Scale(domain=[0, 1.1])))
     labels = base.mark_text(dy=-8, fontSize=12).encode(y="p_drawn:Q", text="token:N")
-    line = base.mark_line(point=True, color=ENTROPY).encode(
-        y=alt.Y("entropy:Q", title=f"entropy, {unit}"))
-    return alt.vconcat(
-        (bars + labels).properties(height=200, title="Each step's drawn token and its probability"),
-        line.properties(height=140, title="Entropy of the distribution each token was drawn from"),
+    return (bars + labels).properties(height=HEIGHT, title="Each step's drawn token and its probability")
+
+
+def step_entropy_chart(frame: pd.DataFrame, *, unit: str) -> alt.Chart:
+    """Per generation step, the entropy of the distribution the token was drawn from.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Columns ``step``, ``token`` and ``entropy``.
+    unit : str
+        "nats" or "bits", for the axis title.
+    """
+    check_frame(frame, "frame", ("step", "token", "entropy"))
+    return (
+        alt.Chart(frame)
+        .mark_line(point=True, color=ENTROPY)
+        .encode(
+            x=alt.X("step:O", title="step", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("entropy:Q", title=f"entropy, {unit}"),
+            tooltip=[alt.Tooltip("step:O"), alt.Tooltip("token:N", title="drawn"),
+                     alt.Tooltip("entropy:Q", format=".3f")],
+        )
+        .properties(height=200, title="Entropy of the distribution each token was drawn from")
     )
 
 
@@ -191,11 +208,15 @@ def kl_estimators_chart(frame: pd.DataFrame, *, exact: float) -> alt.LayerChart:
     """
     check_frame(frame, "frame", ("estimator", "estimate", "lo", "hi"))
     x = alt.X("estimator:N", title=None, sort=in_order(frame["estimator"]), axis=alt.Axis(labelAngle=0))
-    bars = alt.Chart(frame).mark_bar(color=ESTIMATE, opacity=0.8).encode(
-        x=x, y=alt.Y("estimate:Q", title="KL(π_old‖π_new) per token, nats"),
+    y_title = "KL(π_old‖π_new) per token, nats"
+    bars = alt.Chart(frame).mark_bar(color=ESTIMATE, opacity=0.8, size=60).encode(
+        x=x, y=alt.Y("estimate:Q", title=y_title),
         tooltip=[alt.Tooltip("estimator:N"), alt.Tooltip("estimate:Q", format=".4f"),
-                 alt.Tooltip("lo:Q", format=".4f"), alt.Tooltip("hi:Q", format=".4f")])
-    errors = alt.Chart(frame).mark_errorbar(ticks=True).encode(x=x, y="lo:Q", y2="hi:Q")
-    rule = alt.Chart(pd.DataFrame({"exact": [exact], "label": [f"exact {exact:.4f}"]})).mark_rule(
-        color=EXACT, strokeWidth=2).encode(y="exact:Q", tooltip=["label:N"])
-    return (bars + errors + rule).properties(height=HEIGHT, title="Three estimates of the KL penalty, and its exact value")
+                 alt.Tooltip("lo:Q", format=".4f", title="− 1 s.e."), alt.Tooltip("hi:Q", format=".4f", title="+ 1 s.e.")])
+    errors = alt.Chart(frame).mark_rule(strokeWidth=2).encode(x=x, y=alt.Y("lo:Q", title=y_title), y2="hi:Q")
+    exact_row = pd.DataFrame({"exact": [exact], "label": [f"exact KL {exact:.4f}"]})
+    rule = alt.Chart(exact_row).mark_rule(color=EXACT, strokeWidth=2, strokeDash=[6, 3]).encode(
+        y="exact:Q", tooltip=["label:N"])
+    text = alt.Chart(exact_row).mark_text(align="left", dx=4, dy=-8, color=EXACT, fontSize=12).encode(
+        x=alt.value(0), y="exact:Q", text="label:N")
+    return (bars + errors + rule + text).properties(height=HEIGHT, title="Three estimates of the KL penalty, and its exact value")

@@ -168,7 +168,7 @@ def generate(
                 "p_model": float(p_model[token]),
                 "entropy": float(entropy(p_final, base=base)),
                 "kept": int((p_final > 0).sum()),
-                "top": ", ".join(f"{readable(lm.token_text(int(i)))} {p_final[i]:.2f}" for i in top),
+                "top": ", ".join(f"{readable(lm.token_text(int(i)))} {p_final[i]:.3f}" for i in top),
             }
         )
         candidates.extend(

@@ -113,13 +113,13 @@ def next_token_tab(ids: tuple[int, ...] | None) -> None:
                   help="−Σ p ln p over all 49,152 tokens.")
     m_bits.metric("Entropy at T = 1, bits", hidden_or(format_number(view.entropy_bits, 4)),
                   help="The same entropy with log base 2: nats / ln 2.")
-    m_kept.metric("Tokens kept (nucleus size)", hidden_or(f"{view.kept:,}"),
-                  help="Tokens left after top-k and top-p; all of them when both are off.")
-    m_mass.metric("Mass kept before renormalising", hidden_or(format_number(view.kept_mass, 4)),
-                  help="Probability (after temperature) of the kept tokens; each is divided by it.")
-    m_after.metric(f"Entropy sampled from, {unit}",
+    m_kept.metric("Tokens kept", hidden_or(f"{view.kept:,}"),
+                  help="The nucleus: tokens left after top-k and top-p; all of them when both are off.")
+    m_mass.metric("Kept mass", hidden_or(format_number(view.kept_mass, 4)),
+                  help="Probability (after temperature, before renormalising) of the kept tokens; each is divided by it.")
+    m_after.metric(f"Sampled entropy, {unit}",
                    hidden_or(format_number(view.final_entropy_nats if unit == "nats" else view.final_entropy_bits, 4)),
-                   help="Entropy of the distribution a sampler with these settings draws from.")
+                   help="Entropy of the renormalised distribution a sampler with these settings draws from.")
     frame = stage_frame(view.bars, revealed)
     show_chart(chart_spec(charts.next_token_chart, frame), name="lm-next-token")
     table = view.bars[["rank", "token", "logit", "p_model", *(["p_tempered", "p_final", "kept"] if revealed else [])]]
@@ -167,7 +167,9 @@ def generate_tab(ids: tuple[int, ...] | None) -> None:
         + ("" if g_ids == ids else " (for an earlier prompt: press Generate again for this one)")
     )
     st.markdown(strip.generated_html(lm.model().decode(list(g_ids)), result.text), unsafe_allow_html=True)
-    show_chart(chart_spec(charts.generation_chart, result.steps, unit=unit), name="lm-generation")
+    show_chart(chart_spec(charts.generation_chart, result.steps[["step", "token", "p_drawn"]]), name="lm-generation")
+    show_chart(chart_spec(charts.step_entropy_chart, result.steps[["step", "token", "entropy"]], unit=unit),
+               name="lm-step-entropy")
     st.dataframe(
         result.steps[["step", "token", "token_id", "p_drawn", "p_model", "entropy", "kept", "top"]],
         hide_index=True,
