@@ -7,7 +7,7 @@ row of logits is 49,152 numbers; only the shown tokens leave this module).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -19,11 +19,12 @@ from core import sampling
 from core.information import cross_entropy_from_logits, entropy, kl_divergence, perplexity
 from dashboard.common.limits import CACHE_ENTRIES
 from dashboard.common.lm import model, next_logits, readable, top_tokens
-from dashboard.common.units import unit_base
+from dashboard.common.units import in_unit
 
 __all__ = [
     "REST",
     "SHOWN_TOKENS",
+    "Continuation",
     "Generation",
     "NextTokenView",
     "Scoring",
@@ -139,15 +140,22 @@ class Generation:
     unit: str
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
 def generate(
     ids: tuple[int, ...], temperature: float, top_k: int, top_p: float, seed: int, steps: int, unit: str
 ) -> Generation:
     """Draw ``steps`` tokens after ``ids`` with the key/value cache, one uniform per step
     from ``numpy.random.default_rng(seed)`` (core.sampling.sample_categorical)."""
+    drawn = _generate(ids, temperature, top_k, top_p, seed, steps)
+    if unit == "nats":
+        return drawn
+    return replace(drawn, steps=drawn.steps.assign(entropy=in_unit(drawn.steps["entropy"], unit)), unit=unit)
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def _generate(ids: tuple[int, ...], temperature: float, top_k: int, top_p: float, seed: int, steps: int) -> Generation:
+    """:func:`generate` in nats (a change of unit reuses the draws)."""
     lm = model()
     k, p = _filters(top_k, top_p)
-    base = unit_base(unit)
     rng = np.random.default_rng(seed)
     session = lm.session(np.asarray(ids, dtype=np.int64))
     logits = session.next_logits
@@ -166,7 +174,7 @@ def generate(
                 "token_id": token,
                 "p_drawn": float(p_final[token]),
                 "p_model": float(p_model[token]),
-                "entropy": float(entropy(p_final, base=base)),
+                "entropy": float(entropy(p_final)),
                 "kept": int((p_final > 0).sum()),
                 "top": ", ".join(f"{readable(lm.token_text(int(i)))} {p_final[i]:.3f}" for i in top),
             }
@@ -183,7 +191,7 @@ def generate(
         text=lm.decode(np.asarray(drawn_ids, dtype=np.int64)),
         steps=pd.DataFrame(rows),
         candidates=pd.DataFrame(candidates),
-        unit=unit,
+        unit="nats",
     )
 
 
@@ -204,16 +212,29 @@ class Scoring:
     unit: str
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
 def score_sentence(ids: tuple[int, ...], unit: str) -> Scoring:
     """Per-token surprisal −log p(token | earlier tokens), mean NLL and perplexity."""
+    scored = _score_sentence(ids)
+    if unit == "nats":
+        return scored
+    return replace(
+        scored,
+        tokens=scored.tokens.assign(surprisal=in_unit(scored.tokens["surprisal"], unit)),
+        mean_nll=float(in_unit(scored.mean_nll, unit)),
+        uniform_nll=float(in_unit(scored.uniform_nll, unit)),
+        unit=unit,
+    )
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def _score_sentence(ids: tuple[int, ...]) -> Scoring:
+    """:func:`score_sentence` in nats (a change of unit reuses the forward pass)."""
     if len(ids) < 2:
         raise ValueError("`sentence` has one token; it needs at least two (the first has nothing to be predicted from)")
     lm = model()
     logits = lm.logits(np.asarray(ids, dtype=np.int64))
     nll = np.asarray(cross_entropy_from_logits(logits[:-1], np.asarray(ids[1:]), reduction="none"))
-    scale = 1.0 if unit_base(unit) is None else 1.0 / math.log(2.0)
-    surprisal = np.concatenate([[np.nan], nll * scale])
+    surprisal = np.concatenate([[np.nan], nll])
     texts = [lm.token_text(i) for i in ids]
     tokens = pd.DataFrame(
         {
@@ -225,14 +246,14 @@ def score_sentence(ids: tuple[int, ...], unit: str) -> Scoring:
             "surprisal": surprisal,
         }
     )
-    mean_nll = float(np.mean(nll) * scale)
+    mean_nll = float(np.mean(nll))
     return Scoring(
         tokens=tokens,
         mean_nll=mean_nll,
-        perplexity=float(perplexity(mean_nll, base=unit_base(unit))),
-        uniform_nll=math.log(lm.vocab_size) * scale,
+        perplexity=float(perplexity(mean_nll)),
+        uniform_nll=math.log(lm.vocab_size),
         uniform_perplexity=lm.vocab_size,
-        unit=unit,
+        unit="nats",
     )
 
 
@@ -262,46 +283,82 @@ class TwoPolicies:
     clip_fraction: float
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
-def continuation(ids: tuple[int, ...], temperature: float, steps: int, seed: int) -> tuple[int, ...]:
-    """``steps`` token ids drawn after ``ids`` from the model at ``temperature`` (no
-    filters), one uniform per step from ``numpy.random.default_rng(seed)``."""
+@dataclass(frozen=True)
+class Continuation:
+    """Tokens drawn one at a time from the model after a prompt, with the logits each
+    was drawn from (``logits[t]`` scores token ``t``; float32, shape (steps, vocab))."""
+
+    drawn: tuple[int, ...]
+    logits: NDArray[np.float32]
+
+
+# Few entries: each holds a (steps, 49,152) block of logits, up to 10 MB.
+@st.cache_data(max_entries=8, show_spinner=False)
+def continuation(ids: tuple[int, ...], temperature: float, steps: int, seed: int) -> Continuation:
+    """``steps`` tokens drawn after ``ids`` from the model at ``temperature`` (no
+    filters), one uniform per step from ``numpy.random.default_rng(seed)``, with the
+    key/value cache."""
     rng = np.random.default_rng(seed)
     session = model().session(np.asarray(ids, dtype=np.int64))
-    logits = session.next_logits
+    rows = [session.next_logits]
     drawn: list[int] = []
     for step in range(steps):
-        drawn.append(int(sampling.sample_categorical(sampling.sampling_probs(logits, temperature=temperature), rng=rng)))
+        drawn.append(int(sampling.sample_categorical(sampling.sampling_probs(rows[-1], temperature=temperature), rng=rng)))
         if step < steps - 1:
-            logits = session.append(drawn[-1:])
-    return tuple(drawn)
+            rows.append(session.append(drawn[-1:]))
+    return Continuation(tuple(drawn), np.stack(rows))
+
+
+def _log_probs(logits: NDArray[np.floating], temperature: float) -> NDArray[np.float64]:
+    """log softmax(logits / T) per row, exact in the tail where exp would underflow."""
+    return np.asarray(special.log_softmax(sampling.apply_temperature(logits, temperature), axis=-1), dtype=np.float64)
 
 
 def _step_log_probs(prompt: tuple[int, ...], drawn: tuple[int, ...], temperature: float) -> NDArray[np.float64]:
     """log π(· | prompt, drawn[:t]) for each step t: shape (len(drawn), vocab_size)."""
     logits = model().logits(np.asarray([*prompt, *drawn[:-1]], dtype=np.int64))[len(prompt) - 1 :]
-    return np.asarray(special.log_softmax(sampling.apply_temperature(logits, temperature), axis=-1), dtype=np.float64)
+    return _log_probs(logits, temperature)
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
 def two_policies(
     ids_old: tuple[int, ...],
     t_old: float,
     ids_new: tuple[int, ...],
     t_new: float,
-    drawn: tuple[int, ...],
+    steps: int,
+    seed: int,
     clip: float,
     unit: str,
 ) -> TwoPolicies:
     """π_old = the model at ``t_old`` after ``ids_old``; π_new at ``t_new`` after ``ids_new``.
 
-    ``drawn`` is a continuation drawn from π_old (as PPO's rollouts are, see
-    :func:`continuation`); each of its tokens is scored by both policies, each reading
-    its own prompt plus the continuation so far. KL values are in ``unit``; the
+    A continuation of ``steps`` tokens is drawn from π_old with ``seed`` (as PPO's
+    rollouts are, see :func:`continuation`); each of its tokens is scored by both
+    policies, each reading its own prompt plus the continuation so far. KL values are in ``unit``; the
     per-token ratios and estimators in nats.
     """
+    scores = _policy_scores(ids_old, t_old, ids_new, t_new, steps, seed)
+    frame = scores.continuation
+    ppo = sampling.ppo_clip_objective(frame["logp_new"], frame["logp_old"], np.ones(len(frame)), epsilon=clip)
+    return replace(
+        scores,
+        continuation=frame.assign(clipped=np.abs(ppo.ratio - 1.0) > clip),
+        kl_old_new=float(in_unit(scores.kl_old_new, unit)),
+        kl_new_old=float(in_unit(scores.kl_new_old, unit)),
+        clip_fraction=ppo.ratio_outside_fraction,
+    )
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def _policy_scores(
+    ids_old: tuple[int, ...], t_old: float, ids_new: tuple[int, ...], t_new: float, steps: int, seed: int
+) -> TwoPolicies:
+    """:func:`two_policies` in nats with no clip range (the forward passes, cached).
+
+    π_old's log-probabilities come from the logits the continuation was drawn from; π_new
+    reuses them at its own temperature when it reads the same prompt, and otherwise
+    reads its prompt plus the continuation in one forward pass."""
     lm = model()
-    base = unit_base(unit)
     p_old = sampling.sampling_probs(next_logits(ids_old), temperature=t_old)
     p_new = sampling.sampling_probs(next_logits(ids_new), temperature=t_new)
     union = np.unique(np.concatenate([top_tokens(p_old, 10), top_tokens(p_new, 10)]))
@@ -313,13 +370,14 @@ def two_policies(
             "probability": np.concatenate([p_old[union], p_new[union]]),
         }
     )
-    lp_old = _step_log_probs(ids_old, drawn, t_old)
-    lp_new = lp_old if (ids_new, t_new) == (ids_old, t_old) else _step_log_probs(ids_new, drawn, t_new)
+    rollout = continuation(ids_old, t_old, steps, seed)
+    drawn = rollout.drawn
+    lp_old = _log_probs(rollout.logits, t_old)
+    lp_new = _log_probs(rollout.logits, t_new) if ids_new == ids_old else _step_log_probs(ids_new, drawn, t_new)
     rows = np.arange(len(drawn))
     chosen_old, chosen_new = lp_old[rows, list(drawn)], lp_new[rows, list(drawn)]
     exact = np.asarray(kl_divergence(np.exp(lp_old), np.exp(lp_new)))
     estimates = sampling.kl_estimators(chosen_old, chosen_new)
-    ppo = sampling.ppo_clip_objective(chosen_new, chosen_old, np.ones(len(drawn)), epsilon=clip)
     frame = pd.DataFrame(
         {
             "step": rows + 1,
@@ -327,8 +385,8 @@ def two_policies(
             "token_id": list(drawn),
             "logp_old": chosen_old,
             "logp_new": chosen_new,
-            "ratio": ppo.ratio,
-            "clipped": np.abs(ppo.ratio - 1.0) > clip,
+            "ratio": sampling.policy_ratio(chosen_new, chosen_old),
+            "clipped": False,
             "exact_kl": exact,
             "k1": estimates.k1,
             "k2": estimates.k2,
@@ -336,8 +394,8 @@ def two_policies(
         }
     )
     return TwoPolicies(
-        kl_old_new=float(kl_divergence(p_old, p_new, base=base)),
-        kl_new_old=float(kl_divergence(p_new, p_old, base=base)),
+        kl_old_new=float(kl_divergence(p_old, p_new)),
+        kl_new_old=float(kl_divergence(p_new, p_old)),
         bars=bars,
         continuation=frame,
         text=lm.decode(np.asarray(drawn, dtype=np.int64)),
@@ -348,5 +406,5 @@ def two_policies(
         k1_stderr=estimates.k1_stderr,
         k2_stderr=estimates.k2_stderr,
         k3_stderr=estimates.k3_stderr,
-        clip_fraction=ppo.ratio_outside_fraction,
+        clip_fraction=float("nan"),
     )

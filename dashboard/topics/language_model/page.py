@@ -259,8 +259,7 @@ def policies_tab(ids: tuple[int, ...] | None) -> None:
             ids_new = lm.prompt_ids(prompt_b, PARAMS["prompt_b"].label)
         except ValueError as exc:
             return widget_error(exc, "prompt_b", "lm-policies", "lm-ratios", "lm-kl-estimators")
-    drawn = compute.continuation(ids, T_OLD, n_tokens, kl_seed)
-    pol = compute.two_policies(ids, T_OLD, ids_new, t_new, drawn, clip, unit)
+    pol = compute.two_policies(ids, T_OLD, ids_new, t_new, n_tokens, kl_seed, clip, unit)
     m_on, m_no = st.columns(2)
     m_on.metric(f"KL(π_old‖π_new), {unit}", hidden_or(format_number(pol.kl_old_new, 4)),
                 help="Σ π_old log(π_old/π_new) over the next token: the penalty RLHF adds.")
