@@ -23,6 +23,7 @@ __all__ = [
     "MODEL_LABEL",
     "SAMPLED_LABEL",
     "TEMPERED_LABEL",
+    "candidates_chart",
     "generation_chart",
     "kl_estimators_chart",
     "next_token_chart",
@@ -100,6 +101,33 @@ def generation_chart(frame: pd.DataFrame) -> alt.LayerChart:
         y=alt.Y("p_drawn:Q", title="probability of the drawn token", scale=alt.Scale(domain=[0, 1.1])))
     labels = base.mark_text(dy=-8, fontSize=12).encode(y="p_drawn:Q", text="token:N")
     return (bars + labels).properties(height=HEIGHT, title="Each step's drawn token and its probability")
+
+
+def candidates_chart(frame: pd.DataFrame) -> alt.LayerChart:
+    """Each generation step's likeliest tokens as a grid: a column per step, a row per
+    rank, shaded by probability; the drawn token is outlined.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Columns ``step``, ``rank``, ``token``, ``p_final`` and ``drawn`` (bool).
+    """
+    check_frame(frame, "frame", ("step", "rank", "token", "p_final", "drawn"))
+    base = alt.Chart(frame).encode(
+        x=alt.X("step:O", title="step", axis=alt.Axis(labelAngle=0, orient="top")),
+        y=alt.Y("rank:O", title="rank in the distribution drawn from"),
+        tooltip=[alt.Tooltip("step:O"), alt.Tooltip("rank:O"), alt.Tooltip("token:N"),
+                 alt.Tooltip("p_final:Q", format=".4f", title="p"), alt.Tooltip("drawn:N")],
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color("p_final:Q", title="p", scale=alt.Scale(scheme="blues", domain=[0, 1])),
+        stroke=alt.condition("datum.drawn", alt.value(CUT), alt.value(None)),
+        strokeWidth=alt.condition("datum.drawn", alt.value(3), alt.value(0)),
+    )
+    text = base.mark_text(fontSize=12).encode(
+        text="token:N", color=alt.condition("datum.p_final > 0.5", alt.value("white"), alt.value("black")))
+    return (cells + text).properties(
+        height=240, title="Each step's likeliest tokens (outlined: the one drawn)")
 
 
 def step_entropy_chart(frame: pd.DataFrame, *, unit: str) -> alt.Chart:

@@ -26,6 +26,8 @@ from dashboard.topics.language_model.params import COMPARE, PARAMS
 HIDDEN_METRIC = "hidden"
 #: Session key of the last generation's arguments (the Generate button sets it).
 GENERATION = "lm_generation"
+#: The longest generation ("Draw a token" stops growing it there).
+MAX_STEPS = int(PARAMS["steps"].hi or 50)
 #: π_old's temperature: the model as it is.
 T_OLD = 1.0
 
@@ -143,7 +145,8 @@ def generate_tab(ids: tuple[int, ...] | None) -> None:
         "A generation repeats one step: take the next-token distribution (with the "
         "temperature, top-k and top-p of the first tab), draw one token from it, append "
         "it and read the longer text. The seed fixes the random draws, so the same "
-        "settings give the same text."
+        "settings give the same text. **Generate** draws the set number of tokens; **Draw "
+        "a token** adds one more to what is shown."
     )
     col_seed, col_steps, col_draw, col_run = st.columns([2, 2, 1, 1], vertical_alignment="bottom")
     seed = widgets.number(PARAMS["seed"], col_seed)
@@ -154,7 +157,14 @@ def generate_tab(ids: tuple[int, ...] | None) -> None:
         return widget_error("type a prompt above first", "prompt")
     if draw_one or run:
         sampler = tuple(st.session_state.get(k, PARAMS[k].default) for k in ("temperature", "top_k", "top_p"))
-        st.session_state[GENERATION] = (ids, *sampler, seed, 1 if draw_one else steps)
+        n_tokens = steps
+        if draw_one:
+            # One more token after the shown ones: one uniform per step from the same seed
+            # redraws the same first tokens, so extending by one is drawing one token.
+            last = st.session_state.get(GENERATION)
+            same = last is not None and tuple(last[:5]) == (ids, *sampler, seed)
+            n_tokens = min(last[5] + 1, MAX_STEPS) if same else 1
+        st.session_state[GENERATION] = (ids, *sampler, seed, n_tokens)
     args: Any = st.session_state.get(GENERATION)
     if args is None:
         st.info("Press **Generate** to draw tokens (or **Draw a token** for one).", icon=":material/play_arrow:")
@@ -167,6 +177,7 @@ def generate_tab(ids: tuple[int, ...] | None) -> None:
         + ("" if g_ids == ids else " (for an earlier prompt: press Generate again for this one)")
     )
     st.markdown(strip.generated_html(lm.model().decode(list(g_ids)), result.text), unsafe_allow_html=True)
+    show_chart(chart_spec(charts.candidates_chart, result.candidates), name="lm-step-candidates")
     show_chart(chart_spec(charts.generation_chart, result.steps[["step", "token", "p_drawn"]]), name="lm-generation")
     show_chart(chart_spec(charts.step_entropy_chart, result.steps[["step", "token", "entropy"]], unit=unit),
                name="lm-step-entropy")

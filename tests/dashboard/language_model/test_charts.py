@@ -34,6 +34,15 @@ def test_generation_and_entropy_charts():
     assert spec["encoding"]["y"]["title"] == "entropy, bits"
 
 
+def test_candidates_chart_outlines_the_drawn_token():
+    frame = pd.DataFrame({"step": [1, 1, 2, 2], "rank": [1, 2, 1, 2], "token": ["a", "b", "c", "d"],
+                          "p_final": [0.6, 0.4, 0.9, 0.1], "drawn": [False, True, True, False]})
+    chart = charts.candidates_chart(frame)
+    spec = chart.to_dict()
+    assert spec["layer"][0]["encoding"]["stroke"]["condition"]["test"] == "datum.drawn"
+    assert len(rows(chart)) == 4
+
+
 def test_surprisal_chart_keeps_reading_order():
     frame = pd.DataFrame({"position": [1, 2, 3], "token": ["␣cat", "␣sat", "."], "surprisal": [3.0, 1.0, 2.0]})
     spec = charts.surprisal_chart(frame, unit="nats").to_dict()

@@ -124,10 +124,14 @@ def test_generate_draws_tokens_from_the_shown_distribution(at, lm):
         assert row.p_drawn == pytest.approx(tempered[row.token_id] / top40.sum(), rel=1e-4)
         assert row.p_model == pytest.approx(special.softmax(z)[row.token_id], rel=1e-4)
         assert row.entropy == pytest.approx(stats.entropy(top40 / top40.sum()), abs=1e-4)
-    # The same seed draws the same tokens; "Draw a token" draws the first of them.
+    # "Draw a token" adds one: the same seed redraws the same first six tokens.
     at.button[0].click().run()
-    one = next(d.value for d in at.dataframe if "p_drawn" in d.value.columns)
-    assert list(one["token_id"]) == [steps["token_id"].iloc[0]]
+    seven = next(d.value for d in at.dataframe if "p_drawn" in d.value.columns)
+    assert len(seven) == 7 and list(seven["token_id"].iloc[:6]) == list(steps["token_id"])
+    # With another seed it starts afresh with one token.
+    at.number_input(key="seed").set_value(4)
+    at.button[0].click().run()
+    assert len(next(d.value for d in at.dataframe if "p_drawn" in d.value.columns)) == 1
 
 
 def test_scoring_a_sentence(at, lm):
