@@ -10,6 +10,9 @@ from hypothesis import HealthCheck, settings
 
 # Tests see only the built-in exercises and the plugins they install themselves.
 os.environ.setdefault("PROBSTATS_DISABLE_PLUGIN_AUTOLOAD", "1")
+# The app's warm-up thread would load the language model in every process that runs
+# streamlit_app.py; the tests that need it load it themselves (xdist group "lm").
+os.environ.setdefault("PROBSTATS_WARM_UP_MODEL", "0")
 
 settings.register_profile(
     "probstats",

@@ -11,12 +11,17 @@ here: ``streamlit_app.py`` runs it once per process through ``st.cache_resource`
 from __future__ import annotations
 
 import importlib
+import os
 import threading
 from collections.abc import Iterable
 
 from dashboard.common.pages import PAGES, PageSpec
 
-__all__ = ["page_modules", "warm_up"]
+__all__ = ["MODEL_SWITCH", "page_modules", "warm_up"]
+
+#: Set to "0" to leave the model out of the warm-up (the test suite does: its AppTest
+#: processes would each load it, ~0.6 GB apiece, for pages that mostly never run it).
+MODEL_SWITCH = "PROBSTATS_WARM_UP_MODEL"
 
 #: Libraries every page uses, imported first.
 _SHARED = ("altair", "pandas", "scipy.stats", "scipy.integrate", "scipy.optimize", "vl_convert", "pyarrow")
@@ -56,7 +61,8 @@ def _import_all(names: Iterable[str]) -> None:
             importlib.import_module(name)
         except Exception:
             continue
-    _load_language_model()
+    if os.environ.get(MODEL_SWITCH, "1") != "0":
+        _load_language_model()
 
 
 def _load_language_model() -> None:

@@ -29,6 +29,10 @@ def test_the_warm_up_loads_the_language_model(monkeypatch):
 
     calls = []
     monkeypatch.setattr(core.lm, "language_model", lambda: calls.append("loaded"))
+    monkeypatch.setenv(warmup.MODEL_SWITCH, "1")
+    warmup._import_all([])
+    assert calls == ["loaded"]
+    monkeypatch.setenv(warmup.MODEL_SWITCH, "0")  # what the test suite sets
     warmup._import_all([])
     assert calls == ["loaded"]
 
