@@ -292,8 +292,8 @@ class Continuation:
     logits: NDArray[np.float32]
 
 
-# Few entries: each holds a (steps, 49,152) block of logits, up to 10 MB.
-@st.cache_data(max_entries=8, show_spinner=False)
+# Few entries: each holds a (steps, 49,152) block of float32 logits, up to 10 MB.
+@st.cache_data(max_entries=CACHE_ENTRIES // 8, show_spinner=False)
 def continuation(ids: tuple[int, ...], temperature: float, steps: int, seed: int) -> Continuation:
     """``steps`` tokens drawn after ``ids`` from the model at ``temperature`` (no
     filters), one uniform per step from ``numpy.random.default_rng(seed)``, with the
