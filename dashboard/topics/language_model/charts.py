@@ -126,8 +126,8 @@ def candidates_chart(frame: pd.DataFrame) -> alt.LayerChart:
     )
     text = base.mark_text(fontSize=12).encode(
         text="token:N", color=alt.condition("datum.p_final > 0.5", alt.value("white"), alt.value("black")))
-    return (cells + text).properties(
-        height=240, title="Each step's likeliest tokens (outlined: the one drawn)")
+    return (cells + text).properties(  # a fixed height per rank row: readable token text
+        height=alt.Step(30), title="Each step's likeliest tokens (outlined: the one drawn)")
 
 
 def step_entropy_chart(frame: pd.DataFrame, *, unit: str) -> alt.Chart:

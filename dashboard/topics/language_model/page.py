@@ -178,6 +178,8 @@ def generate_tab(ids: tuple[int, ...] | None) -> None:
     )
     st.markdown(strip.generated_html(lm.model().decode(list(g_ids)), result.text), unsafe_allow_html=True)
     show_chart(chart_spec(charts.candidates_chart, result.candidates), name="lm-step-candidates")
+    st.caption(f"A column with no outline drew a token outside its {compute.STEP_TOP} likeliest; "
+               "the table below gives its probability.")
     show_chart(chart_spec(charts.generation_chart, result.steps[["step", "token", "p_drawn"]]), name="lm-generation")
     show_chart(chart_spec(charts.step_entropy_chart, result.steps[["step", "token", "entropy"]], unit=unit),
                name="lm-step-entropy")
