@@ -10,6 +10,9 @@ from hypothesis import HealthCheck, settings
 
 # Tests see only the built-in exercises and the plugins they install themselves.
 os.environ.setdefault("PROBSTATS_DISABLE_PLUGIN_AUTOLOAD", "1")
+# The app's warm-up thread would load the language model in every process that runs
+# streamlit_app.py; the tests that need it load it themselves (xdist group "lm").
+os.environ.setdefault("PROBSTATS_WARM_UP_MODEL", "0")
 
 settings.register_profile(
     "probstats",
@@ -21,8 +24,10 @@ settings.load_profile("probstats")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Everything that loads the language model (tests/core/lm, core/lm's doctests) runs
-    in xdist group "lm", so one worker loads it once (``make test`` passes ``--dist loadgroup``)."""
+    """Everything that loads the language model (tests/core/lm, core/lm's doctests, the
+    Language model page's tests and the pages' "real model" sources) runs in xdist group
+    "lm", so one worker loads it once (``make test`` passes ``--dist loadgroup``)."""
     for item in items:
-        if "core/lm/" in item.nodeid.replace("\\", "/"):
+        nodeid = item.nodeid.replace("\\", "/")
+        if "core/lm/" in nodeid or "language_model" in nodeid or "real_model" in nodeid:
             item.add_marker(pytest.mark.xdist_group("lm"))

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import math
+from typing import TypeVar
+
 from dashboard.common.page_params import Param
 
-__all__ = ["UNITS", "unit_base", "unit_param"]
+T = TypeVar("T")
+
+__all__ = ["UNITS", "in_unit", "unit_base", "unit_param"]
 
 #: Natural-log units first: the course's default.
 UNITS = ("nats", "bits")
@@ -21,6 +26,19 @@ def unit_base(unit: str) -> float | None:
     if unit not in UNITS:
         raise ValueError(f"`unit` must be 'nats' or 'bits'; got {unit!r}")
     return None if unit == "nats" else 2.0
+
+
+def in_unit(nats: T, unit: str) -> T:
+    """An information quantity given in nats, expressed in ``unit`` (bits = nats / ln 2).
+
+    Works on a float, a numpy array or a pandas Series alike.
+
+    Examples
+    --------
+    >>> round(in_unit(math.log(2), "bits"), 12)
+    1.0
+    """
+    return nats if unit_base(unit) is None else nats / math.log(2.0)  # type: ignore[return-value, operator]
 
 
 def unit_param(

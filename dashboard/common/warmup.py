@@ -3,19 +3,25 @@
 The first page a learner opens after a server start would otherwise wait for the
 imports of every library its computation uses (scipy, pandas, altair, vl-convert,
 pymc's relatives); the pages opened next would wait for theirs. :func:`warm_up` starts
-one daemon thread that imports them all while the first page renders. No streamlit
+one daemon thread that imports them all while the first page renders, then loads the
+language model. No streamlit
 here: ``streamlit_app.py`` runs it once per process through ``st.cache_resource``.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import threading
 from collections.abc import Iterable
 
 from dashboard.common.pages import PAGES, PageSpec
 
-__all__ = ["page_modules", "warm_up"]
+__all__ = ["MODEL_SWITCH", "page_modules", "warm_up"]
+
+#: Set to "0" to leave the model out of the warm-up (the test suite does: its AppTest
+#: processes would each load it, ~0.6 GB apiece, for pages that mostly never run it).
+MODEL_SWITCH = "PROBSTATS_WARM_UP_MODEL"
 
 #: Libraries every page uses, imported first.
 _SHARED = ("altair", "pandas", "scipy.stats", "scipy.integrate", "scipy.optimize", "vl_convert", "pyarrow")
@@ -55,6 +61,19 @@ def _import_all(names: Iterable[str]) -> None:
             importlib.import_module(name)
         except Exception:
             continue
+    if os.environ.get(MODEL_SWITCH, "1") != "0":
+        _load_language_model()
+
+
+def _load_language_model() -> None:
+    """Load the language model (seconds, once per process: core caches it), so the
+    Language model page and the pages' "real model" sources find it ready."""
+    from core.lm import ModelNotInstalledError, language_model
+
+    try:
+        language_model()
+    except ModelNotInstalledError:
+        pass  # the pages that need it say how to install it
 
 
 def warm_up(pages: Iterable[PageSpec] = PAGES) -> threading.Thread:

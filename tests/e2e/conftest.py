@@ -18,8 +18,11 @@ from pathlib import Path
 import pytest
 
 from tests.ci import skip_or_fail_in_ci
+from tests.core.lm.conftest import lm  # the model, for the expected numbers of the LLM pages
 from tests.e2e.helpers import E2E_SECRET
 from tests.processes import free_port, stop, wait_healthy
+
+__all__ = ["app_url", "browser", "lm", "page"]
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("PROBSTATS_CHROMIUM", "/usr/bin/chromium")
