@@ -21,8 +21,10 @@ settings.load_profile("probstats")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Everything that loads the language model (tests/core/lm, core/lm's doctests) runs
-    in xdist group "lm", so one worker loads it once (``make test`` passes ``--dist loadgroup``)."""
+    """Everything that loads the language model (tests/core/lm, core/lm's doctests, the
+    Language model page's tests and the pages' "real model" sources) runs in xdist group
+    "lm", so one worker loads it once (``make test`` passes ``--dist loadgroup``)."""
     for item in items:
-        if "core/lm/" in item.nodeid.replace("\\", "/"):
+        nodeid = item.nodeid.replace("\\", "/")
+        if "core/lm/" in nodeid or "language_model" in nodeid or "real_model" in nodeid:
             item.add_marker(pytest.mark.xdist_group("lm"))

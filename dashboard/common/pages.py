@@ -35,6 +35,10 @@ SECTIONS: dict[str, str] = {
         "a chain has mixed."
     ),
     "Fisher information": "How sharply data pins down a parameter, and the bound that follows.",
+    "Language models": (
+        "A real language model on this machine: its next-token distributions, generation, "
+        "perplexity of a sentence and the KL between two policies."
+    ),
     "Practice": "Exercises graded against the same numeric core, and the instructor's view.",
 }
 
@@ -127,6 +131,13 @@ PAGES: tuple[PageSpec, ...] = (
         "fisher-information",
         "Log-likelihood curvature sharpening with n, the Cramér–Rao bound, natural-gradient paths "
         "and the K-FAC approximation.",
+    ),
+    # --- Language model page
+    PageSpec(
+        "topics/language_model/page.py", "Language model", "Language models", ":material/smart_toy:",
+        "language_model",
+        "SmolLM2-135M's real next-token distribution under temperature, top-k and top-p; generation "
+        "step by step; a sentence's surprisal and perplexity; KL and PPO ratios between two policies.",
     ),
     # --- Exercises and Instructor pages (the file is not named exercises.py: run as a
     # script, it would shadow the built-in `exercises` plugin package)

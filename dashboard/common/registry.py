@@ -25,6 +25,7 @@ TOPICS: tuple[str, ...] = (
     "sampling",
     "mcmc",
     "fisher",
+    "language_model",
 )
 
 #: The contracts, in the order of :data:`TOPICS`.

@@ -3,7 +3,8 @@
 The first page a learner opens after a server start would otherwise wait for the
 imports of every library its computation uses (scipy, pandas, altair, vl-convert,
 pymc's relatives); the pages opened next would wait for theirs. :func:`warm_up` starts
-one daemon thread that imports them all while the first page renders. No streamlit
+one daemon thread that imports them all while the first page renders, then loads the
+language model. No streamlit
 here: ``streamlit_app.py`` runs it once per process through ``st.cache_resource``.
 """
 
@@ -55,6 +56,18 @@ def _import_all(names: Iterable[str]) -> None:
             importlib.import_module(name)
         except Exception:
             continue
+    _load_language_model()
+
+
+def _load_language_model() -> None:
+    """Load the language model (seconds, once per process: core caches it), so the
+    Language model page and the pages' "real model" sources find it ready."""
+    from core.lm import ModelNotInstalledError, language_model
+
+    try:
+        language_model()
+    except ModelNotInstalledError:
+        pass  # the pages that need it say how to install it
 
 
 def warm_up(pages: Iterable[PageSpec] = PAGES) -> threading.Thread:

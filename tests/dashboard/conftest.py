@@ -1,10 +1,16 @@
-"""Dashboard tests never touch a gradebook in the working folder."""
+"""Dashboard tests never touch a gradebook in the working folder; the pages that run the
+language model share tests/core/lm's session fixture ``lm`` (it skips without the
+weights, and fails under ``CI=true``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+
+from tests.core.lm.conftest import lm
+
+__all__ = ["db_url", "lm", "private_gradebook"]
 
 
 @pytest.fixture(autouse=True)

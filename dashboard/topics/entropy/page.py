@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.common import inputs, widgets
+from core.lm import ModelNotInstalledError
+from dashboard.common import inputs, lm, widgets
 from dashboard.common.exercise_links import show_exercise_links
+from dashboard.common.sources import REAL_MODEL
 from dashboard.common.ui import (
     chart_spec,
     format_number,
@@ -33,20 +35,34 @@ st.markdown(
 st.subheader("A vocabulary, two sets of logits, one temperature")
 col_inputs, col_chart = st.columns([2, 3])
 with col_inputs:
-    tokens_text = widgets.text(PARAMS["tokens"])
-    p_text = widgets.text(PARAMS["p_logits"])
-    q_text = widgets.text(PARAMS["q_logits"])
+    source = widgets.radio(PARAMS["source"], horizontal=True)
+    if source == REAL_MODEL:
+        prompt = widgets.text(PARAMS["lm_prompt"])
+        top = widgets.number(PARAMS["lm_top"])
+    else:
+        tokens_text = widgets.text(PARAMS["tokens"])
+        p_text = widgets.text(PARAMS["p_logits"])
+        q_text = widgets.text(PARAMS["q_logits"])
     temperature = widgets.slider(PARAMS["temperature"])
     unit = widgets.radio(PARAMS["unit"], horizontal=True)
     try:
-        tokens = inputs.parse_tokens(tokens_text, "tokens")
-        p_logits = inputs.parse_numbers(p_text, "p_logits")
-        q_logits = inputs.parse_numbers(q_text, "q_logits")
+        if source == REAL_MODEL:
+            # P is the model's next token restricted to its likeliest tokens; Q is the
+            # same model at temperature T, so KL(P‖Q) is what the temperature costs.
+            tokens, p_logits, mass = lm.top_next_tokens(prompt, PARAMS["lm_prompt"].label, top)
+            q_logits = p_logits
+            st.caption(f"P: the model's {top} likeliest next tokens (␣ is a space), which hold "
+                       f"{mass:.1%} of its probability, renormalised to sum to 1. Q: the same "
+                       "logits at temperature T.")
+        else:
+            tokens = inputs.parse_tokens(tokens_text, "tokens")
+            p_logits = inputs.parse_numbers(p_text, "p_logits")
+            q_logits = inputs.parse_numbers(q_text, "q_logits")
         probabilities = compute.token_distributions(tokens, p_logits, q_logits, temperature)
         summary = compute.information_summary(p_logits, q_logits, temperature, unit)
         table = compute.information_table(p_logits, q_logits, temperature)
         decomposition = compute.cross_entropy_decomposition(p_logits, q_logits, temperature, unit)
-    except ValueError as exc:
+    except (ValueError, ModelNotInstalledError) as exc:
         summary = None
         show_input_error(exc, page=PARAMS)
         show_stale_chart("entropy-token-probabilities", col_chart)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dashboard.common.page_params import PageParams, Param
+from dashboard.common.sources import source_params
 from dashboard.common.units import unit_param
 
 __all__ = ["PARAMS"]
@@ -11,6 +12,7 @@ PARAMS = PageParams(
     "entropy",
     "Entropy & perplexity",
     (
+        *source_params("source", "lm_prompt", "lm_top", role="P (and, at temperature T, Q)"),
         Param(
             "tokens",
             "Tokens (separated by commas)",

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.common import inputs, widgets
+from core.lm import ModelNotInstalledError
+from dashboard.common import inputs, lm, widgets
 from dashboard.common.exercise_links import show_exercise_links
+from dashboard.common.sources import REAL_MODEL
 from dashboard.common.ui import format_number, show_chart, show_stale_chart
 from dashboard.practice import reveal
 from dashboard.topics.sampling import compute, specs
@@ -107,23 +109,38 @@ def next_token_tab() -> None:
         "is kept is rescaled to sum to one. Faded bars are the tokens that can no longer "
         "be drawn."
     )
+    source = widgets.radio(PARAMS["tok_source"], horizontal=True)
     col_names, col_logits = st.columns(2)
-    tokens_text = widgets.text(PARAMS["tok_names"], col_names)
-    logits_text = widgets.text(PARAMS["tok_logits"], col_logits)
+    if source == REAL_MODEL:
+        prompt = widgets.text(PARAMS["tok_prompt"], col_names)
+        n_top = widgets.number(PARAMS["tok_top"], col_logits)
+    else:
+        tokens_text = widgets.text(PARAMS["tok_names"], col_names)
+        logits_text = widgets.text(PARAMS["tok_logits"], col_logits)
     col_t, col_k, col_p = st.columns(3)
     temperature = widgets.slider(PARAMS["temperature"], col_t)
     top_k = widgets.number(PARAMS["top_k"], col_k)
     top_p = widgets.slider(PARAMS["top_p"], col_p)
-    try:
-        tokens = inputs.parse_tokens(tokens_text, "tokens")
-    except ValueError as exc:
-        widget_error(exc, "tok_names")
-        return stale(*TOKEN_CHARTS, side_by_side=True)
-    try:
-        logits = inputs.parse_numbers(logits_text, "logits")
-    except ValueError as exc:
-        widget_error(exc, "tok_logits")
-        return stale(*TOKEN_CHARTS, side_by_side=True)
+    if source == REAL_MODEL:
+        try:
+            tokens, logits, mass = lm.top_next_tokens(prompt, PARAMS["tok_prompt"].label, n_top)
+        except (ValueError, ModelNotInstalledError) as exc:
+            widget_error(exc, "tok_prompt")
+            return stale(*TOKEN_CHARTS, side_by_side=True)
+        st.caption(f"The model's {n_top} likeliest next tokens (␣ is a space) and their real logits; "
+                   f"together they hold {mass:.1%} of its probability, and the softmax below "
+                   "renormalises them.")
+    else:
+        try:
+            tokens = inputs.parse_tokens(tokens_text, "tokens")
+        except ValueError as exc:
+            widget_error(exc, "tok_names")
+            return stale(*TOKEN_CHARTS, side_by_side=True)
+        try:
+            logits = inputs.parse_numbers(logits_text, "logits")
+        except ValueError as exc:
+            widget_error(exc, "tok_logits")
+            return stale(*TOKEN_CHARTS, side_by_side=True)
     key = (tokens, logits, temperature, top_k if top_k > 0 else None, top_p if top_p < 1.0 else None)
     try:
         view = compute.next_token(*key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dashboard.common.page_params import PageParams, Param
+from dashboard.common.sources import source_params
 
 __all__ = ["PARAMS"]
 
@@ -10,6 +11,7 @@ PARAMS = PageParams(
     "sampling",
     "Sampling",
     (
+        *source_params("tok_source", "tok_prompt", "tok_top", role="sampled from"),
         Param(
             "tok_names",
             "Tokens (comma-separated)",
