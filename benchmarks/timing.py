@@ -49,18 +49,25 @@ def best_time(fn: Callable[[], Any], *, repeat: int = 5, number: int = 1) -> flo
 def side_by_side(
     ours: Callable[[], Any], reference: Callable[[], Any], *, repeat: int = 5, number: int = 1
 ) -> tuple[float, float]:
-    """Time ``ours`` and ``reference`` interleaved, so machine noise hits both alike."""
+    """Time ``ours`` and ``reference`` interleaved, so machine noise hits both alike; the best of each."""
+    ours_times, ref_times = side_by_side_samples(ours, reference, repeat=repeat, number=number)
+    return min(ours_times), min(ref_times)
+
+
+def side_by_side_samples(
+    ours: Callable[[], Any], reference: Callable[[], Any], *, repeat: int = 5, number: int = 1
+) -> tuple[list[float], list[float]]:
+    """Every round's time per call of ``ours`` and ``reference``, interleaved (after a warm-up).
+
+    On a shared machine report the best (the cost) and the median (what a user waits).
+    """
     ours()
     reference()
-    best_ours = best_ref = float("inf")
+    samples: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
-        for fn, which in ((ours, 0), (reference, 1)):
+        for fn, times in ((ours, samples[0]), (reference, samples[1])):
             start = time.perf_counter()
             for _ in range(number):
                 fn()
-            elapsed = (time.perf_counter() - start) / number
-            if which == 0:
-                best_ours = min(best_ours, elapsed)
-            else:
-                best_ref = min(best_ref, elapsed)
-    return best_ours, best_ref
+            times.append((time.perf_counter() - start) / number)
+    return samples

@@ -201,7 +201,9 @@ def forward(params: LlamaParams, ids: NDArray[np.intp], cache: KVCache, rope: Ro
     c = params.config
     t, start = len(ids), cache.length
     cache.reserve(start + t)
-    x = params.embedding[ids]  # a fresh (T, d_model) array: the residual stream
+    # a fresh C-ordered (T, d_model) array, the residual stream (a tied embedding is
+    # column-major, see core.lm.params, so its gathered rows need the explicit order)
+    x = np.ascontiguousarray(params.embedding[ids])
     cos, sin = rope.cos[start : start + t], rope.sin[start : start + t]
     mask = None
     if t > 1:

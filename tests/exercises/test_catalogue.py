@@ -33,7 +33,7 @@ EXERCISE_IDS = sorted(REGISTRY.exercises)
 N_VARIANTS = 200
 
 #: The course's sections, each with at least three exercises (issue 6).
-TOPICS = ("interview", "moments", "distributions", "bayes", "information", "sampling", "mcmc", "fisher")
+TOPICS = ("interview", "moments", "distributions", "bayes", "information", "sampling", "mcmc", "fisher", "lm")
 
 
 def test_registry_loads_without_errors() -> None:

@@ -107,3 +107,28 @@ def test_config_refuses_what_it_cannot_run(change, match):
     meta = {k: v for k, v in {**BASE, **change}.items() if v is not None}
     with pytest.raises(ValueError, match=match):
         LlamaConfig.from_metadata(meta, vocab_size=10)
+
+
+def test_dequantize_transposed_into_a_slice(small_gguf):
+    path, _ = small_gguf
+    tensors = {t.name: t for t in open_gguf(path).tensors}
+    for name in ("quant", "dense"):
+        rows = dequantize(tensors[name])
+        block = np.zeros((64, 10), np.float32)
+        out = dequantize(tensors[name], transposed_into=block[:, 3:7])
+        np.testing.assert_array_equal(block[:, 3:7], rows.T)  # exactly the rows, transposed
+        assert out.base is block and not block[:, :3].any() and not block[:, 7:].any()
+    # gguf's own dequantisation gives the same values
+    np.testing.assert_array_equal(dequantize(tensors["quant"]), quants.dequantize(tensors["quant"].data, tensors["quant"].tensor_type))
+    with pytest.raises(ValueError, match=r"`transposed_into` has shape \(4, 64\)"):
+        dequantize(tensors["quant"], transposed_into=np.zeros((4, 64), np.float32))
+
+
+def test_fast_reader_fields_have_the_stock_parts(small_gguf):
+    # string_array and contents() read parts through field.data: same indices, same bytes
+    path, _ = small_gguf
+    stock, fast = gguf.GGUFReader(path), FastGGUFReader(path)
+    for key in ("tokenizer.ggml.tokens", "tokenizer.ggml.token_type"):
+        ours, theirs = fast.fields[key], stock.fields[key]
+        assert ours.data == theirs.data
+        assert [bytes(p) for p in ours.parts] == [bytes(p) for p in theirs.parts]

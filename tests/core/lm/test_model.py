@@ -76,6 +76,15 @@ def test_the_real_forward_pass_stays_float32(lm):
     assert session.append([ids[0]]).dtype == np.float32
 
 
+def test_weights_are_laid_out_for_x_at_w(lm):
+    # x @ W streams C-ordered (in, out) matrices; the unembedding is one too, seen
+    # through .T, and a tied embedding is that same array, not a second copy
+    p = lm.params
+    for w in (p.layers[0].qkv, p.layers[-1].gate_up, p.layers[5].down, p.output.T):
+        assert w.flags.c_contiguous and w.dtype == np.float32
+    assert np.shares_memory(p.embedding, p.output)  # SmolLM2 ties them
+
+
 def test_tokens_and_text(lm):
     ids = lm.encode("Hello world")
     assert [lm.token_text(i) for i in ids] == ["Hello", " world"]
