@@ -17,10 +17,10 @@ import pytest
 from scipy import special, stats
 
 from grader import Code, grade_answer, load_exercises, render_sheet, render_template, variant_for
-from probstats.cli import main
 from grader.code_answers import WORKERS_ENV
 from grader.code_harness import build_arg
 from grader.sandbox import SandboxUnavailable, find_bwrap
+from probstats.cli import main
 from tests.ci import skip_or_fail_in_ci
 from tests.exercises.code_solutions import CORRECT, WRONG
 
