@@ -18,8 +18,8 @@ from dashboard.common import export
 from dashboard.common.limits import CACHE_ENTRIES
 from dashboard.common.page_params import PageParams
 
-__all__ = ["Spec", "chart_spec", "format_number", "plain_error", "show_chart", "show_input_error", "show_stale_chart",
-           "spec_of", "with_data"]
+__all__ = ["Spec", "chart_spec", "format_number", "layer_data_name", "plain_error", "show_chart", "show_input_error",
+           "show_stale_chart", "spec_of", "with_data"]
 
 #: A Vega-Lite spec as a JSON-ready dict (datasets as Arrow bytes, see :func:`spec_of`).
 Spec = dict[str, Any]
@@ -119,19 +119,30 @@ def spec_of(chart: alt.TopLevelMixin) -> Spec:
     return spec
 
 
-def with_data(spec: Spec, frame: pd.DataFrame) -> Spec:
-    """``spec``, a chart with one dataset, drawing ``frame`` instead (``spec`` is changed).
+def with_data(spec: Spec, frame: pd.DataFrame, name: str | None = None) -> Spec:
+    """``spec`` drawing ``frame`` in place of its dataset ``name`` (``spec`` is changed).
 
     For a chart whose shape (encodings, sort orders, layers) depends on fewer inputs than
     its data: its spec is built once per shape and a rerun only swaps the rows, which
     costs an Arrow conversion instead of an Altair build. ``frame`` must have the
-    columns the chart was built from, converted as Altair converts them.
+    columns the chart was built from, converted as Altair converts them. Without
+    ``name`` the spec must hold exactly one dataset (see :func:`layer_data_name` for a
+    layer's).
     """
-    if len(spec.get("datasets", {})) != 1:
-        raise ValueError(f"`spec` must hold exactly one dataset; got {len(spec.get('datasets', {}))}")
-    (name,) = spec["datasets"]
-    spec["datasets"][name] = export.to_arrow(sanitize_pandas_dataframe(frame).to_dict(orient="records"))
+    datasets = spec.get("datasets", {})
+    if name is None:
+        if len(datasets) != 1:
+            raise ValueError(f"`spec` must hold exactly one dataset; got {len(datasets)}")
+        (name,) = datasets
+    elif name not in datasets:
+        raise ValueError(f"`name` must be one of the spec's datasets {sorted(datasets)}; got {name!r}")
+    datasets[name] = export.to_arrow(sanitize_pandas_dataframe(frame).to_dict(orient="records"))
     return spec
+
+
+def layer_data_name(spec: Spec, index: int) -> str:
+    """The dataset name that layer ``index`` of a layered ``spec`` draws, for :func:`with_data`."""
+    return str(spec["layer"][index]["data"]["name"])
 
 
 @st.cache_data(max_entries=8 * CACHE_ENTRIES, show_spinner=False)

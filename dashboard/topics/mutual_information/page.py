@@ -94,8 +94,8 @@ if summary is not None:
             show_chart(specs.diagram_spec(joint, unit), name="mutual-information-information-diagram")
     show_chart(heatmaps, name="mutual-information-joint-heatmaps", width="content")
     st.caption(
-        f"The PMI colours stop at ±{compute.PMI_CLIP:g} {unit}: a cell beyond takes the end "
-        "colour and keeps its true value in its label. Grey cells are pairs that never "
+        f"PMI values are in {unit}; their colours stop at ±{compute.PMI_CLIP:g} {unit}: a cell "
+        "beyond takes the end colour and keeps its true value in its label. Grey cells are pairs that never "
         "occur: their PMI is −∞ and they add nothing to I(X; Y), which weights each "
         "cell's PMI by its probability."
     )
