@@ -11,15 +11,14 @@ from typing import Any, Literal
 import altair as alt
 import pandas as pd
 import streamlit as st
-from altair.utils.core import sanitize_pandas_dataframe
 from streamlit.delta_generator import DeltaGenerator
 
 from dashboard.common import export
 from dashboard.common.limits import CACHE_ENTRIES
 from dashboard.common.page_params import PageParams
 
-__all__ = ["Spec", "chart_spec", "format_number", "layer_data_name", "plain_error", "show_chart", "show_input_error",
-           "show_stale_chart", "spec_of", "with_data"]
+__all__ = ["Spec", "chart_shape", "chart_spec", "format_number", "layer_data_name", "plain_error", "show_chart",
+           "show_input_error", "show_stale_chart", "spec_of", "with_data", "with_layer_data"]
 
 #: A Vega-Lite spec as a JSON-ready dict (datasets as Arrow bytes, see :func:`spec_of`).
 Spec = dict[str, Any]
@@ -136,7 +135,7 @@ def with_data(spec: Spec, frame: pd.DataFrame, name: str | None = None) -> Spec:
         (name,) = datasets
     elif name not in datasets:
         raise ValueError(f"`name` must be one of the spec's datasets {sorted(datasets)}; got {name!r}")
-    datasets[name] = export.to_arrow(sanitize_pandas_dataframe(frame).to_dict(orient="records"))
+    datasets[name] = export.frame_to_arrow(frame)
     return spec
 
 
@@ -159,6 +158,35 @@ def chart_spec(factory: Callable[..., alt.TopLevelMixin], *args: Any, **kwargs: 
     must be a module-level function (it is keyed by its module and name).
     """
     return _spec(f"{factory.__module__}:{factory.__qualname__}", args, kwargs)
+
+
+@st.cache_data(max_entries=8 * CACHE_ENTRIES, show_spinner=False)
+def _shape(factory: str, key: tuple[Any, ...], _args: tuple[Any, ...], _kwargs: dict[str, Any]) -> Spec:
+    module, _, name = factory.partition(":")
+    return spec_of(getattr(importlib.import_module(module), name)(*_args, **_kwargs))
+
+
+def chart_shape(factory: Callable[..., alt.TopLevelMixin], key: tuple[Any, ...], *args: Any, **kwargs: Any) -> Spec:
+    """The spec of ``factory(*args, **kwargs)``, built once per ``key``: a fresh copy.
+
+    ``key`` holds what the chart's shape (encodings, scales, layers, titles) depends on;
+    the arguments themselves are not hashed, so the spec carries the data of the first
+    call with that key: put the current rows in with :func:`with_data` or
+    :func:`with_layer_data`. A rerun then costs an Arrow conversion per dataset instead
+    of an Altair build. ``factory`` must be a module-level function.
+    """
+    return _shape(f"{factory.__module__}:{factory.__qualname__}", key, args, kwargs)
+
+
+def with_layer_data(spec: Spec, *frames: pd.DataFrame | None) -> Spec:
+    """``spec``, a layered chart, with layer ``i`` drawing ``frames[i]`` (None: kept).
+
+    A later layer that shares an earlier one's dataset follows it.
+    """
+    for index, frame in enumerate(frames):
+        if frame is not None:
+            with_data(spec, frame, layer_data_name(spec, index))
+    return spec
 
 
 def show_chart(
