@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
@@ -17,8 +18,8 @@ from dashboard.common import export
 from dashboard.common.limits import CACHE_ENTRIES
 from dashboard.common.page_params import PageParams
 
-__all__ = ["Spec", "chart_shape", "chart_spec", "format_number", "layer_data_name", "plain_error", "show_chart",
-           "show_input_error", "show_stale_chart", "spec_of", "with_data", "with_layer_data"]
+__all__ = ["Spec", "chart_shape", "chart_spec", "format_number", "plain_error", "show_chart", "show_input_error",
+           "show_stale_chart", "spec_of", "with_data", "with_rows"]
 
 #: A Vega-Lite spec as a JSON-ready dict (datasets as Arrow bytes, see :func:`spec_of`).
 Spec = dict[str, Any]
@@ -124,9 +125,8 @@ def with_data(spec: Spec, frame: pd.DataFrame, name: str | None = None) -> Spec:
     For a chart whose shape (encodings, sort orders, layers) depends on fewer inputs than
     its data: its spec is built once per shape and a rerun only swaps the rows, which
     costs an Arrow conversion instead of an Altair build. ``frame`` must have the
-    columns the chart was built from, converted as Altair converts them. Without
-    ``name`` the spec must hold exactly one dataset (see :func:`layer_data_name` for a
-    layer's).
+    columns the chart was built from. Without ``name`` the spec must hold exactly one
+    dataset (see :func:`with_rows` for several).
     """
     datasets = spec.get("datasets", {})
     if name is None:
@@ -137,11 +137,6 @@ def with_data(spec: Spec, frame: pd.DataFrame, name: str | None = None) -> Spec:
         raise ValueError(f"`name` must be one of the spec's datasets {sorted(datasets)}; got {name!r}")
     datasets[name] = export.frame_to_arrow(frame)
     return spec
-
-
-def layer_data_name(spec: Spec, index: int) -> str:
-    """The dataset name that layer ``index`` of a layered ``spec`` draws, for :func:`with_data`."""
-    return str(spec["layer"][index]["data"]["name"])
 
 
 @st.cache_data(max_entries=8 * CACHE_ENTRIES, show_spinner=False)
@@ -172,20 +167,32 @@ def chart_shape(factory: Callable[..., alt.TopLevelMixin], key: tuple[Any, ...],
     ``key`` holds what the chart's shape (encodings, scales, layers, titles) depends on;
     the arguments themselves are not hashed, so the spec carries the data of the first
     call with that key: put the current rows in with :func:`with_data` or
-    :func:`with_layer_data`. A rerun then costs an Arrow conversion per dataset instead
+    :func:`with_rows`. A rerun then costs an Arrow conversion per dataset instead
     of an Altair build. ``factory`` must be a module-level function.
     """
     return _shape(f"{factory.__module__}:{factory.__qualname__}", key, args, kwargs)
 
 
-def with_layer_data(spec: Spec, *frames: pd.DataFrame | None) -> Spec:
-    """``spec``, a layered chart, with layer ``i`` drawing ``frames[i]`` (None: kept).
+def with_rows(spec: Spec, *frames: pd.DataFrame) -> Spec:
+    """``spec`` with each of ``frames`` drawn in place of the dataset with its columns.
 
-    A later layer that shares an earlier one's dataset follows it.
+    A chart from :func:`chart_shape` usually has one dataset per kind of row (curves,
+    a marker, a shaded region), told apart by their columns; each frame replaces the
+    one dataset whose columns are exactly its own (same names, same order), wherever in
+    the layers or panels it is drawn. ``spec`` is changed.
+
+    Raises
+    ------
+    ValueError
+        If no dataset, or more than one, has a frame's columns.
     """
-    for index, frame in enumerate(frames):
-        if frame is not None:
-            with_data(spec, frame, layer_data_name(spec, index))
+    columns = {name: tuple(pa.ipc.open_stream(data).schema.names) for name, data in spec.get("datasets", {}).items()}
+    for frame in frames:
+        wanted = tuple(str(c) for c in frame.columns)
+        names = [name for name, cols in columns.items() if cols == wanted]
+        if len(names) != 1:
+            raise ValueError(f"`spec` must hold exactly one dataset with columns {list(wanted)}; found {len(names)}")
+        with_data(spec, frame, names[0])
     return spec
 
 

@@ -3,12 +3,14 @@
 The first page a learner opens after a server start would otherwise wait for the
 imports of every library its computation uses (scipy, pandas, altair, vl-convert,
 pymc's relatives); the pages opened next would wait for theirs. :func:`warm_up` starts
-one daemon thread that imports them all while the first page renders. No streamlit
+one daemon thread that imports them all while the first page renders, then freezes
+what is loaded (:func:`gc.freeze`) so the garbage collector stops rescanning it. No streamlit
 here: ``streamlit_app.py`` runs it once per process through ``st.cache_resource``.
 """
 
 from __future__ import annotations
 
+import gc
 import importlib
 import threading
 from collections.abc import Iterable
@@ -55,6 +57,10 @@ def _import_all(names: Iterable[str]) -> None:
             importlib.import_module(name)
         except Exception:
             continue
+    # The libraries' objects live as long as the server: out of the collector's way, so a
+    # full collection during a rerun scans only what pages made since (one took 150-280 ms).
+    gc.collect()
+    gc.freeze()
 
 
 def warm_up(pages: Iterable[PageSpec] = PAGES) -> threading.Thread:

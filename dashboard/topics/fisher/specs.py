@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.common.limits import CACHE_ENTRIES
-from dashboard.common.ui import Spec, chart_shape, with_data, with_layer_data
+from dashboard.common.ui import Spec, chart_shape, with_data, with_rows
 from dashboard.topics.fisher import charts, compute
 
 __all__ = ["cramer_rao_spec", "gradient_paths_spec", "kfac_error_spec", "kfac_factors_spec",
@@ -24,7 +24,7 @@ def likelihood_spec(family: str, mle: float, n: int, sigma: float | None) -> Spe
     """Log-likelihood curves at n, 4n, 16n and the quadratic at the MLE (curve names follow n)."""
     view = compute.likelihood_view(family, mle, n, sigma)
     spec = chart_shape(charts.log_likelihood_chart, (n,), view.curves, mle=view.mle)
-    return with_layer_data(spec, view.curves, pd.DataFrame({"theta": [view.mle]}))
+    return with_rows(spec, view.curves, pd.DataFrame({"theta": [view.mle]}))
 
 
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
@@ -32,7 +32,7 @@ def cramer_rao_spec(p: float, n: int, n_datasets: int, seed: int) -> Spec:
     """The histogram of simulated p̂ under the Cramér–Rao normal."""
     view = compute.cramer_rao_view(p, n, n_datasets, seed)
     spec = chart_shape(charts.cramer_rao_chart, (), view.histogram, view.bound_curve)
-    return with_layer_data(spec, view.histogram, view.bound_curve)
+    return with_rows(spec, view.histogram, view.bound_curve)
 
 
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
@@ -43,7 +43,7 @@ def gradient_paths_spec(
     paths = compute.gradient_paths(data_mean, data_sd, mu0, sigma0, lr, n_steps, parameterization)
     spec = chart_shape(charts.gradient_paths_chart, (), paths.landscape, paths.paths, optimum=(data_mean, data_sd))
     # The marker's cross and its label (layers 2 and 3) share one row.
-    return with_layer_data(spec, paths.landscape, paths.paths, charts.optimum_frame(data_mean, data_sd))
+    return with_rows(spec, paths.landscape, paths.paths, charts.optimum_frame(data_mean, data_sd))
 
 
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
@@ -64,4 +64,4 @@ def kfac_error_spec(n_inputs: int, input_dim: int, n_classes: int, weight_scale:
     """K-FAC's error over the weight scales (not keyed on the chosen one), that one marked."""
     sweep = compute.kfac_view(n_inputs, input_dim, n_classes, weight_scale, seed).sweep
     spec = chart_shape(charts.kfac_error_chart, (), sweep, current_scale=weight_scale)
-    return with_layer_data(spec, sweep, pd.DataFrame({"weight_scale": [float(weight_scale)]}))
+    return with_rows(spec, sweep, pd.DataFrame({"weight_scale": [float(weight_scale)]}))

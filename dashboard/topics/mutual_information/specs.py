@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.common.limits import CACHE_ENTRIES
-from dashboard.common.ui import Spec, chart_shape, with_data, with_layer_data
+from dashboard.common.ui import Spec, chart_shape, with_data, with_rows
 from dashboard.topics.mutual_information import charts, compute
 
 __all__ = ["diagram_spec", "heatmaps_spec", "sweep_spec"]
@@ -45,6 +45,6 @@ def sweep_spec(n_cells: int, unit: str, rho: float) -> Spec:
     """MI against ρ with ``rho`` marked: the curves' rows for (cells, unit), the marker's one row."""
     sweep = compute.mutual_information_sweep(n_cells, unit)
     spec = chart_shape(charts.mutual_information_sweep_chart, (), sweep, unit="", current_rho=0.0)
-    with_layer_data(spec, sweep, pd.DataFrame({"rho": [float(rho)]}))
+    with_rows(spec, sweep, pd.DataFrame({"rho": [float(rho)]}))
     spec["layer"][0]["encoding"]["y"]["title"] = f"I(X; Y), {unit}"
     return spec

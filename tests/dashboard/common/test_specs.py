@@ -21,7 +21,8 @@ def counted_chart(frame: pd.DataFrame, marker: pd.DataFrame, *, title: str) -> a
 
 
 def rows(spec: ui.Spec, index: int) -> list[dict]:
-    return pa.ipc.open_stream(spec["datasets"][ui.layer_data_name(spec, index)]).read_all().to_pylist()
+    """The rows layer ``index`` draws."""
+    return pa.ipc.open_stream(spec["datasets"][spec["layer"][index]["data"]["name"]]).read_all().to_pylist()
 
 
 def test_a_shape_is_built_once_per_key_and_its_rows_swapped():
@@ -32,12 +33,21 @@ def test_a_shape_is_built_once_per_key_and_its_rows_swapped():
                            title="T")
     assert len(CALLS) == 1 and again == spec  # the second call's data are ignored
     new = pd.DataFrame({"x": [0.0, 1.0, 2.0], "y": [3.0, float("nan"), 4.0]})
-    ui.with_layer_data(again, new, pd.DataFrame({"x": [1.5]}))
+    ui.with_rows(again, pd.DataFrame({"x": [1.5]}), new)  # matched by their columns, in any order
     assert rows(again, 0) == [{"x": 0.0, "y": 3.0}, {"x": 1.0, "y": None}, {"x": 2.0, "y": 4.0}]
     assert rows(again, 1) == [{"x": 1.5}]
     assert rows(spec, 0) == [{"x": 0.0, "y": 1.0}, {"x": 1.0, "y": 2.0}]  # each call is a fresh copy
     ui.chart_shape(counted_chart, ("test-b",), first, pd.DataFrame({"x": [0.5]}), title="T")
     assert len(CALLS) == 2
+
+
+def test_with_rows_needs_exactly_one_dataset_with_the_columns():
+    spec = ui.spec_of(counted_chart(pd.DataFrame({"x": [0.0], "y": [1.0]}), pd.DataFrame({"x": [0.5]}), title="T"))
+    with pytest.raises(ValueError, match=r"exactly one dataset with columns \['y', 'x'\]; found 0"):
+        ui.with_rows(spec, pd.DataFrame({"y": [1.0], "x": [0.0]}))
+    same = ui.spec_of(counted_chart(pd.DataFrame({"x": [0.0]}), pd.DataFrame({"x": [0.5]}), title="T"))
+    with pytest.raises(ValueError, match=r"exactly one dataset with columns \['x'\]; found 2"):
+        ui.with_rows(same, pd.DataFrame({"x": [1.0]}))
 
 
 def test_with_data_names_the_dataset_it_needs():
