@@ -18,8 +18,8 @@ from dashboard.common import export
 from dashboard.common.limits import CACHE_ENTRIES
 from dashboard.common.page_params import PageParams
 
-__all__ = ["Spec", "chart_shape", "chart_spec", "format_number", "plain_error", "show_chart", "show_input_error",
-           "show_stale_chart", "spec_of", "with_data", "with_rows"]
+__all__ = ["Spec", "chart_shape", "chart_spec", "format_number", "plain_error", "remember_chart", "show_chart",
+           "show_input_error", "show_stale_chart", "spec_of", "with_data", "with_rows"]
 
 #: A Vega-Lite spec as a JSON-ready dict (datasets as Arrow bytes, see :func:`spec_of`).
 Spec = dict[str, Any]
@@ -211,7 +211,7 @@ def show_chart(
     last good one under ``name`` for :func:`show_stale_chart`.
     """
     target = st if where is None else where
-    st.session_state.setdefault(_LAST_GOOD, {})[name] = chart
+    remember_chart(name, chart)
     _draw(target, chart, width)
     stem = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     title = name.replace("-", " ").capitalize()
@@ -227,6 +227,15 @@ def show_chart(
         key=f"download-csv-{stem}", icon=":material/table:", on_click="ignore",
         help="Download the data behind this chart as CSV",
     )
+
+
+def remember_chart(name: str, chart: alt.TopLevelMixin | Mapping[str, Any]) -> None:
+    """Keep ``chart`` as the last good chart called ``name``, for :func:`show_stale_chart`.
+
+    :func:`show_chart` does it for the charts it draws; a page drawing a chart its own way
+    calls this beside it.
+    """
+    st.session_state.setdefault(_LAST_GOOD, {})[name] = chart
 
 
 def _draw(target: Any, chart: alt.TopLevelMixin | Mapping[str, Any], width: Literal["stretch", "content"]) -> None:

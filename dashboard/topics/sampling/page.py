@@ -93,8 +93,15 @@ def probabilities(text: str, key: str) -> tuple[float, ...] | None:
 )
 
 
-#: The next-token tab's two charts, side by side.
+#: The next-token tab's two charts, side by side, and its inverse-CDF chart below them.
 TOKEN_CHARTS = ("sampling-token-sampling", "sampling-top-p")
+INVERSE_CDF_CHART = "sampling-inverse-cdf"
+
+
+def token_tab_stale() -> None:
+    """After a rejected token input: the tab's last good charts, greyed, in their places."""
+    stale(*TOKEN_CHARTS, side_by_side=True)
+    stale(INVERSE_CDF_CHART)
 
 
 @st.fragment
@@ -118,18 +125,18 @@ def next_token_tab() -> None:
         tokens = inputs.parse_tokens(tokens_text, "tokens")
     except ValueError as exc:
         widget_error(exc, "tok_names")
-        return stale(*TOKEN_CHARTS, side_by_side=True)
+        return token_tab_stale()
     try:
         logits = inputs.parse_numbers(logits_text, "logits")
     except ValueError as exc:
         widget_error(exc, "tok_logits")
-        return stale(*TOKEN_CHARTS, side_by_side=True)
+        return token_tab_stale()
     key = (tokens, logits, temperature, top_k if top_k > 0 else None, top_p if top_p < 1.0 else None)
     try:
         view = compute.next_token(*key)
     except ValueError as exc:
         widget_error(exc, "tok_names", "tok_logits")
-        return stale(*TOKEN_CHARTS, side_by_side=True)
+        return token_tab_stale()
     shown = shows("token")
     m_kept, m_mass, m_top = st.columns(3)
     m_kept.metric("Tokens kept", f"{len(view.kept)} of {len(view.table)}" if shown else HIDDEN_METRIC)
@@ -171,7 +178,7 @@ def next_token_tab() -> None:
         return
     draws = compute.inverse_cdf(tuple(view.table["token"]), tuple(view.table["p_final"]), cdf_seed)
     col_chart, col_table = st.columns([3, 2])
-    show_chart(specs.inverse_cdf_spec(key, cdf_seed), name="sampling-inverse-cdf", where=col_chart)
+    show_chart(specs.inverse_cdf_spec(key, cdf_seed), name=INVERSE_CDF_CHART, where=col_chart)
     col_table.dataframe(
         draws.draws[["draw", "u", "token"]],
         hide_index=True,
