@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import altair as alt
@@ -18,7 +19,7 @@ from dashboard.common import export
 from dashboard.common.limits import CACHE_ENTRIES
 from dashboard.common.page_params import PageParams
 
-__all__ = ["Spec", "chart_shape", "chart_spec", "format_number", "plain_error", "remember_chart", "show_chart",
+__all__ = ["HIDDEN_METRIC", "Metric", "Spec", "chart_shape", "chart_spec", "format_number", "metric_row", "plain_error", "remember_chart", "show_chart",
            "show_input_error", "show_stale_chart", "spec_of", "with_data", "with_rows"]
 
 #: A Vega-Lite spec as a JSON-ready dict (datasets as Arrow bytes, see :func:`spec_of`).
@@ -95,6 +96,37 @@ def show_input_error(
     """
     target = st if where is None else where
     target.error(f"Cannot use this input: {plain_error(exc, page, names)}", icon=":material/error:")
+
+
+#: A held-back answer's value in a metric: short, so a narrow metric column never
+#: truncates it (the page's reveal note says why and how to see it).
+HIDDEN_METRIC = "hidden"
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric of :func:`metric_row`.
+
+    ``value`` is a number (shown with ``digits`` decimals, see :func:`format_number`) or
+    text shown as it is; ``answer`` marks a value an exercise asks for, held back until
+    the page's answers are revealed.
+    """
+
+    label: str
+    value: float | str
+    digits: int = 3
+    help: str | None = None
+    answer: bool = True
+
+
+def metric_row(metrics: Sequence[Metric], *, revealed: bool = True, where: DeltaGenerator | None = None) -> None:
+    """``metrics`` side by side, one column each; an unrevealed answer shows "hidden"."""
+    for column, m in zip((st if where is None else where).columns(len(metrics)), metrics, strict=True):
+        if m.answer and not revealed:
+            text = HIDDEN_METRIC
+        else:
+            text = m.value if isinstance(m.value, str) else format_number(m.value, m.digits)
+        column.metric(m.label, text, help=m.help)
 
 
 _LAST_GOOD = "_last_good_chart"

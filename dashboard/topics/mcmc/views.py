@@ -15,7 +15,14 @@ from streamlit.delta_generator import DeltaGenerator
 
 from dashboard.common import export
 from dashboard.common.limits import CACHE_ENTRIES
-from dashboard.common.ui import Spec, format_number, remember_chart, show_chart, show_input_error, spec_of
+from dashboard.common.ui import (
+    Spec,
+    format_number,
+    remember_chart,
+    show_chart,
+    show_input_error,
+    spec_of,
+)
 from dashboard.topics.mcmc import charts, compute
 from dashboard.topics.mcmc.runs import (
     ESS_FLAG,

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard.common import inputs, widgets
 from dashboard.common.exercise_links import show_exercise_links
-from dashboard.common.ui import format_number, show_chart, show_stale_chart
+from dashboard.common.ui import Metric, format_number, metric_row, show_chart, show_stale_chart
 from dashboard.practice import reveal
 from dashboard.topics.sampling import compute, specs
 from dashboard.topics.sampling.params import PARAMS
@@ -30,10 +30,6 @@ ANSWER_SECTIONS: dict[str, frozenset[str]] = {
     "sampling.kl_estimators": frozenset(),
 }
 SECTIONS = frozenset({"token", "rejection", "trap"})
-
-#: A held-back metric's value: short, so a narrow metric column never truncates it
-#: (the note under the title says why and how to see it).
-HIDDEN_METRIC = "hidden"
 
 st.title("Sampling: from logits to tokens, and beyond")
 widgets.normalise_query(PARAMS)  # before any widget: accept aliases and any case
@@ -138,15 +134,13 @@ def next_token_tab() -> None:
         widget_error(exc, "tok_names", "tok_logits")
         return token_tab_stale()
     shown = shows("token")
-    m_kept, m_mass, m_top = st.columns(3)
-    m_kept.metric("Tokens kept", f"{len(view.kept)} of {len(view.table)}" if shown else HIDDEN_METRIC)
-    m_mass.metric(
-        "Mass kept before renormalising", format_number(view.kept_mass) if shown else HIDDEN_METRIC,
-        help="The tempered probability of the kept set; each kept share is divided by it.",
-    )
     top = view.table.loc[view.table["p_final"].idxmax()]
-    m_top.metric("Most likely token",
-                 f"{top['token']} ({format_number(top['p_final'])})" if shown else HIDDEN_METRIC)
+    metric_row([
+        Metric("Tokens kept", f"{len(view.kept)} of {len(view.table)}"),
+        Metric("Mass kept before renormalising", view.kept_mass,
+               help="The tempered probability of the kept set; each kept share is divided by it."),
+        Metric("Most likely token", f"{top['token']} ({format_number(top['p_final'])})"),
+    ], revealed=shown)
     if shown:
         st.markdown("Kept set: " + ", ".join(f"**{t}**" for t in view.kept))
     col_bars, col_mass = st.columns(2)
@@ -209,14 +203,15 @@ def rejection_tab() -> None:
         widget_error(exc, "rej_m")
         return stale("sampling-rejection")
     shown = shows("rejection")
-    m_rate, m_expected, m_se, m_max = st.columns(4)
-    m_rate.metric("Acceptance rate", format_number(rej.acceptance_rate) if shown else HIDDEN_METRIC,
-                  help=f"{rej.n_accepted} of {rej.n_proposals} proposals kept." if shown else None)
-    m_expected.metric("1 / M", format_number(rej.expected_rate) if shown else HIDDEN_METRIC)
-    m_se.metric("Standard error of the rate", format_number(rej.rate_stderr, 4) if shown else HIDDEN_METRIC,
-                help="√((1/M)(1 − 1/M) / proposals): the rate's usual distance from 1/M.")
-    m_max.metric("Largest p/q seen", format_number(rej.max_ratio) if shown else HIDDEN_METRIC,
-                 help="The tightest roof for these draws; M above it only wastes proposals.")
+    metric_row([
+        Metric("Acceptance rate", rej.acceptance_rate,
+               help=f"{rej.n_accepted} of {rej.n_proposals} proposals kept." if shown else None),
+        Metric("1 / M", rej.expected_rate),
+        Metric("Standard error of the rate", rej.rate_stderr, 4,
+               help="√((1/M)(1 − 1/M) / proposals): the rate's usual distance from 1/M."),
+        Metric("Largest p/q seen", rej.max_ratio,
+               help="The tightest roof for these draws; M above it only wastes proposals."),
+    ], revealed=shown)
     show_chart(specs.rejection_spec(rej_a, rej_b, rej_m, rej_n, rej_seed), name="sampling-rejection")
     if rej.n_proposals > compute.REJECTION_POINTS_SHOWN:
         st.caption(
@@ -245,13 +240,13 @@ def importance_tab() -> None:
     except ValueError as exc:
         widget_error(exc, "is_scale")
         return stale("sampling-importance-weights", "sampling-importance-sweep")
-    m_est, m_se, m_ess, m_exact = st.columns(4)
-    m_est.metric("Estimate of E[X²]", format_number(imp.estimate, 4),
-                 help="(1/n) Σ wᵢ xᵢ², the plain importance-sampling estimate.")
-    m_se.metric("Its standard error", format_number(imp.stderr, 4))
-    m_ess.metric("Effective sample size", format_number(imp.ess, 1),
-                 help="(Σw)² / Σw²: how many equally weighted draws these are worth.")
-    m_exact.metric("Exact E[X²]", format_number(imp.exact, 4))
+    metric_row([
+        Metric("Estimate of E[X²]", imp.estimate, 4, help="(1/n) Σ wᵢ xᵢ², the plain importance-sampling estimate."),
+        Metric("Its standard error", imp.stderr, 4),
+        Metric("Effective sample size", imp.ess, 1,
+               help="(Σw)² / Σw²: how many equally weighted draws these are worth."),
+        Metric("Exact E[X²]", imp.exact, 4),
+    ])
     show_chart(specs.importance_weights_spec(is_shift, is_scale, is_n, is_seed), name="sampling-importance-weights")
     st.subheader("Moving the proposal")
     st.markdown(
@@ -284,10 +279,11 @@ def ppo_tab() -> None:
     except ValueError as exc:
         widget_error(exc, "ppo_ratio")
         return stale("sampling-ppo-clip")
-    m_unclipped, m_objective, m_clipped = st.columns(3)
-    m_unclipped.metric("r · A (unclipped)", format_number(ppo.unclipped))
-    m_objective.metric("PPO objective", format_number(ppo.objective), help="min(r·A, clip(r, 1 − ε, 1 + ε)·A)")
-    m_clipped.metric("Clipped?", "yes" if ppo.clipped else "no")
+    metric_row([
+        Metric("r · A (unclipped)", ppo.unclipped),
+        Metric("PPO objective", ppo.objective, help="min(r·A, clip(r, 1 − ε, 1 + ε)·A)"),
+        Metric("Clipped?", "yes" if ppo.clipped else "no"),
+    ])
     show_chart(specs.ppo_spec(ppo_adv, ppo_eps, ppo_ratio), name="sampling-ppo-clip")
 
 
@@ -337,12 +333,12 @@ def kl_div_trap_section() -> None:
     except ValueError as exc:
         return widget_error(exc, "trap_p", "trap_q")
     shown = shows("trap")
-    m_exact, m_right, m_wrong = st.columns(3)
-    m_exact.metric("KL(p‖q), nats", format_number(trap.exact, 4) if shown else HIDDEN_METRIC)
-    m_right.metric("kl_div(log q, p)", format_number(trap.right, 4) if shown else HIDDEN_METRIC,
-                   help="The right call (reduction='batchmean'): equal to KL(p‖q).")
-    m_wrong.metric("kl_div(q, p): silently wrong", format_number(trap.wrong, 4) if shown else HIDDEN_METRIC,
-                   help="Σ p (log p − q): what torch returns when q is passed unlogged.")
+    metric_row([
+        Metric("KL(p‖q), nats", trap.exact, 4),
+        Metric("kl_div(log q, p)", trap.right, 4, help="The right call (reduction='batchmean'): equal to KL(p‖q)."),
+        Metric("kl_div(q, p): silently wrong", trap.wrong, 4,
+               help="Σ p (log p − q): what torch returns when q is passed unlogged."),
+    ], revealed=shown)
     for problem in trap.problems:
         st.warning(f"A check of the wrong call finds: {problem}", icon=":material/warning:")
 

@@ -277,7 +277,7 @@ def test_every_widget_is_declared_in_the_params_contract():
 def test_a_run_refused_for_a_bad_input_keeps_the_last_density_and_traces_greyed():
     at = open_page(sampler="HMC")
     assert not at.error and not any("greyed" in c.value for c in at.caption)
-    density = [s for s in chart_specs(at) if "vconcat" not in s and "layer" in s][0]
+    density = next(s for s in chart_specs(at) if "vconcat" not in s and "layer" in s)
     at.number_input(key="n_leapfrog").set_value(0).run()
     at.button(key="run").click().run()
     assert not at.exception
