@@ -81,11 +81,12 @@ def cramer_rao_tab() -> None:
         "below 1/(n F(p)) = p(1 − p)/n, the Cramér–Rao bound; the share of heads sits "
         "exactly on it, so the blue normal curve with that variance matches the bars."
     )
-    col_p, col_n, col_d, col_seed = st.columns(4)
-    cr_p = widgets.slider(PARAMS["cr_p"], col_p)
-    cr_n = widgets.number(PARAMS["cr_n"], col_n)
-    cr_datasets = widgets.slider(PARAMS["cr_datasets"], col_d)
-    cr_seed = widgets.number(PARAMS["cr_seed"], col_seed)
+    cr_p, cr_n, cr_datasets, cr_seed = widgets.row(
+        (widgets.slider, PARAMS["cr_p"]),
+        (widgets.number, PARAMS["cr_n"]),
+        (widgets.slider, PARAMS["cr_datasets"]),
+        (widgets.number, PARAMS["cr_seed"]),
+    )
     try:
         cr = compute.cramer_rao_view(cr_p, cr_n, cr_datasets, cr_seed)
     except ValueError as exc:
@@ -111,11 +112,12 @@ def natural_gradient_tab() -> None:
         "directly to the best fit, and, for small steps, along the same curve whichever "
         "way σ is parameterised."
     )
-    col_mean, col_sd, col_mu0, col_s0 = st.columns(4)
-    ng_mean = widgets.number(PARAMS["ng_mean"], col_mean)
-    ng_sd = widgets.number(PARAMS["ng_sd"], col_sd)
-    ng_mu0 = widgets.number(PARAMS["ng_mu0"], col_mu0)
-    ng_sigma0 = widgets.number(PARAMS["ng_sigma0"], col_s0)
+    ng_mean, ng_sd, ng_mu0, ng_sigma0 = widgets.row(
+        (widgets.number, PARAMS["ng_mean"]),
+        (widgets.number, PARAMS["ng_sd"]),
+        (widgets.number, PARAMS["ng_mu0"]),
+        (widgets.number, PARAMS["ng_sigma0"]),
+    )
     col_lr, col_steps, col_param = st.columns(3)
     ng_lr = widgets.number(PARAMS["ng_lr"], col_lr, format="%.3f")
     ng_steps = widgets.slider(PARAMS["ng_steps"], col_steps)
@@ -150,12 +152,13 @@ def kfac_tab() -> None:
         "prediction does not depend on the input (zero weights) and gets worse as larger "
         "weights make the prediction vary from input to input."
     )
-    col_n, col_d, col_c, col_w, col_seed = st.columns(5)
-    kf_n = widgets.slider(PARAMS["kf_n"], col_n)
-    kf_d = widgets.slider(PARAMS["kf_d"], col_d)
-    kf_c = widgets.slider(PARAMS["kf_c"], col_c)
-    kf_w = widgets.slider(PARAMS["kf_w"], col_w)
-    kf_seed = widgets.number(PARAMS["kf_seed"], col_seed)
+    kf_n, kf_d, kf_c, kf_w, kf_seed = widgets.row(
+        (widgets.slider, PARAMS["kf_n"]),
+        (widgets.slider, PARAMS["kf_d"]),
+        (widgets.slider, PARAMS["kf_c"]),
+        (widgets.slider, PARAMS["kf_w"]),
+        (widgets.number, PARAMS["kf_seed"]),
+    )
     key = (kf_n, kf_d, kf_c, kf_w, kf_seed)
     try:
         kfac = compute.kfac_view(*key)

@@ -100,10 +100,11 @@ def mixture_section() -> None:
         "putting mass in the empty gap. Minimising KL(Q‖P) punishes Q wherever Q has mass "
         "P lacks: Q **picks one mode** and ignores the other."
     )
-    col_gap, col_sd, col_weight = st.columns(3)
-    gap = widgets.slider(PARAMS["gap"], col_gap)
-    mode_sd = widgets.slider(PARAMS["mode_sd"], col_sd)
-    weight = widgets.slider(PARAMS["weight"], col_weight)
+    gap, mode_sd, weight = widgets.row(
+        (widgets.slider, PARAMS["gap"]),
+        (widgets.slider, PARAMS["mode_sd"]),
+        (widgets.slider, PARAMS["weight"]),
+    )
     try:
         fits = mixture_fit.mixture_fits(gap, mode_sd, weight)
     except ValueError as exc:

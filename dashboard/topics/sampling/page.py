@@ -113,10 +113,11 @@ def next_token_tab() -> None:
     col_names, col_logits = st.columns(2)
     tokens_text = widgets.text(PARAMS["tok_names"], col_names)
     logits_text = widgets.text(PARAMS["tok_logits"], col_logits)
-    col_t, col_k, col_p = st.columns(3)
-    temperature = widgets.slider(PARAMS["temperature"], col_t)
-    top_k = widgets.number(PARAMS["top_k"], col_k)
-    top_p = widgets.slider(PARAMS["top_p"], col_p)
+    temperature, top_k, top_p = widgets.row(
+        (widgets.slider, PARAMS["temperature"]),
+        (widgets.number, PARAMS["top_k"]),
+        (widgets.slider, PARAMS["top_p"]),
+    )
     try:
         tokens = inputs.parse_tokens(tokens_text, "tokens")
     except ValueError as exc:
@@ -190,13 +191,12 @@ def rejection_tab() -> None:
         "ones thrown away, so the kept share is the area under p over the area under the "
         "roof: 1/M. A roof that does not cover the curve is refused."
     )
-    col_a, col_b, col_m = st.columns(3)
-    rej_a = widgets.number(PARAMS["rej_a"], col_a)
-    rej_b = widgets.number(PARAMS["rej_b"], col_b)
-    rej_m = widgets.number(PARAMS["rej_m"], col_m)
-    col_n, col_seed = st.columns(2)
-    rej_n = widgets.slider(PARAMS["rej_n"], col_n)
-    rej_seed = widgets.number(PARAMS["rej_seed"], col_seed)
+    rej_a, rej_b, rej_m = widgets.row(
+        (widgets.number, PARAMS["rej_a"]),
+        (widgets.number, PARAMS["rej_b"]),
+        (widgets.number, PARAMS["rej_m"]),
+    )
+    rej_n, rej_seed = widgets.row((widgets.slider, PARAMS["rej_n"]), (widgets.number, PARAMS["rej_seed"]))
     try:
         rej = compute.rejection_view(rej_a, rej_b, rej_m, rej_n, rej_seed)
     except ValueError as exc:
@@ -230,11 +230,12 @@ def importance_tab() -> None:
         "draws get huge weights, the effective sample size collapses, and repeated "
         "estimates scatter widely. A wider proposal is far more forgiving than a narrower one."
     )
-    col_shift, col_scale, col_n, col_seed = st.columns(4)
-    is_shift = widgets.slider(PARAMS["is_shift"], col_shift)
-    is_scale = widgets.number(PARAMS["is_scale"], col_scale)
-    is_n = widgets.slider(PARAMS["is_n"], col_n)
-    is_seed = widgets.number(PARAMS["is_seed"], col_seed)
+    is_shift, is_scale, is_n, is_seed = widgets.row(
+        (widgets.slider, PARAMS["is_shift"]),
+        (widgets.number, PARAMS["is_scale"]),
+        (widgets.slider, PARAMS["is_n"]),
+        (widgets.number, PARAMS["is_seed"]),
+    )
     try:
         imp = compute.importance_view(is_shift, is_scale, is_n, is_seed)
     except ValueError as exc:
@@ -270,10 +271,11 @@ def ppo_tab() -> None:
         "kept. In the shaded range the objective is flat, so that token stops pushing "
         "the policy: above 1 + ε when A > 0, below 1 − ε when A < 0."
     )
-    col_adv, col_eps, col_ratio = st.columns(3)
-    ppo_adv = widgets.number(PARAMS["ppo_adv"], col_adv)
-    ppo_eps = widgets.slider(PARAMS["ppo_eps"], col_eps)
-    ppo_ratio = widgets.number(PARAMS["ppo_ratio"], col_ratio)
+    ppo_adv, ppo_eps, ppo_ratio = widgets.row(
+        (widgets.number, PARAMS["ppo_adv"]),
+        (widgets.slider, PARAMS["ppo_eps"]),
+        (widgets.number, PARAMS["ppo_ratio"]),
+    )
     try:
         ppo = compute.ppo_view(ppo_adv, ppo_eps, ppo_ratio)
     except ValueError as exc:
@@ -297,10 +299,11 @@ def kl_estimators_section() -> None:
         "k3 also never goes negative, and while the two policies stay close it has the "
         "smallest standard error. Push μ up and watch that advantage disappear."
     )
-    col_mu, col_n, col_seed = st.columns(3)
-    kl_mu = widgets.slider(PARAMS["kl_mu"], col_mu)
-    kl_n = widgets.slider(PARAMS["kl_n"], col_n)
-    kl_seed = widgets.number(PARAMS["kl_seed"], col_seed)
+    kl_mu, kl_n, kl_seed = widgets.row(
+        (widgets.slider, PARAMS["kl_mu"]),
+        (widgets.slider, PARAMS["kl_n"]),
+        (widgets.number, PARAMS["kl_seed"]),
+    )
     kl = compute.kl_estimator_view(kl_mu, kl_n, kl_seed)
     st.metric("Exact KL(π‖π_ref), nats", format_number(kl.exact, 4))
     st.dataframe(
