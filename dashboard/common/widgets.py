@@ -16,11 +16,9 @@ from typing import Any
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from dashboard.common import inputs
 from dashboard.common.page_params import PageParams, Param
 
-__all__ = ["family_params", "normalise_query", "number", "radio", "row", "select", "slider", "text", "text_area",
-           "toggle"]
+__all__ = ["normalise_query", "number", "radio", "row", "select", "slider", "text", "text_area", "toggle"]
 
 _BIND = "query-params"
 
@@ -134,37 +132,3 @@ def row(*widgets: tuple[Callable[..., Any], Param]) -> list[Any]:
     columns = st.columns(len(widgets))
     return [make(param, column) for (make, param), column in zip(widgets, columns, strict=True)]
 
-
-def family_params(family: str, page: PageParams, prefix: str = "", *,
-                  side_by_side: bool = False) -> tuple[dict[str, object], ValueError | None]:
-    """The parameter widgets of a Bernoulli, categorical, Gaussian or Beta ``family``.
-
-    The widgets are the page's params ``{prefix}p``, ``{prefix}probs`` (typed
-    probabilities), ``{prefix}mu``, ``{prefix}sigma``, ``{prefix}alpha`` and
-    ``{prefix}beta``; ``side_by_side`` puts a family's two sliders in two columns.
-
-    Returns
-    -------
-    (dict, ValueError or None)
-        core's keyword arguments for the family, and the error of a typed list that is
-        not numbers (to show where the page shows its errors). Any other family (the
-        Dirichlet, drawn differently by each page) gives ``({}, None)``.
-    """
-    def sliders(*names: str) -> list[Any]:
-        params = [page[prefix + name] for name in names]
-        if side_by_side:
-            return row(*((slider, p) for p in params))
-        return [slider(p) for p in params]
-
-    if family == "bernoulli":
-        return {"p": slider(page[prefix + "p"])}, None
-    if family == "categorical":
-        typed = text(page[prefix + "probs"])
-        try:
-            return {"probs": inputs.parse_numbers(typed, "probs")}, None
-        except ValueError as exc:
-            return {}, exc
-    if family in ("gaussian", "beta"):
-        names = ("mu", "sigma") if family == "gaussian" else ("alpha", "beta")
-        return dict(zip(names, sliders(*names), strict=True)), None
-    return {}, None

@@ -131,11 +131,27 @@ st.markdown(
 )
 col_family, col_params, col_n = st.columns(3)
 family_name = widgets.select(PARAMS["clt_family"], col_family).lower()  # core's name
+params: dict[str, object] = {}
+params_error: ValueError | None = None
 with col_params:
-    params, params_error = widgets.family_params(family_name, PARAMS, "clt_")
-    if family_name == "dirichlet":
+    if family_name == "bernoulli":
+        params["p"] = widgets.slider(PARAMS["clt_p"])
+    elif family_name == "categorical":
+        text = widgets.text(PARAMS["clt_probs"])
         try:
-            params["alpha"] = inputs.parse_numbers(widgets.text(PARAMS["clt_dirichlet"]), "alpha")
+            params["probs"] = inputs.parse_numbers(text, "probs")
+        except ValueError as exc:
+            params_error = exc
+    elif family_name == "gaussian":
+        params["mu"] = widgets.slider(PARAMS["clt_mu"])
+        params["sigma"] = widgets.slider(PARAMS["clt_sigma"])
+    elif family_name == "beta":
+        params["alpha"] = widgets.slider(PARAMS["clt_alpha"])
+        params["beta"] = widgets.slider(PARAMS["clt_beta"])
+    else:
+        text = widgets.text(PARAMS["clt_dirichlet"])
+        try:
+            params["alpha"] = inputs.parse_numbers(text, "alpha")
         except ValueError as exc:
             params_error = exc
 with col_n:
