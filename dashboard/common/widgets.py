@@ -10,6 +10,7 @@ is read through :meth:`Param.parse` and handed to the widget as if it had been t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -17,7 +18,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from dashboard.common.page_params import PageParams, Param
 
-__all__ = ["normalise_query", "number", "radio", "select", "slider", "text", "text_area", "toggle"]
+__all__ = ["normalise_query", "number", "radio", "row", "select", "slider", "text", "text_area", "toggle"]
 
 _BIND = "query-params"
 
@@ -124,3 +125,10 @@ def toggle(param: Param, where: DeltaGenerator | None = None, **options: Any) ->
     if param.kind != "bool":
         raise ValueError(f"param `{param.key}`: its kind is {param.kind!r}, not a bool")
     return bool(_target(where).toggle(param.label, value=bool(param.default), key=param.key, bind=_BIND, **options))
+
+
+def row(*widgets: tuple[Callable[..., Any], Param]) -> list[Any]:
+    """Widgets side by side, one column each: ``row((slider, p), (number, q))``; their values in order."""
+    columns = st.columns(len(widgets))
+    return [make(param, column) for (make, param), column in zip(widgets, columns, strict=True)]
+

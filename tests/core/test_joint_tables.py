@@ -1,6 +1,9 @@
 """Tests for core.joint_tables.
 
-References: scipy.integrate.dblquad of scipy.stats.multivariate_normal.pdf over single
+References for bivariate_normal_cdf: scipy.stats.multivariate_normal(...).cdf evaluated
+point by point (scipy's own numerical integration, a different method from the Owen's T
+closed form the code uses), scipy.stats.norm.cdf for the infinite limits, and Sheppard's
+formula at the origin. References for the tables: scipy.integrate.dblquad of scipy.stats.multivariate_normal.pdf over single
 cells (a different route from the CDF differencing the code uses), the normal marginals
 Φ(b) − Φ(a) from scipy.stats.norm, Sheppard's closed form for the quadrant probability
 P(X ≤ 0, Y ≤ 0) = 1/4 + arcsin(ρ)/(2π), and the closed form I = −½ log(1 − ρ²).
@@ -14,7 +17,7 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from core.joint_tables import discretised_bivariate_gaussian
+from core.joint_tables import bivariate_normal_cdf, discretised_bivariate_gaussian
 
 
 def normal_cell_masses(edges: np.ndarray) -> np.ndarray:
@@ -26,6 +29,55 @@ def discrete_mi(table: np.ndarray) -> float:
     px, py = table.sum(axis=1), table.sum(axis=0)
     nz = table > 0
     return float(np.sum(table[nz] * np.log(table[nz] / np.outer(px, py)[nz])))
+
+
+def scipy_cdf(h: float, k: float, rho: float) -> float:
+    """One point through scipy's multivariate normal (the reference)."""
+    return float(stats.multivariate_normal([0.0, 0.0], [[1.0, rho], [rho, 1.0]]).cdf([h, k]))
+
+
+class TestBivariateNormalCdf:
+    @pytest.mark.parametrize("rho", [-0.99, -0.6, -0.1, 0.0, 0.3, 0.75, 0.995])
+    def test_matches_scipy_point_by_point(self, rho: float) -> None:
+        rng = np.random.default_rng(7)
+        points = np.concatenate([
+            rng.normal(0.0, 2.0, size=(40, 2)),
+            # Zero limits, where the closed form divides by zero, and a −0.
+            [[0.0, 1.3], [1.3, 0.0], [0.0, -0.8], [-0.8, 0.0], [-0.0, 2.0], [2.0, -0.0]],
+            [[-3.0, 3.0], [4.0, 4.0], [-4.0, -4.0], [1.0, 1.0 * rho]],
+        ])
+        ours = bivariate_normal_cdf(points[:, 0], points[:, 1], rho)
+        ref = [scipy_cdf(h, k, rho) for h, k in points]
+        np.testing.assert_allclose(ours, ref, atol=1e-12)
+
+    def test_broadcasts_a_grid_over_several_correlations(self) -> None:
+        grid = np.linspace(-2.0, 2.0, 5)
+        rhos = np.array([-0.5, 0.2, 0.8])[:, None, None]
+        ours = bivariate_normal_cdf(grid[None, :, None], grid[None, None, :], rhos)
+        assert ours.shape == (3, 5, 5)
+        for i, rho in enumerate(rhos.ravel()):
+            for a, h in enumerate(grid):
+                for b, k in enumerate(grid):
+                    assert ours[i, a, b] == pytest.approx(scipy_cdf(h, k, rho), abs=1e-12)
+
+    @pytest.mark.parametrize("rho", [-0.7, 0.0, 0.4])
+    def test_origin_is_sheppards_formula(self, rho: float) -> None:
+        assert float(bivariate_normal_cdf(0.0, 0.0, rho)) == pytest.approx(
+            0.25 + math.asin(rho) / (2 * math.pi), abs=1e-15)
+
+    def test_infinite_limits_are_the_marginals(self) -> None:
+        k = np.array([-1.5, 0.0, 0.7])
+        np.testing.assert_allclose(bivariate_normal_cdf(np.inf, k, 0.6), stats.norm.cdf(k), atol=1e-15)
+        np.testing.assert_allclose(bivariate_normal_cdf(k, np.inf, -0.6), stats.norm.cdf(k), atol=1e-15)
+        np.testing.assert_array_equal(bivariate_normal_cdf(-np.inf, k, 0.6), 0.0)
+        np.testing.assert_array_equal(bivariate_normal_cdf(k, -np.inf, 0.6), 0.0)
+        assert float(bivariate_normal_cdf(np.inf, np.inf, 0.3)) == 1.0
+
+    def test_bad_input(self) -> None:
+        with pytest.raises(ValueError, match=r"`rho` must lie in \(-1, 1\); got 1.0"):
+            bivariate_normal_cdf(0.0, 0.0, [0.5, 1.0])
+        with pytest.raises(ValueError, match="`h` and `k` must not be nan"):
+            bivariate_normal_cdf(float("nan"), 0.0, 0.5)
 
 
 class TestDiscretisedBivariateGaussian:

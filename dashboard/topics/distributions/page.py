@@ -7,8 +7,8 @@ import streamlit as st
 
 from dashboard.common import histogram, inputs, widgets
 from dashboard.common.exercise_links import show_exercise_links
-from dashboard.common.ui import format_number, show_chart, show_input_error
-from dashboard.practice.reveal import HIDDEN, show_reveal_note
+from dashboard.common.ui import Metric, format_number, metric_row, show_chart, show_input_error
+from dashboard.practice.reveal import show_reveal_note
 from dashboard.topics.distributions import charts, compute
 from dashboard.topics.distributions.params import PARAMS
 
@@ -48,11 +48,6 @@ IN_LLMS = {
 st.title("The five distributions")
 widgets.normalise_query(PARAMS)  # before any widget: accept aliases and any case
 revealed = show_reveal_note()
-
-
-def answer(value: float, digits: int = 3) -> str:
-    """A computed answer, or the placeholder on a page opened from an exercise before a submission."""
-    return format_number(value, digits) if revealed else HIDDEN
 st.markdown(
     "Pick a family and move its parameters. The grey bars are a fixed batch of random "
     "draws and the blue bars or line are the exact pmf or pdf, so you can see the samples "
@@ -116,23 +111,17 @@ if params_error is None:
         show_input_error(exc, col_params, page=PARAMS)
     else:
         def vector(values: tuple[float, ...]) -> str:
-            if not revealed:
-                return HIDDEN
             if len(values) == 1:
                 return format_number(values[0], 4)
             return "(" + ", ".join(format_number(v, 3) for v in values) + ")"
 
-        m_mean, m_var, m_entropy = st.columns(3)
-        m_mean.metric("Mean", vector(summary.mean),
-                      help="E[π] component by component for the Dirichlet.")
-        m_var.metric("Variance", vector(summary.variance),
-                     help="Marginal variances Var(πₖ) for the Dirichlet.")
-        m_entropy.metric(
-            "Entropy, nats" if summary.discrete else "Differential entropy, nats",
-            answer(summary.entropy_nats, 4),
-            help="−Σ p log p for the discrete families. For densities the integral −∫ p log p "
-            "can be negative: a narrow density has less 'room' than the unit interval.",
-        )
+        metric_row([
+            Metric("Mean", vector(summary.mean), help="E[π] component by component for the Dirichlet."),
+            Metric("Variance", vector(summary.variance), help="Marginal variances Var(πₖ) for the Dirichlet."),
+            Metric("Entropy, nats" if summary.discrete else "Differential entropy, nats", summary.entropy_nats, 4,
+                   help="−Σ p log p for the discrete families. For densities the integral −∫ p log p "
+                   "can be negative: a narrow density has less 'room' than the unit interval."),
+        ], revealed=revealed)
         show_chart(chart, name="distributions-chart", width="stretch" if family_name != "dirichlet" else "content")
         if family_name == "dirichlet":
             st.caption(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import altair as alt
-import numpy as np
 import pandas as pd
 
 from dashboard.common import palette
@@ -18,6 +17,7 @@ __all__ = [
     "kfac_factors_chart",
     "kfac_matrices_chart",
     "log_likelihood_chart",
+    "optimum_frame",
 ]
 
 # --- Fisher information page
@@ -96,7 +96,8 @@ def gradient_paths_chart(
     Parameters
     ----------
     landscape : pandas.DataFrame
-        ``mu``, ``sigma``, ``nll`` on a regular mesh.
+        ``mu``, ``sigma``, ``nll`` on a regular mesh, and each cell's edges ``mu0``,
+        ``mu1`` (in μ) and ``s0``, ``s1`` (in σ).
     paths : pandas.DataFrame
         ``method``, ``step``, ``mu``, ``sigma``, ``loss``.
     optimum : (float, float), optional
@@ -108,18 +109,10 @@ def gradient_paths_chart(
         The heatmap's colours are quantised into bands (lighter is lower), which read as
         filled contours; the paths run over it to the marked optimum.
     """
-    check_frame(landscape, "landscape", ("mu", "sigma", "nll"))
+    check_frame(landscape, "landscape", ("mu", "sigma", "nll", "mu0", "mu1", "s0", "s1"))
     check_frame(paths, "paths", ("method", "step", "mu", "sigma", "loss"))
-    mus = np.sort(landscape["mu"].unique())
-    sigmas = np.sort(landscape["sigma"].unique())
-    dmu = float(mus[1] - mus[0]) if len(mus) > 1 else 1.0
-    dsigma = float(sigmas[1] - sigmas[0]) if len(sigmas) > 1 else 1.0
     heat = (
         alt.Chart(landscape)
-        .transform_calculate(
-            mu0=f"datum.mu - {dmu / 2}", mu1=f"datum.mu + {dmu / 2}",
-            s0=f"datum.sigma - {dsigma / 2}", s1=f"datum.sigma + {dsigma / 2}",
-        )
         .mark_rect()
         .encode(
             x=alt.X("mu0:Q", title="mean μ", scale=alt.Scale(zero=False, nice=False)),
@@ -147,13 +140,17 @@ def gradient_paths_chart(
     )
     layers: list[alt.Chart] = [heat, lines]
     if optimum is not None:
-        best = pd.DataFrame({"mu": [optimum[0]], "sigma": [optimum[1]], "label": ["best fit (MLE)"]})
-        marker = alt.Chart(best).encode(x="mu:Q", y="sigma:Q", tooltip=[alt.Tooltip("label:N", title="")])
+        marker = alt.Chart(optimum_frame(*optimum)).encode(x="mu:Q", y="sigma:Q", tooltip=[alt.Tooltip("label:N", title="")])
         layers.append(marker.mark_point(shape="cross", size=260, filled=True, color=palette.OPTIMUM))
         layers.append(marker.mark_text(align="left", dx=10, dy=-10, fontWeight="bold",
                                        color=palette.OPTIMUM).encode(text="label:N"))
     return alt.LayerChart(layer=layers, height=HEIGHT + 160,
                           title="Gradient paths on the average negative log-likelihood")
+
+
+def optimum_frame(mu: float, sigma: float) -> pd.DataFrame:
+    """The one row of :func:`gradient_paths_chart`'s optimum marker (its last two layers)."""
+    return pd.DataFrame({"mu": [float(mu)], "sigma": [float(sigma)], "label": ["best fit (MLE)"]})
 
 
 def _matrix_heatmap(x_title: str, y_title: str, *, labels: bool) -> alt.Chart:

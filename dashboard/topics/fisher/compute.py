@@ -1,9 +1,15 @@
-"""Cached wrappers around :mod:`core` for the Fisher information page: numbers and small frames for its charts."""
+"""Cached wrappers around :mod:`core` for the Fisher information page: numbers and small frames for its charts.
+
+The views that carry frames are cached with ``st.cache_resource``: a rerun gets the
+stored object itself instead of unpickling its frames (tens of milliseconds a rerun
+over the page's tabs). Their frames are shared, so nothing that reads them changes
+them (charts and specs copy, e.g. ``frame.assign``).
+"""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -70,7 +76,7 @@ class LikelihoodView:
     standard_error: float
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+@st.cache_resource(max_entries=CACHE_ENTRIES, show_spinner=False)  # shared, not copied: see the module notes
 def likelihood_view(family: str, mle: float, n: int, sigma: float | None) -> LikelihoodView:
     """core.log_likelihood_curve at n, 4n and 16n on a grid of ± 4.5 standard errors (at n)."""
     probe = core_fisher.log_likelihood_curve(family, [mle], mle=mle, n=n, sigma=sigma)
@@ -111,7 +117,7 @@ class CramerRaoView:
     bound_curve: pd.DataFrame
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+@st.cache_resource(max_entries=CACHE_ENTRIES, show_spinner=False)  # shared, not copied: see the module notes
 def cramer_rao_view(p: float, n: int, n_datasets: int, seed: int) -> CramerRaoView:
     """core.cramer_rao_simulation for a Bernoulli, binned on the lattice k/n."""
     res = core_fisher.cramer_rao_simulation(
@@ -143,7 +149,8 @@ class GradientPaths:
     """Plain and natural gradient descent on a Gaussian's average NLL, over its heatmap.
 
     ``paths``: ``method``, ``step``, ``mu``, ``sigma``, ``loss``. ``landscape``: ``mu``,
-    ``sigma``, ``nll`` on a NLL_GRID_CELLS² mesh. ``natural_gap``/``plain_gap``: how far
+    ``sigma``, ``nll`` on a NLL_GRID_CELLS² mesh, and each cell's edges ``mu0``, ``mu1``,
+    ``s0``, ``s1``. ``natural_gap``/``plain_gap``: how far
     the (μ, σ) and (μ, log σ) versions of each method end apart (reparameterisation_gap).
     """
 
@@ -156,24 +163,31 @@ class GradientPaths:
     plain_gap: float
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
-def gradient_paths(
-    data_mean: float, data_sd: float, mu0: float, sigma0: float, lr: float, n_steps: int,
-    parameterization: str,
-) -> GradientPaths:
-    """core.gaussian_fit_paths and core.gaussian_average_nll on a mesh around the paths.
+@dataclass(frozen=True)
+class _Fit:
+    paths: pd.DataFrame
+    landscape: pd.DataFrame
+    natural_loss: float
+    plain_loss: float
+    best_loss: float
 
-    The fit depends on the data only through its mean m and standard deviation s, so the
-    two points m ± s stand for any dataset with those statistics.
-    """
+
+def _two_points(data_mean: float, data_sd: float) -> list[float]:
+    # The fit depends on the data only through its mean m and standard deviation s, so
+    # the two points m ± s stand for any dataset with those statistics.
     if not data_sd > 0:
         raise ValueError(f"`data_sd` must be > 0; got {data_sd}")
-    data = [data_mean - data_sd, data_mean + data_sd]
+    return [data_mean - data_sd, data_mean + data_sd]
+
+
+@st.cache_resource(max_entries=CACHE_ENTRIES, show_spinner=False)  # shared, not copied: see the module notes
+def _fit(
+    data_mean: float, data_sd: float, mu0: float, sigma0: float, lr: float, n_steps: int, parameterization: str
+) -> _Fit:
+    """core.gaussian_fit_paths in one parameterisation and the NLL on a mesh around the paths."""
+    data = _two_points(data_mean, data_sd)
     fit = core_fisher.gaussian_fit_paths(
         data, mu0=mu0, sigma0=sigma0, lr=lr, n_steps=n_steps, parameterization=parameterization
-    )
-    natural_gap, plain_gap = core_fisher.reparameterisation_gap(
-        data, mu0=mu0, sigma0=sigma0, lr=lr, n_steps=n_steps
     )
     frames = [
         pd.DataFrame({"method": name, "step": np.arange(len(path)), "mu": path[:, 0],
@@ -192,12 +206,43 @@ def gradient_paths(
     mu_mesh, sigma_mesh = np.meshgrid(mu_axis, sigma_axis)
     nll = core_fisher.gaussian_average_nll(mu_mesh, sigma_mesh, data_mean=data_mean,
                                            data_var=data_sd**2)
-    landscape = pd.DataFrame({"mu": mu_mesh.ravel(), "sigma": sigma_mesh.ravel(), "nll": nll.ravel()})
+    half_mu, half_sigma = (mu_axis[1] - mu_axis[0]) / 2, (sigma_axis[1] - sigma_axis[0]) / 2
+    landscape = pd.DataFrame({
+        "mu": mu_mesh.ravel(), "sigma": sigma_mesh.ravel(), "nll": nll.ravel(),
+        # Each cell's edges, so the chart draws the mesh whatever its spacing.
+        "mu0": mu_mesh.ravel() - half_mu, "mu1": mu_mesh.ravel() + half_mu,
+        "s0": sigma_mesh.ravel() - half_sigma, "s1": sigma_mesh.ravel() + half_sigma,
+    })
     best = float(core_fisher.gaussian_average_nll(data_mean, data_sd, data_mean=data_mean,
                                                   data_var=data_sd**2))
+    return _Fit(paths=paths, landscape=landscape, natural_loss=float(fit.natural_loss[-1]),
+                plain_loss=float(fit.plain_loss[-1]), best_loss=best)
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def _gaps(data_mean: float, data_sd: float, mu0: float, sigma0: float, lr: float, n_steps: int) -> tuple[float, float]:
+    """core.reparameterisation_gap: it runs both parameterisations, so it is not keyed on the chosen one."""
+    return core_fisher.reparameterisation_gap(
+        _two_points(data_mean, data_sd), mu0=mu0, sigma0=sigma0, lr=lr, n_steps=n_steps
+    )
+
+
+def gradient_paths(
+    data_mean: float, data_sd: float, mu0: float, sigma0: float, lr: float, n_steps: int,
+    parameterization: str,
+) -> GradientPaths:
+    """core.gaussian_fit_paths and core.gaussian_average_nll on a mesh around the paths.
+
+    The fit depends on the data only through its mean m and standard deviation s, so the
+    two points m ± s stand for any dataset with those statistics. The fit is cached per
+    parameterisation and the gaps without it, so switching the parameterisation reruns
+    one fit.
+    """
+    fit = _fit(data_mean, data_sd, mu0, sigma0, lr, n_steps, parameterization)
+    natural_gap, plain_gap = _gaps(data_mean, data_sd, mu0, sigma0, lr, n_steps)
     return GradientPaths(
-        paths=paths, landscape=landscape, natural_loss=float(fit.natural_loss[-1]),
-        plain_loss=float(fit.plain_loss[-1]), best_loss=best,
+        paths=fit.paths, landscape=fit.landscape, natural_loss=fit.natural_loss,
+        plain_loss=fit.plain_loss, best_loss=fit.best_loss,
         natural_gap=natural_gap, plain_gap=plain_gap,
     )
 
@@ -218,17 +263,23 @@ class KFACView:
     factors: pd.DataFrame
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
-def kfac_view(n_inputs: int, input_dim: int, n_classes: int, weight_scale: float, seed: int) -> KFACView:
-    """core.kfac_random_layer at the chosen scale and over KFAC_SCALES (one seed for all)."""
+def _kfac_layer(n_inputs: int, input_dim: int, n_classes: int, weight_scale: float, seed: int) -> Any:
+    return core_fisher.kfac_random_layer(
+        n_inputs=n_inputs, input_dim=input_dim, n_classes=n_classes, weight_scale=weight_scale,
+        rng=np.random.default_rng(seed),
+    )
 
-    def run(scale: float) -> Any:
-        return core_fisher.kfac_random_layer(
-            n_inputs=n_inputs, input_dim=input_dim, n_classes=n_classes, weight_scale=scale,
-            rng=np.random.default_rng(seed),
-        )
 
-    res = run(weight_scale)
+@st.cache_resource(max_entries=CACHE_ENTRIES, show_spinner=False)  # shared, not copied: see the module notes
+def _kfac_sweep(n_inputs: int, input_dim: int, n_classes: int, seed: int) -> pd.DataFrame:
+    """The relative error over KFAC_SCALES, one seed for all: not keyed on the chosen scale."""
+    errors = [_kfac_layer(n_inputs, input_dim, n_classes, s, seed).relative_error for s in KFAC_SCALES]
+    return pd.DataFrame({"weight_scale": KFAC_SCALES, "relative_error": errors})
+
+
+@st.cache_resource(max_entries=CACHE_ENTRIES, show_spinner=False)  # shared, not copied: see the module notes
+def _kfac_at(n_inputs: int, input_dim: int, n_classes: int, weight_scale: float, seed: int) -> KFACView:
+    res = _kfac_layer(n_inputs, input_dim, n_classes, weight_scale, seed)
     size = res.fisher_exact.shape[0]
     rows, cols = np.indices((size, size))
     matrices = pd.concat(
@@ -239,13 +290,20 @@ def kfac_view(n_inputs: int, input_dim: int, n_classes: int, weight_scale: float
         ],
         ignore_index=True,
     )
-    sweep = pd.DataFrame({"weight_scale": KFAC_SCALES,
-                          "relative_error": [run(s).relative_error for s in KFAC_SCALES]})
     factors = pd.concat(
         [_factor_frame(A_FACTOR, res.A, "input"), _factor_frame(G_FACTOR, res.G, "class")],
         ignore_index=True,
     )
-    return KFACView(relative_error=res.relative_error, matrices=matrices, sweep=sweep, factors=factors)
+    return KFACView(relative_error=res.relative_error, matrices=matrices, sweep=pd.DataFrame(), factors=factors)
+
+
+def kfac_view(n_inputs: int, input_dim: int, n_classes: int, weight_scale: float, seed: int) -> KFACView:
+    """core.kfac_random_layer at the chosen scale and over KFAC_SCALES (one seed for all).
+
+    The two parts are cached apart: a new weight scale reuses the sweep.
+    """
+    at = _kfac_at(n_inputs, input_dim, n_classes, weight_scale, seed)
+    return replace(at, sweep=_kfac_sweep(n_inputs, input_dim, n_classes, seed))
 
 
 def _factor_frame(name: str, matrix: np.ndarray, prefix: str) -> pd.DataFrame:

@@ -6,14 +6,10 @@ import streamlit as st
 
 from dashboard.common import widgets
 from dashboard.common.exercise_links import show_exercise_links
-from dashboard.common.ui import format_number, show_chart, show_stale_chart
+from dashboard.common.ui import Metric, format_number, metric_row, show_chart, show_stale_chart
 from dashboard.practice import reveal
 from dashboard.topics.fisher import compute, specs
 from dashboard.topics.fisher.params import BERNOULLI, PARAMETERIZATIONS, PARAMS
-
-#: A held-back metric's value: short, so a narrow metric column never truncates it
-#: (the note under the title says why and how to see it).
-HIDDEN_METRIC = "hidden"
 
 st.title("Fisher information: how sharply data pins a parameter down")
 widgets.normalise_query(PARAMS)  # before any widget: accept aliases and any case
@@ -28,10 +24,6 @@ st.markdown(
 
 # A linked exercise asks for a Fisher information, a standard error or the bound.
 revealed = reveal.show_reveal_note()
-
-
-def hidden_or(text: str) -> str:
-    return text if revealed else HIDDEN_METRIC
 
 
 def widget_error(exc: ValueError, key: str, *charts: str) -> None:
@@ -70,13 +62,12 @@ def curvature_tab() -> None:
     except ValueError as exc:
         return widget_error(exc, "ll_phat" if family == "bernoulli" else "ll_sigma",
                             "fisher-log-likelihood")
-    m_fisher, m_curv, m_se = st.columns(3)
-    m_fisher.metric(
-        "Fisher information per observation F(θ̂)", hidden_or(format_number(ll.fisher, 4)),
-        help="1/(p(1 − p)) for a Bernoulli; 1/σ² for a Gaussian mean.",
-    )
-    m_curv.metric("Curvature −ℓ''(θ̂) = n·F(θ̂)", hidden_or(format_number(ll.curvature, 4)))
-    m_se.metric("Standard error 1/√(n·F)", hidden_or(format_number(ll.standard_error, 4)))
+    metric_row([
+        Metric("Fisher information per observation F(θ̂)", ll.fisher, 4,
+               help="1/(p(1 − p)) for a Bernoulli; 1/σ² for a Gaussian mean."),
+        Metric("Curvature −ℓ''(θ̂) = n·F(θ̂)", ll.curvature, 4),
+        Metric("Standard error 1/√(n·F)", ll.standard_error, 4),
+    ], revealed=revealed)
     show_chart(specs.likelihood_spec(family, mle, n, sigma), name="fisher-log-likelihood")
     st.caption(f"Curves are cut where they drop more than {-compute.LL_FLOOR:g} below the peak.")
 
@@ -90,23 +81,23 @@ def cramer_rao_tab() -> None:
         "below 1/(n F(p)) = p(1 − p)/n, the Cramér–Rao bound; the share of heads sits "
         "exactly on it, so the blue normal curve with that variance matches the bars."
     )
-    col_p, col_n, col_d, col_seed = st.columns(4)
-    cr_p = widgets.slider(PARAMS["cr_p"], col_p)
-    cr_n = widgets.number(PARAMS["cr_n"], col_n)
-    cr_datasets = widgets.slider(PARAMS["cr_datasets"], col_d)
-    cr_seed = widgets.number(PARAMS["cr_seed"], col_seed)
+    cr_p, cr_n, cr_datasets, cr_seed = widgets.row(
+        (widgets.slider, PARAMS["cr_p"]),
+        (widgets.number, PARAMS["cr_n"]),
+        (widgets.slider, PARAMS["cr_datasets"]),
+        (widgets.number, PARAMS["cr_seed"]),
+    )
     try:
         cr = compute.cramer_rao_view(cr_p, cr_n, cr_datasets, cr_seed)
     except ValueError as exc:
         return widget_error(exc, "cr_n", "fisher-cramer-rao")
-    m_mean, m_var, m_bound, m_ratio = st.columns(4)
-    m_mean.metric("Mean of p̂", format_number(cr.mle_mean, 4))
-    m_var.metric("Variance of p̂ (simulated)", hidden_or(f"{cr.mle_variance:.3e}"))
-    m_bound.metric("Cramér–Rao bound p(1 − p)/n", hidden_or(f"{cr.bound:.3e}"))
-    m_ratio.metric(
-        "Variance / bound", format_number(cr.mle_variance / cr.bound, 3),
-        help="Near 1: the MLE attains the bound. It scatters around 1 by about √(2/datasets).",
-    )
+    metric_row([
+        Metric("Mean of p̂", cr.mle_mean, 4, answer=False),
+        Metric("Variance of p̂ (simulated)", f"{cr.mle_variance:.3e}"),
+        Metric("Cramér–Rao bound p(1 − p)/n", f"{cr.bound:.3e}"),
+        Metric("Variance / bound", cr.mle_variance / cr.bound, 3, answer=False,
+               help="Near 1: the MLE attains the bound. It scatters around 1 by about √(2/datasets)."),
+    ], revealed=revealed)
     show_chart(specs.cramer_rao_spec(cr_p, cr_n, cr_datasets, cr_seed), name="fisher-cramer-rao")
 
 
@@ -121,11 +112,12 @@ def natural_gradient_tab() -> None:
         "directly to the best fit, and, for small steps, along the same curve whichever "
         "way σ is parameterised."
     )
-    col_mean, col_sd, col_mu0, col_s0 = st.columns(4)
-    ng_mean = widgets.number(PARAMS["ng_mean"], col_mean)
-    ng_sd = widgets.number(PARAMS["ng_sd"], col_sd)
-    ng_mu0 = widgets.number(PARAMS["ng_mu0"], col_mu0)
-    ng_sigma0 = widgets.number(PARAMS["ng_sigma0"], col_s0)
+    ng_mean, ng_sd, ng_mu0, ng_sigma0 = widgets.row(
+        (widgets.number, PARAMS["ng_mean"]),
+        (widgets.number, PARAMS["ng_sd"]),
+        (widgets.number, PARAMS["ng_mu0"]),
+        (widgets.number, PARAMS["ng_sigma0"]),
+    )
     col_lr, col_steps, col_param = st.columns(3)
     ng_lr = widgets.number(PARAMS["ng_lr"], col_lr, format="%.3f")
     ng_steps = widgets.slider(PARAMS["ng_steps"], col_steps)
@@ -135,19 +127,19 @@ def natural_gradient_tab() -> None:
         paths = compute.gradient_paths(ng_mean, ng_sd, ng_mu0, ng_sigma0, ng_lr, ng_steps, ng_param)
     except ValueError as exc:
         return widget_error(exc, "ng_sd" if ng_sd <= 0 else "ng_lr", "fisher-gradient-paths")
-    m_nat, m_plain, m_best = st.columns(3)
-    m_nat.metric("Final loss, natural gradient", format_number(paths.natural_loss, 4))
-    m_plain.metric("Final loss, plain gradient", format_number(paths.plain_loss, 4))
-    m_best.metric("Best possible loss", format_number(paths.best_loss, 4),
-                  help="At the MLE: μ = data mean, σ = data standard deviation.")
+    metric_row([
+        Metric("Final loss, natural gradient", paths.natural_loss, 4, answer=False),
+        Metric("Final loss, plain gradient", paths.plain_loss, 4, answer=False),
+        Metric("Best possible loss", paths.best_loss, 4, answer=False,
+               help="At the MLE: μ = data mean, σ = data standard deviation."),
+    ])
     show_chart(specs.gradient_paths_spec(ng_mean, ng_sd, ng_mu0, ng_sigma0, ng_lr, ng_steps, ng_param),
               name="fisher-gradient-paths")
-    g_nat, g_plain = st.columns(2)
-    g_nat.metric(
-        "Natural: (μ, σ) vs (μ, log σ) paths apart by", format_number(paths.natural_gap, 4),
-        help="Largest distance between the two parameterisations' paths; shrinks with the step size.",
-    )
-    g_plain.metric("Plain: (μ, σ) vs (μ, log σ) paths apart by", format_number(paths.plain_gap, 4))
+    metric_row([
+        Metric("Natural: (μ, σ) vs (μ, log σ) paths apart by", paths.natural_gap, 4, answer=False,
+               help="Largest distance between the two parameterisations' paths; shrinks with the step size."),
+        Metric("Plain: (μ, σ) vs (μ, log σ) paths apart by", paths.plain_gap, 4, answer=False),
+    ])
 
 
 # ------------------------------------------------------------------ K-FAC
@@ -160,12 +152,13 @@ def kfac_tab() -> None:
         "prediction does not depend on the input (zero weights) and gets worse as larger "
         "weights make the prediction vary from input to input."
     )
-    col_n, col_d, col_c, col_w, col_seed = st.columns(5)
-    kf_n = widgets.slider(PARAMS["kf_n"], col_n)
-    kf_d = widgets.slider(PARAMS["kf_d"], col_d)
-    kf_c = widgets.slider(PARAMS["kf_c"], col_c)
-    kf_w = widgets.slider(PARAMS["kf_w"], col_w)
-    kf_seed = widgets.number(PARAMS["kf_seed"], col_seed)
+    kf_n, kf_d, kf_c, kf_w, kf_seed = widgets.row(
+        (widgets.slider, PARAMS["kf_n"]),
+        (widgets.slider, PARAMS["kf_d"]),
+        (widgets.slider, PARAMS["kf_c"]),
+        (widgets.slider, PARAMS["kf_w"]),
+        (widgets.number, PARAMS["kf_seed"]),
+    )
     key = (kf_n, kf_d, kf_c, kf_w, kf_seed)
     try:
         kfac = compute.kfac_view(*key)

@@ -7,7 +7,14 @@ import streamlit as st
 
 from dashboard.common import widgets
 from dashboard.common.exercise_links import show_exercise_links
-from dashboard.common.ui import chart_spec, format_number, show_chart, show_input_error
+from dashboard.common.ui import (
+    Metric,
+    chart_spec,
+    format_number,
+    metric_row,
+    show_chart,
+    show_input_error,
+)
 from dashboard.practice.reveal import HIDDEN, show_reveal_note
 from dashboard.topics.kl_vs_js import charts, compute, mixture_fit
 from dashboard.topics.kl_vs_js.params import PARAMS
@@ -52,23 +59,16 @@ def two_gaussians() -> None:
         show_input_error(exc, page=PARAMS)
         return
     st.markdown(f"Distance between the means |μ₂ − μ₁| = **{separation:g}**")
-    m_pq, m_qp, m_js, m_bound = st.columns(4)
-    m_pq.metric(
-        "KL(P‖Q), nats", shown(divergences.kl_pq, 4),
-        help="Expected log-ratio log p/q under P: what is lost when Q stands in for P.",
-    )
-    m_qp.metric(
-        "KL(Q‖P), nats", shown(divergences.kl_qp, 4),
-        help="The same with the roles swapped; it differs unless σ₁ = σ₂.",
-    )
-    m_js.metric(
-        "JS(P, Q), nats", shown(divergences.js, 4),
-        help="Average KL of P and of Q from their mixture M = (P + Q)/2; symmetric.",
-    )
-    m_bound.metric(
-        "JS ceiling ln 2, nats", format_number(compute.JS_BOUND_NATS, 4),
-        help="JS reaches this value only when P and Q do not overlap at all.",
-    )
+    metric_row([
+        Metric("KL(P‖Q), nats", divergences.kl_pq, 4,
+               help="Expected log-ratio log p/q under P: what is lost when Q stands in for P."),
+        Metric("KL(Q‖P), nats", divergences.kl_qp, 4,
+               help="The same with the roles swapped; it differs unless σ₁ = σ₂."),
+        Metric("JS(P, Q), nats", divergences.js, 4,
+               help="Average KL of P and of Q from their mixture M = (P + Q)/2; symmetric."),
+        Metric("JS ceiling ln 2, nats", compute.JS_BOUND_NATS, 4, answer=False,
+               help="JS reaches this value only when P and Q do not overlap at all."),
+    ], revealed=revealed)
     col_density, col_integrand = st.columns(2)
     show_chart(chart_spec(charts.gaussian_densities_chart, curves), name="gaussian-densities", where=col_density)
     show_chart(chart_spec(charts.kl_integrand_chart, integrand, kl=divergences.kl_pq if revealed else None), name="kl-integrand", where=col_integrand)
@@ -100,20 +100,22 @@ def mixture_section() -> None:
         "putting mass in the empty gap. Minimising KL(Q‖P) punishes Q wherever Q has mass "
         "P lacks: Q **picks one mode** and ignores the other."
     )
-    col_gap, col_sd, col_weight = st.columns(3)
-    gap = widgets.slider(PARAMS["gap"], col_gap)
-    mode_sd = widgets.slider(PARAMS["mode_sd"], col_sd)
-    weight = widgets.slider(PARAMS["weight"], col_weight)
+    gap, mode_sd, weight = widgets.row(
+        (widgets.slider, PARAMS["gap"]),
+        (widgets.slider, PARAMS["mode_sd"]),
+        (widgets.slider, PARAMS["weight"]),
+    )
     try:
         fits = mixture_fit.mixture_fits(gap, mode_sd, weight)
     except ValueError as exc:
         show_input_error(exc, page=PARAMS, names={"sigma": "mode_sd"})
         return
-    f_mu, f_sd, r_mu, r_sd = st.columns(4)
-    f_mu.metric("KL(P‖Q) fit: mean", shown(fits.forward.mu, 3), help="Matches P's mean.")
-    f_sd.metric("KL(P‖Q) fit: sd", shown(fits.forward.sigma, 3), help="Matches P's standard deviation.")
-    r_mu.metric("KL(Q‖P) fit: mean", shown(fits.reverse.mu, 3), help="Near one mode when the modes are apart.")
-    r_sd.metric("KL(Q‖P) fit: sd", shown(fits.reverse.sigma, 3), help="Near that mode's own width.")
+    metric_row([
+        Metric("KL(P‖Q) fit: mean", fits.forward.mu, help="Matches P's mean."),
+        Metric("KL(P‖Q) fit: sd", fits.forward.sigma, help="Matches P's standard deviation."),
+        Metric("KL(Q‖P) fit: mean", fits.reverse.mu, help="Near one mode when the modes are apart."),
+        Metric("KL(Q‖P) fit: sd", fits.reverse.sigma, help="Near that mode's own width."),
+    ], revealed=revealed)
     show_chart(chart_spec(charts.mixture_fit_chart, mixture_fit.fit_curves(fits)), name="mixture-fit")
     st.markdown(
         f"The mass-covering fit reaches KL(P‖Q) = {shown(fits.forward.kl_pq, 4)} nats but "

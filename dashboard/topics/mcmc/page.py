@@ -154,7 +154,8 @@ if st.session_state["mcmc_request_valid"]:
 if done:
     views.show_results(r_kind, r_params, done)
 else:
-    # A run refused for a bad input (said above): the last good traces stay, greyed.
+    # A run refused for a bad input (said above): the last good density and traces stay, greyed.
     for side in range(len(r_settings)):
+        show_stale_chart(f"mcmc-density-{side}")
         show_stale_chart(f"mcmc-trace-{side}")
 show_exercise_links("mcmc")

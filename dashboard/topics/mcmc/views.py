@@ -16,7 +16,14 @@ from streamlit.delta_generator import DeltaGenerator
 
 from dashboard.common import export
 from dashboard.common.limits import CACHE_ENTRIES
-from dashboard.common.ui import Spec, format_number, show_chart, show_input_error, spec_of
+from dashboard.common.ui import (
+    Spec,
+    format_number,
+    remember_chart,
+    show_chart,
+    show_input_error,
+    spec_of,
+)
 from dashboard.topics.mcmc import charts, compute
 from dashboard.topics.mcmc.runs import (
     ESS_FLAG,
@@ -175,8 +182,9 @@ def _density_tab(view: compute.McmcTargetView, done: tuple[McmcRun, ...],
                 show_input_error(exc)
             size = 480 if len(done) == 1 else 300
             base = _density_spec(run.key, ranges, size, _view=view, _run=run)
-            st.vega_lite_chart(base if path is None else charts.add_path(base, path.path, path.points),
-                               width="content")
+            drawn = base if path is None else charts.add_path(base, path.path, path.points)
+            remember_chart(f"mcmc-density-{side}", drawn)  # kept, greyed, if the next run is refused
+            st.vega_lite_chart(drawn, width="content")
             _downloads(lambda run=run, path=path, size=size: _density_chart(view, run, ranges, size, path),
                        f"mcmc-density-{side}")
             caption = f"{run.label}: {len(run.scatter)} of {run.trace.n_chains * run.trace.n_draws} draws shown."

@@ -8,24 +8,21 @@ import streamlit as st
 from dashboard.common import histogram, inputs, widgets
 from dashboard.common.exercise_links import show_exercise_links
 from dashboard.common.ui import (
+    Metric,
     chart_spec,
     format_number,
+    metric_row,
     show_chart,
     show_input_error,
     show_stale_chart,
 )
-from dashboard.practice.reveal import HIDDEN, show_reveal_note
+from dashboard.practice.reveal import show_reveal_note
 from dashboard.topics.moments import charts, compute
 from dashboard.topics.moments.params import PARAMS
 
 st.title("Random variables and moments")
 widgets.normalise_query(PARAMS)  # before any widget: accept aliases and any case
 revealed = show_reveal_note()
-
-
-def answer(value: float, digits: int = 3) -> str:
-    """A computed answer, or the placeholder on a page opened from an exercise before a submission."""
-    return format_number(value, digits) if revealed else HIDDEN
 st.markdown(
     "Type a small distribution and read off its centre and spread: the two variance "
     "formulas must agree, and when they do not it is floating point, not algebra. "
@@ -51,19 +48,17 @@ if moments is None:
     show_stale_chart("moments-discrete-pmf", col_out)
 else:
     with col_in:
-        m_mean, m_sd = st.columns(2)
-        m_mean.metric("E[X]", answer(moments.mean, 4), help="Σ x P(X = x)")
-        m_sd.metric("σ", answer(moments.standard_deviation, 4), help="√Var(X)")
-        m_def, m_comp = st.columns(2)
-        m_def.metric(
-            "Var(X) = E[(X − E[X])²]", answer(moments.variance_definition, 4),
-            help="The definition: the average squared distance from the mean.",
-        )
-        m_comp.metric(
-            "Var(X) = E[X²] − E[X]²", answer(moments.variance_computational, 4),
-            help="The computational formula. Shift every value by a large constant (say "
-            "1e8) and it loses its digits while the definition stays exact.",
-        )
+        metric_row([
+            Metric("E[X]", moments.mean, 4, help="Σ x P(X = x)"),
+            Metric("σ", moments.standard_deviation, 4, help="√Var(X)"),
+        ], revealed=revealed)
+        metric_row([
+            Metric("Var(X) = E[(X − E[X])²]", moments.variance_definition, 4,
+                   help="The definition: the average squared distance from the mean."),
+            Metric("Var(X) = E[X²] − E[X]²", moments.variance_computational, 4,
+                   help="The computational formula. Shift every value by a large constant (say "
+                   "1e8) and it loses its digits while the definition stays exact."),
+        ], revealed=revealed)
     show_chart(chart_spec(charts.discrete_pmf_chart, moments.pmf, mean=moments.mean), name="moments-discrete-pmf",
                where=col_out)
 
@@ -90,17 +85,14 @@ with col_table:
 
 if joint_moments is not None:
     with col_results:
-        m_ex, m_ey, m_cov, m_corr = st.columns(4)
-        m_ex.metric("E[X] of the table", answer(joint_moments.mean_x, 4), help="From X's marginal.")
-        m_ey.metric("E[Y] of the table", answer(joint_moments.mean_y, 4), help="From Y's marginal.")
-        m_cov.metric(
-            "Cov(X, Y)", answer(joint_moments.covariance, 4),
-            help="E[(X − E[X])(Y − E[Y])]: positive when X and Y tend to be large together.",
-        )
-        m_corr.metric(
-            "Corr(X, Y)", answer(joint_moments.correlation, 4),
-            help="Cov(X, Y)/(σ_X σ_Y): the covariance without units, always in [−1, 1].",
-        )
+        metric_row([
+            Metric("E[X] of the table", joint_moments.mean_x, 4, help="From X's marginal."),
+            Metric("E[Y] of the table", joint_moments.mean_y, 4, help="From Y's marginal."),
+            Metric("Cov(X, Y)", joint_moments.covariance, 4,
+                   help="E[(X − E[X])(Y − E[Y])]: positive when X and Y tend to be large together."),
+            Metric("Corr(X, Y)", joint_moments.correlation, 4,
+                   help="Cov(X, Y)/(σ_X σ_Y): the covariance without units, always in [−1, 1]."),
+        ], revealed=revealed)
         if joint_moments.correlation_note:
             st.info(f"Correlation undefined: {joint_moments.correlation_note}")
 
@@ -127,7 +119,7 @@ if joint_moments is not None:
                     f"E[E[X|Y]] = {terms} = **{format_number(steps.mean_of_conditional_means, 4)}**, "
                     f"and E[X] from the row sums is **{format_number(steps.mean, 4)}**."
                 )
-            st.metric("E[E[X|Y]]", answer(steps.mean_of_conditional_means, 4))
+            metric_row([Metric("E[E[X|Y]]", steps.mean_of_conditional_means, 4)], revealed=revealed)
 
 # ---------------------------------------------------------------- CLT
 st.subheader("The central limit theorem")
@@ -174,17 +166,14 @@ except ValueError as exc:
     # The CLT's own widgets: core names them by the family's argument names.
     show_input_error(exc, col_params, page=PARAMS, names={"probs": "clt_probs", "alpha": "clt_dirichlet"})
 else:
-    m_mu, m_sigma, m_avg, m_sd = st.columns(4)
-    m_mu.metric("Population mean μ", answer(clt.mu, 4))
-    m_sigma.metric("σ/√n", answer(clt.sigma, 4), help="The CLT's standard deviation of a mean.")
-    m_avg.metric(
-        "Average of the simulated means", answer(clt.mean_of_means, 4),
-        help=f"Over {compute.CLT_MEANS} simulated means.",
-    )
-    m_sd.metric(
-        "Spread of the simulated means", answer(clt.sd_of_means, 4),
-        help="Their sample standard deviation; close to σ/√n.",
-    )
+    metric_row([
+        Metric("Population mean μ", clt.mu, 4),
+        Metric("σ/√n", clt.sigma, 4, help="The CLT's standard deviation of a mean."),
+        Metric("Average of the simulated means", clt.mean_of_means, 4,
+               help=f"Over {compute.CLT_MEANS} simulated means."),
+        Metric("Spread of the simulated means", clt.sd_of_means, 4,
+               help="Their sample standard deviation; close to σ/√n."),
+    ], revealed=revealed)
     clt_chart = chart_spec(histogram.samples_vs_density_chart, clt.histogram, clt.curve, discrete=False,
                            x_title=f"mean of n = {n} draws")
     show_chart(clt_chart, name="moments-clt")

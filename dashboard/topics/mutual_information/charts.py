@@ -19,12 +19,16 @@ __all__ = [
 # --- Mutual information page
 
 
-def _heatmap(frame: pd.DataFrame, title: str, scale: alt.Scale, legend_title: str) -> alt.LayerChart:
-    """One panel, drawing the rows of ``frame`` whose ``panel`` is ``title`` (data set on the whole)."""
-    xs, ys = in_order(frame["x"]), in_order(frame["y"])
+def _heatmap(title: str, scale: alt.Scale, legend_title: str) -> alt.LayerChart:
+    """One panel, drawing the rows of the shared data whose ``panel`` is ``title``.
+
+    The cells are placed in the order of their ``xi`` and ``yi`` columns, not by their
+    labels, so one spec serves every grid and a new grid only swaps the data.
+    """
     base = alt.Chart().encode(
-        x=alt.X("y:O", sort=ys, title="Y", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("x:O", sort=xs, title="X"),
+        x=alt.X("y:O", sort=alt.EncodingSortField(field="yi", op="min"), title="Y",
+                axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("x:O", sort=alt.EncodingSortField(field="xi", op="min"), title="X"),
         tooltip=[alt.Tooltip("x:N", title="X"), alt.Tooltip("y:N", title="Y"),
                  alt.Tooltip("text:N", title="value")],
     )
@@ -34,47 +38,47 @@ def _heatmap(frame: pd.DataFrame, title: str, scale: alt.Scale, legend_title: st
     )
     # Pairs that never occur have no colour on the scale: a plain grey, as the caption says.
     impossible = base.transform_filter("datum.impossible").mark_rect(color=palette.LIGHT_GREY)
-    layers: list[alt.Chart] = [cells, impossible]
-    if len(xs) * len(ys) <= 36:  # print the numbers only where they fit
-        layers.append(base.mark_text(fontSize=11).encode(text="text:N"))
+    # Each cell's printed value (empty where the grid is too fine for numbers to fit).
+    layers: list[alt.Chart] = [cells, impossible, base.mark_text(fontSize=11).encode(text="label:N")]
     # One dataset for all three panels: Altair hashes each panel's own data, which is slow.
     # The filter given to the constructor: ``.transform_filter`` would deep-copy the layers.
     return alt.LayerChart(layer=layers, width=220, height=220, title=title,
                           transform=[alt.FilterTransform(filter=f"datum.panel === {json.dumps(title)}")])
 
 
-def joint_heatmaps_chart(frame: pd.DataFrame, *, clip: float = 3.0, unit: str = "nats") -> alt.HConcatChart:
+def joint_heatmaps_chart(frame: pd.DataFrame, *, clip: float = 3.0) -> alt.HConcatChart:
     """Three heatmaps side by side: the joint, the product of marginals, and the PMI.
 
     Parameters
     ----------
     frame : pandas.DataFrame
-        Columns ``x``, ``y`` (cell labels), ``panel`` (three values, in display order:
-        joint, product, PMI), ``value`` (nan where a cell has no colour), ``shade`` (the
-        colour value), ``impossible`` (bool: drawn grey) and ``text``.
+        Columns ``x``, ``y`` (cell labels), ``xi``, ``yi`` (their positions on the
+        axes), ``panel`` (three values, in display order: joint, product, PMI),
+        ``value`` (nan where a cell has no colour), ``shade`` (the colour value),
+        ``impossible`` (bool: drawn grey), ``text`` (the value, in the tooltip) and
+        ``label`` (printed on the cell; empty to print nothing).
     clip : float
         The PMI's colour scale runs over [−clip, clip]; values beyond take the end colours.
-    unit : str
-        "nats" or "bits", for the PMI legend.
 
     Returns
     -------
     altair.HConcatChart
         Each panel has its own colour scale; the PMI's is diverging around 0 (blue:
-        more often than independence predicts, orange: less), colour-blind safe.
+        more often than independence predicts, orange: less), colour-blind safe. The
+        legends name no unit (the page states it beside the chart) and nothing
+        depends on the grid's labels, so a change of unit or grid swaps the data only.
     """
-    check_frame(frame, "frame", ("x", "y", "panel", "value", "shade", "impossible", "text"))
+    check_frame(frame, "frame", ("x", "y", "xi", "yi", "panel", "value", "shade", "impossible", "text", "label"))
     panels = in_order(frame["panel"])
     if len(panels) != 3:
         raise ValueError(f"`frame` must hold 3 panels (joint, product, PMI); got {panels}")
-    joint, product, pmi = (frame[frame["panel"] == name] for name in panels)
     frame = frame.assign(impossible=frame["impossible"].astype(bool))
     probability = alt.Scale(scheme="blues", zero=True)
     diverging = alt.Scale(scheme="blueorange", domain=[-clip, clip], reverse=True, clamp=True)
     return alt.hconcat(
-        _heatmap(joint, panels[0], probability, "probability"),
-        _heatmap(product, panels[1], probability, "probability"),
-        _heatmap(pmi, panels[2], diverging, f"PMI, {unit} (colour clipped to ±{clip:g})"),
+        _heatmap(panels[0], probability, "probability"),
+        _heatmap(panels[1], probability, "probability"),
+        _heatmap(panels[2], diverging, f"PMI (colour clipped to ±{clip:g})"),
         data=frame,
         # Given here, not by ``.resolve_scale``, which would deep-copy all three panels.
         resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")),

@@ -31,6 +31,7 @@ __all__ = [
     "PMI_CLIP",
     "PRODUCT",
     "RHO_SWEEP",
+    "TEXT_CELLS",
     "GaussianTable",
     "MutualInformationSummary",
     "cell_labels",
@@ -50,6 +51,8 @@ RHO_SWEEP = tuple(float(r) for r in np.round(np.linspace(-0.95, 0.95, 39), 3))
 #: Names of the panels of the joint-table heatmaps and the curves of the sweep.
 JOINT, PRODUCT, PMI = "P(X, Y)", "P(X) P(Y)", "PMI log P(x,y) / P(x)P(y)"
 CLOSED_FORM, DISCRETISED = "closed form −½ log(1 − ρ²)", "discretised table"
+#: Grids up to this many cells print each cell's value on it (no room on finer ones).
+TEXT_CELLS = 36
 #: The PMI heatmap's colours stop at ± this many nats or bits (labels keep the true value).
 PMI_CLIP = 3.0
 
@@ -167,10 +170,12 @@ def joint_heatmaps(
 ) -> pd.DataFrame:
     """P(X, Y), P(X)P(Y) and the pointwise MI of every cell, long format.
 
-    Columns ``x``, ``y`` (cell labels), ``panel``, ``value`` (nan where the PMI is −∞ or
+    Columns ``x``, ``y`` (cell labels), ``xi``, ``yi`` (row and column positions),
+    ``panel``, ``value`` (nan where the PMI is −∞ or
     undefined, which a heatmap cannot colour), ``shade`` (the colour: the value, the
     PMI's clipped to ±PMI_CLIP), ``impossible`` (P(x, y) = 0: PMI −∞, drawn grey) and
-    ``text`` (the value as shown, "−∞" where P(x, y) = 0).
+    ``text`` (the value as shown, "−∞" where P(x, y) = 0) and ``label`` (``text``,
+    printed on the cell, or empty on grids of more than TEXT_CELLS cells).
     """
     base = unit_base(unit)
     table = np.asarray(joint, dtype=float) if joint else np.zeros((0, 0))
@@ -182,6 +187,8 @@ def joint_heatmaps(
         )
     product = np.outer(table.sum(axis=1), table.sum(axis=0))
     xs, ys = np.meshgrid(x_labels, y_labels, indexing="ij")
+    xi, yi = np.indices(table.shape)
+    printed = table.size <= TEXT_CELLS
     frames = []
     for panel, values in ((JOINT, table), (PRODUCT, product), (PMI, pmi)):
         finite = np.where(np.isfinite(values), values, np.nan)
@@ -192,8 +199,9 @@ def joint_heatmaps(
         shade = np.clip(finite, -PMI_CLIP, PMI_CLIP) if panel == PMI else finite
         frames.append(
             pd.DataFrame(
-                {"x": xs.ravel(), "y": ys.ravel(), "panel": panel, "value": finite.ravel(),
-                 "shade": shade.ravel(), "impossible": np.isneginf(values).ravel(), "text": text.ravel()}
+                {"x": xs.ravel(), "y": ys.ravel(), "xi": xi.ravel(), "yi": yi.ravel(), "panel": panel,
+                 "value": finite.ravel(), "shade": shade.ravel(), "impossible": np.isneginf(values).ravel(),
+                 "text": text.ravel(), "label": text.ravel() if printed else ""}
             )
         )
     return pd.concat(frames, ignore_index=True)

@@ -7,14 +7,10 @@ import streamlit as st
 
 from dashboard.common import inputs, widgets
 from dashboard.common.exercise_links import show_exercise_links
-from dashboard.common.ui import format_number, show_chart, show_stale_chart
+from dashboard.common.ui import Metric, metric_row, show_chart, show_stale_chart
 from dashboard.practice import reveal
 from dashboard.topics.mutual_information import compute, specs
 from dashboard.topics.mutual_information.params import GAUSSIAN, PARAMS, PRESET
-
-#: A held-back metric's value: short, so a narrow metric column never truncates it
-#: (the note under the title says why and how to see it).
-HIDDEN_METRIC = "hidden"
 
 st.title("Mutual information")
 widgets.normalise_query(PARAMS)  # before any widget: accept aliases and any case
@@ -26,10 +22,6 @@ st.markdown(
     "show the same number as the overlap of H(X) and H(Y)."
 )
 revealed = reveal.show_reveal_note()  # a linked exercise's answer is an entropy or I(X; Y)
-
-
-def hidden_or(value: float) -> str:
-    return format_number(value, 4) if revealed else HIDDEN_METRIC
 
 
 def table_error(exc: ValueError, key: str, where=None) -> None:  # type: ignore[no-untyped-def]
@@ -80,22 +72,24 @@ if joint is not None and labels is not None:
 
 if summary is not None:
     with col_numbers:
-        m_mi, m_hx, m_hy = st.columns(3)
-        m_mi.metric(f"I(X; Y), {unit}", hidden_or(summary.mi),
-                    help="KL(P(X, Y) ‖ P(X)P(Y)); zero exactly when X and Y are independent.")
-        m_hx.metric(f"H(X), {unit}", hidden_or(summary.h_x))
-        m_hy.metric(f"H(Y), {unit}", hidden_or(summary.h_y))
-        m_hxy, m_cond, m_joint = st.columns(3)
-        m_hxy.metric(f"H(X|Y), {unit}", hidden_or(summary.h_x_given_y),
-                     help="What is left to learn about X once Y is known: H(X) − I(X; Y).")
-        m_cond.metric(f"H(Y|X), {unit}", hidden_or(summary.h_y_given_x))
-        m_joint.metric(f"H(X, Y), {unit}", hidden_or(summary.h_xy))
+        metric_row([
+            Metric(f"I(X; Y), {unit}", summary.mi, 4,
+                   help="KL(P(X, Y) ‖ P(X)P(Y)); zero exactly when X and Y are independent."),
+            Metric(f"H(X), {unit}", summary.h_x, 4),
+            Metric(f"H(Y), {unit}", summary.h_y, 4),
+        ], revealed=revealed)
+        metric_row([
+            Metric(f"H(X|Y), {unit}", summary.h_x_given_y, 4,
+                   help="What is left to learn about X once Y is known: H(X) − I(X; Y)."),
+            Metric(f"H(Y|X), {unit}", summary.h_y_given_x, 4),
+            Metric(f"H(X, Y), {unit}", summary.h_xy, 4),
+        ], revealed=revealed)
         if revealed:
             show_chart(specs.diagram_spec(joint, unit), name="mutual-information-information-diagram")
     show_chart(heatmaps, name="mutual-information-joint-heatmaps", width="content")
     st.caption(
-        f"The PMI colours stop at ±{compute.PMI_CLIP:g} {unit}: a cell beyond takes the end "
-        "colour and keeps its true value in its label. Grey cells are pairs that never "
+        f"PMI values are in {unit}; their colours stop at ±{compute.PMI_CLIP:g} {unit}: a cell "
+        "beyond takes the end colour and keeps its true value in its label. Grey cells are pairs that never "
         "occur: their PMI is −∞ and they add nothing to I(X; Y), which weights each "
         "cell's PMI by its probability."
     )
@@ -111,9 +105,10 @@ if source == GAUSSIAN and summary is not None:
         "lower; add cells and it climbs towards the curve."
     )
     closed_form = compute.gaussian_mi(rho, unit)
-    m_closed, m_discrete = st.columns(2)
-    m_closed.metric(f"Closed form −½ log(1 − ρ²), {unit}", format_number(closed_form, 4))
-    m_discrete.metric(f"Discretised on {n_cells}×{n_cells} cells, {unit}", hidden_or(summary.mi))
+    metric_row([
+        Metric(f"Closed form −½ log(1 − ρ²), {unit}", closed_form, 4, answer=False),
+        Metric(f"Discretised on {n_cells}×{n_cells} cells, {unit}", summary.mi, 4),
+    ], revealed=revealed)
     show_chart(specs.sweep_spec(n_cells, unit, rho), name="mutual-information-sweep")
 
 show_exercise_links("mutual-information")

@@ -11,12 +11,15 @@ from dashboard.topics.sampling.labels import FILTERED_LABEL, SOFTMAX_LABEL, TEMP
 
 __all__ = [
     "importance_sweep_chart",
+    "importance_sweep_marks",
     "importance_weights_chart",
     "inverse_cdf_chart",
     "ppo_clip_chart",
+    "ppo_marks",
     "rejection_chart",
     "token_sampling_chart",
     "top_p_chart",
+    "top_p_marks",
 ]
 
 # --- Sampling page
@@ -67,6 +70,18 @@ def token_sampling_chart(bars: pd.DataFrame, *, title: str = "Each token's proba
     )
 
 
+def top_p_marks(mass: pd.DataFrame, *, top_p: float | None, show_cut: bool = True) -> list[pd.DataFrame]:
+    """The one-row datasets of :func:`top_p_chart`: the level p (when top-p is on), then
+    the cut before the first dropped token (when shown and a token is dropped)."""
+    if top_p is None:
+        return []
+    marks = [pd.DataFrame({"p": [float(top_p)], "label": [f"p = {top_p:g}"]})]
+    dropped = mass.loc[~mass["kept"], "token"]
+    if show_cut and len(dropped):
+        marks.append(pd.DataFrame({"token": [dropped.iloc[0]], "label": ["cut: tokens right of it are dropped"]}))
+    return marks
+
+
 def top_p_chart(mass: pd.DataFrame, *, top_p: float | None, show_cut: bool = True) -> alt.LayerChart:
     """Tokens sorted by probability, the running total of their mass, the level p and the cut.
 
@@ -104,22 +119,20 @@ def top_p_chart(mass: pd.DataFrame, *, top_p: float | None, show_cut: bool = Tru
                 tooltip=[alt.Tooltip("token:N"), alt.Tooltip("cumulative:Q", title="mass so far", format=".4f")],
             )
         )
+    marks = top_p_marks(mass, top_p=top_p, show_cut=show_cut)
     if top_p is not None:
-        level = pd.DataFrame({"p": [top_p], "label": [f"p = {top_p:g}"]})
         layers.append(
-            alt.Chart(level).mark_rule(color=palette.CUT, strokeDash=[6, 4]).encode(
+            alt.Chart(marks[0]).mark_rule(color=palette.CUT, strokeDash=[6, 4]).encode(
                 y="p:Q", tooltip=[alt.Tooltip("label:N", title="nucleus mass")]
             )
         )
-        dropped = mass.loc[~mass["kept"], "token"]
-        if show_cut and len(dropped):
-            cut = pd.DataFrame({"token": [dropped.iloc[0]], "label": ["cut: tokens right of it are dropped"]})
-            layers.append(
-                alt.Chart(cut).mark_rule(color=palette.CUT, strokeWidth=2.5).encode(
-                    x=alt.X("token:N", sort=tokens, bandPosition=0),
-                    tooltip=[alt.Tooltip("label:N", title="top-p")],
-                )
+    if len(marks) > 1:
+        layers.append(
+            alt.Chart(marks[1]).mark_rule(color=palette.CUT, strokeWidth=2.5).encode(
+                x=alt.X("token:N", sort=tokens, bandPosition=0),
+                tooltip=[alt.Tooltip("label:N", title="top-p")],
             )
+        )
     title = "Top-p: sorted tokens, running mass" + (" and the cut" if show_cut and top_p is not None else "")
     return alt.LayerChart(layer=layers, height=HEIGHT, title=title)
 
@@ -224,6 +237,11 @@ def importance_weights_chart(points: pd.DataFrame) -> alt.Chart:
     )
 
 
+def importance_sweep_marks(current_shift: float, exact: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The one-row datasets of :func:`importance_sweep_chart`: the chosen mean, the truth."""
+    return pd.DataFrame({"shift": [float(current_shift)]}), pd.DataFrame({"exact": [float(exact)]})
+
+
 def importance_sweep_chart(
     sweep: pd.DataFrame, *, current_shift: float, exact: float
 ) -> alt.HConcatChart:
@@ -244,7 +262,7 @@ def importance_sweep_chart(
         Three panels sharing the x axis.
     """
     check_frame(sweep, "sweep", ("shift", "ess_fraction", "spread", "mean_estimate"))
-    here = pd.DataFrame({"shift": [current_shift]})
+    here, exact_row = importance_sweep_marks(current_shift, exact)
     rule = alt.Chart(here).mark_rule(color=palette.BLACK, opacity=0.5).encode(x="shift:Q")
     x = alt.X("shift:Q", title="proposal mean (target mean is 0)")
     def line(colour: str) -> alt.Chart:
@@ -262,7 +280,7 @@ def importance_sweep_chart(
         x=x, y=alt.Y("mean_estimate:Q", title="mean of the estimates"),
         tooltip=[alt.Tooltip("shift:Q"), alt.Tooltip("mean_estimate:Q", format=".4g")],
     )
-    truth = alt.Chart(pd.DataFrame({"exact": [exact]})).mark_rule(
+    truth = alt.Chart(exact_row).mark_rule(
         strokeDash=[6, 4], color=palette.EXACT
     ).encode(y="exact:Q")
     size = {"width": 230, "height": HEIGHT - 100}
@@ -271,6 +289,17 @@ def importance_sweep_chart(
         alt.layer(spread, rule).properties(title="Scatter of repeated estimates", **size),
         alt.layer(mean, truth, rule).properties(title="Their average against the truth (dashed)", **size),
     )
+
+
+def ppo_marks(*, clipped_from: float, clipped_to: float, ratio: float, objective: float) -> list[pd.DataFrame]:
+    """The small datasets of :func:`ppo_clip_chart`: the clipped region (none when
+    ``clipped_from`` or ``clipped_to`` is nan), then the current point."""
+    marks = []
+    if not (pd.isna(clipped_from) or pd.isna(clipped_to)):
+        marks.append(pd.DataFrame({"start": [float(clipped_from)], "end": [float(clipped_to)],
+                                   "label": ["clipped: no gradient"]}))
+    marks.append(pd.DataFrame({"ratio": [float(ratio)], "objective": [float(objective)]}))
+    return marks
 
 
 def ppo_clip_chart(
@@ -294,9 +323,8 @@ def ppo_clip_chart(
     check_frame(curves, "curves", ("ratio", "curve", "objective"))
     names = in_order(curves["curve"])
     layers: list[alt.Chart] = []
-    if not (pd.isna(clipped_from) or pd.isna(clipped_to)):
-        region = pd.DataFrame({"start": [clipped_from], "end": [clipped_to],
-                               "label": ["clipped: no gradient"]})
+    *regions, point = ppo_marks(clipped_from=clipped_from, clipped_to=clipped_to, ratio=ratio, objective=objective)
+    for region in regions:
         layers.append(
             alt.Chart(region).mark_rect(opacity=0.15, color=palette.CUT).encode(
                 x="start:Q", x2="end:Q", tooltip=[alt.Tooltip("label:N", title="region")]
@@ -312,7 +340,6 @@ def ppo_clip_chart(
                                       scale=alt.Scale(domain=names, range=[[6, 4], [1, 0]][: len(names)])),
         )
     )
-    point = pd.DataFrame({"ratio": [ratio], "objective": [objective]})
     layers.append(
         alt.Chart(point).mark_point(filled=True, size=90, color=palette.BLACK).encode(
             x="ratio:Q", y="objective:Q",

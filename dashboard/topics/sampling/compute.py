@@ -1,4 +1,9 @@
-"""Cached wrappers around :mod:`core` for the Sampling page: numbers and small frames for its charts."""
+"""Cached wrappers around :mod:`core` for the Sampling page: numbers and small frames for its charts.
+
+The views that carry frames are cached with ``st.cache_resource``: a rerun gets the
+stored object itself instead of unpickling its frames (every tab's views are read on
+every rerun). Their frames are shared, so nothing that reads them changes them.
+"""
 
 from __future__ import annotations
 
@@ -81,7 +86,7 @@ class NextToken:
     kept_mass: float
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+@st.cache_resource(max_entries=CACHE_ENTRIES, show_spinner=False)  # shared, not copied: see the module notes
 def next_token(
     tokens: tuple[str, ...],
     logits: tuple[float, ...],
@@ -170,7 +175,7 @@ class InverseCDF:
     draws: pd.DataFrame
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+@st.cache_resource(max_entries=CACHE_ENTRIES, show_spinner=False)  # shared, not copied: see the module notes
 def inverse_cdf(
     tokens: tuple[str, ...], probs: tuple[float, ...], seed: int, *, n_draws: int = CDF_DRAWS
 ) -> InverseCDF:
@@ -233,7 +238,7 @@ def check_roof(a: float, b: float, M: float) -> None:
         )
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+@st.cache_resource(max_entries=CACHE_ENTRIES, show_spinner=False)  # shared, not copied: see the module notes
 def rejection_view(a: float, b: float, M: float, n_proposals: int, seed: int) -> RejectionView:
     """Run core.rejection_sample with a Uniform(0, 1) proposal; thin the points for the chart.
 
@@ -281,7 +286,7 @@ class ImportanceView:
     points: pd.DataFrame
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+@st.cache_resource(max_entries=CACHE_ENTRIES, show_spinner=False)  # shared, not copied: see the module notes
 def importance_view(shift: float, scale: float, n: int, seed: int) -> ImportanceView:
     """One importance-sampling run from q = N(shift, scale²) (core.importance_estimate).
 
@@ -302,7 +307,7 @@ def importance_view(shift: float, scale: float, n: int, seed: int) -> Importance
     )
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+@st.cache_resource(max_entries=CACHE_ENTRIES, show_spinner=False)  # shared, not copied: see the module notes
 def importance_sweep(scale: float, n: int, seed: int, *, repeats: int = IMPORTANCE_REPEATS) -> pd.DataFrame:
     """Repeated importance estimates of E_p[X²] for each proposal mean in IMPORTANCE_SHIFTS.
 
@@ -348,7 +353,7 @@ class PPOView:
     clipped: bool
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+@st.cache_resource(max_entries=CACHE_ENTRIES, show_spinner=False)  # shared, not copied: see the module notes
 def ppo_view(advantage: float, epsilon: float, ratio: float) -> PPOView:
     """core.ppo_clip_objective on the ratio grid (log π_old = 0, log π_new = log r)."""
     r = np.asarray(PPO_RATIOS)
@@ -390,7 +395,7 @@ class KLEstimatorView:
     exact: float
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+@st.cache_resource(max_entries=CACHE_ENTRIES, show_spinner=False)  # shared, not copied: see the module notes
 def kl_estimator_view(mu_ref: float, n: int, seed: int) -> KLEstimatorView:
     """Draw n samples from π and average the three estimators (core.kl_estimators)."""
     policy, reference = Gaussian(0.0, 1.0), Gaussian(mu_ref, 1.0)

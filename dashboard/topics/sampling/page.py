@@ -13,7 +13,7 @@ from core.lm import ModelNotInstalledError
 from dashboard.common import inputs, lm, widgets
 from dashboard.common.exercise_links import show_exercise_links
 from dashboard.common.sources import REAL_MODEL
-from dashboard.common.ui import format_number, show_chart, show_stale_chart
+from dashboard.common.ui import Metric, format_number, metric_row, show_chart, show_stale_chart
 from dashboard.practice import reveal
 from dashboard.topics.sampling import compute, specs
 from dashboard.topics.sampling.params import PARAMS
@@ -32,10 +32,6 @@ ANSWER_SECTIONS: dict[str, frozenset[str]] = {
     "sampling.kl_estimators": frozenset(),
 }
 SECTIONS = frozenset({"token", "rejection", "trap"})
-
-#: A held-back metric's value: short, so a narrow metric column never truncates it
-#: (the note under the title says why and how to see it).
-HIDDEN_METRIC = "hidden"
 
 st.title("Sampling: from logits to tokens, and beyond")
 widgets.normalise_query(PARAMS)  # before any widget: accept aliases and any case
@@ -95,8 +91,15 @@ def probabilities(text: str, key: str) -> tuple[float, ...] | None:
 )
 
 
-#: The next-token tab's two charts, side by side.
+#: The next-token tab's two charts, side by side, and its inverse-CDF chart below them.
 TOKEN_CHARTS = ("sampling-token-sampling", "sampling-top-p")
+INVERSE_CDF_CHART = "sampling-inverse-cdf"
+
+
+def token_tab_stale() -> None:
+    """After a rejected token input: the tab's last good charts, greyed, in their places."""
+    stale(*TOKEN_CHARTS, side_by_side=True)
+    stale(INVERSE_CDF_CHART)
 
 
 @st.fragment
@@ -117,16 +120,17 @@ def next_token_tab() -> None:
     else:
         tokens_text = widgets.text(PARAMS["tok_names"], col_names)
         logits_text = widgets.text(PARAMS["tok_logits"], col_logits)
-    col_t, col_k, col_p = st.columns(3)
-    temperature = widgets.slider(PARAMS["temperature"], col_t)
-    top_k = widgets.number(PARAMS["top_k"], col_k)
-    top_p = widgets.slider(PARAMS["top_p"], col_p)
+    temperature, top_k, top_p = widgets.row(
+        (widgets.slider, PARAMS["temperature"]),
+        (widgets.number, PARAMS["top_k"]),
+        (widgets.slider, PARAMS["top_p"]),
+    )
     if source == REAL_MODEL:
         try:
             tokens, logits, mass = lm.top_next_tokens(prompt, PARAMS["tok_prompt"].label, n_top)
         except (ValueError, ModelNotInstalledError) as exc:
             widget_error(exc, "tok_prompt")
-            return stale(*TOKEN_CHARTS, side_by_side=True)
+            return token_tab_stale()
         st.caption(f"The model's {n_top} likeliest next tokens (␣ is a space) and their real logits; "
                    f"together they hold {mass:.1%} of its probability, and the softmax below "
                    "renormalises them.")
@@ -135,28 +139,26 @@ def next_token_tab() -> None:
             tokens = inputs.parse_tokens(tokens_text, "tokens")
         except ValueError as exc:
             widget_error(exc, "tok_names")
-            return stale(*TOKEN_CHARTS, side_by_side=True)
+            return token_tab_stale()
         try:
             logits = inputs.parse_numbers(logits_text, "logits")
         except ValueError as exc:
             widget_error(exc, "tok_logits")
-            return stale(*TOKEN_CHARTS, side_by_side=True)
+            return token_tab_stale()
     key = (tokens, logits, temperature, top_k if top_k > 0 else None, top_p if top_p < 1.0 else None)
     try:
         view = compute.next_token(*key)
     except ValueError as exc:
         widget_error(exc, "tok_names", "tok_logits")
-        return stale(*TOKEN_CHARTS, side_by_side=True)
+        return token_tab_stale()
     shown = shows("token")
-    m_kept, m_mass, m_top = st.columns(3)
-    m_kept.metric("Tokens kept", f"{len(view.kept)} of {len(view.table)}" if shown else HIDDEN_METRIC)
-    m_mass.metric(
-        "Mass kept before renormalising", format_number(view.kept_mass) if shown else HIDDEN_METRIC,
-        help="The tempered probability of the kept set; each kept share is divided by it.",
-    )
     top = view.table.loc[view.table["p_final"].idxmax()]
-    m_top.metric("Most likely token",
-                 f"{top['token']} ({format_number(top['p_final'])})" if shown else HIDDEN_METRIC)
+    metric_row([
+        Metric("Tokens kept", f"{len(view.kept)} of {len(view.table)}"),
+        Metric("Mass kept before renormalising", view.kept_mass,
+               help="The tempered probability of the kept set; each kept share is divided by it."),
+        Metric("Most likely token", f"{top['token']} ({format_number(top['p_final'])})"),
+    ], revealed=shown)
     if shown:
         st.markdown("Kept set: " + ", ".join(f"**{t}**" for t in view.kept))
     col_bars, col_mass = st.columns(2)
@@ -188,7 +190,7 @@ def next_token_tab() -> None:
         return
     draws = compute.inverse_cdf(tuple(view.table["token"]), tuple(view.table["p_final"]), cdf_seed)
     col_chart, col_table = st.columns([3, 2])
-    show_chart(specs.inverse_cdf_spec(key, cdf_seed), name="sampling-inverse-cdf", where=col_chart)
+    show_chart(specs.inverse_cdf_spec(key, cdf_seed), name=INVERSE_CDF_CHART, where=col_chart)
     col_table.dataframe(
         draws.draws[["draw", "u", "token"]],
         hide_index=True,
@@ -206,27 +208,27 @@ def rejection_tab() -> None:
         "ones thrown away, so the kept share is the area under p over the area under the "
         "roof: 1/M. A roof that does not cover the curve is refused."
     )
-    col_a, col_b, col_m = st.columns(3)
-    rej_a = widgets.number(PARAMS["rej_a"], col_a)
-    rej_b = widgets.number(PARAMS["rej_b"], col_b)
-    rej_m = widgets.number(PARAMS["rej_m"], col_m)
-    col_n, col_seed = st.columns(2)
-    rej_n = widgets.slider(PARAMS["rej_n"], col_n)
-    rej_seed = widgets.number(PARAMS["rej_seed"], col_seed)
+    rej_a, rej_b, rej_m = widgets.row(
+        (widgets.number, PARAMS["rej_a"]),
+        (widgets.number, PARAMS["rej_b"]),
+        (widgets.number, PARAMS["rej_m"]),
+    )
+    rej_n, rej_seed = widgets.row((widgets.slider, PARAMS["rej_n"]), (widgets.number, PARAMS["rej_seed"]))
     try:
         rej = compute.rejection_view(rej_a, rej_b, rej_m, rej_n, rej_seed)
     except ValueError as exc:
         widget_error(exc, "rej_m")
         return stale("sampling-rejection")
     shown = shows("rejection")
-    m_rate, m_expected, m_se, m_max = st.columns(4)
-    m_rate.metric("Acceptance rate", format_number(rej.acceptance_rate) if shown else HIDDEN_METRIC,
-                  help=f"{rej.n_accepted} of {rej.n_proposals} proposals kept." if shown else None)
-    m_expected.metric("1 / M", format_number(rej.expected_rate) if shown else HIDDEN_METRIC)
-    m_se.metric("Standard error of the rate", format_number(rej.rate_stderr, 4) if shown else HIDDEN_METRIC,
-                help="√((1/M)(1 − 1/M) / proposals): the rate's usual distance from 1/M.")
-    m_max.metric("Largest p/q seen", format_number(rej.max_ratio) if shown else HIDDEN_METRIC,
-                 help="The tightest roof for these draws; M above it only wastes proposals.")
+    metric_row([
+        Metric("Acceptance rate", rej.acceptance_rate,
+               help=f"{rej.n_accepted} of {rej.n_proposals} proposals kept." if shown else None),
+        Metric("1 / M", rej.expected_rate),
+        Metric("Standard error of the rate", rej.rate_stderr, 4,
+               help="√((1/M)(1 − 1/M) / proposals): the rate's usual distance from 1/M."),
+        Metric("Largest p/q seen", rej.max_ratio,
+               help="The tightest roof for these draws; M above it only wastes proposals."),
+    ], revealed=shown)
     show_chart(specs.rejection_spec(rej_a, rej_b, rej_m, rej_n, rej_seed), name="sampling-rejection")
     if rej.n_proposals > compute.REJECTION_POINTS_SHOWN:
         st.caption(
@@ -245,23 +247,24 @@ def importance_tab() -> None:
         "draws get huge weights, the effective sample size collapses, and repeated "
         "estimates scatter widely. A wider proposal is far more forgiving than a narrower one."
     )
-    col_shift, col_scale, col_n, col_seed = st.columns(4)
-    is_shift = widgets.slider(PARAMS["is_shift"], col_shift)
-    is_scale = widgets.number(PARAMS["is_scale"], col_scale)
-    is_n = widgets.slider(PARAMS["is_n"], col_n)
-    is_seed = widgets.number(PARAMS["is_seed"], col_seed)
+    is_shift, is_scale, is_n, is_seed = widgets.row(
+        (widgets.slider, PARAMS["is_shift"]),
+        (widgets.number, PARAMS["is_scale"]),
+        (widgets.slider, PARAMS["is_n"]),
+        (widgets.number, PARAMS["is_seed"]),
+    )
     try:
         imp = compute.importance_view(is_shift, is_scale, is_n, is_seed)
     except ValueError as exc:
         widget_error(exc, "is_scale")
         return stale("sampling-importance-weights", "sampling-importance-sweep")
-    m_est, m_se, m_ess, m_exact = st.columns(4)
-    m_est.metric("Estimate of E[X²]", format_number(imp.estimate, 4),
-                 help="(1/n) Σ wᵢ xᵢ², the plain importance-sampling estimate.")
-    m_se.metric("Its standard error", format_number(imp.stderr, 4))
-    m_ess.metric("Effective sample size", format_number(imp.ess, 1),
-                 help="(Σw)² / Σw²: how many equally weighted draws these are worth.")
-    m_exact.metric("Exact E[X²]", format_number(imp.exact, 4))
+    metric_row([
+        Metric("Estimate of E[X²]", imp.estimate, 4, help="(1/n) Σ wᵢ xᵢ², the plain importance-sampling estimate."),
+        Metric("Its standard error", imp.stderr, 4),
+        Metric("Effective sample size", imp.ess, 1,
+               help="(Σw)² / Σw²: how many equally weighted draws these are worth."),
+        Metric("Exact E[X²]", imp.exact, 4),
+    ])
     show_chart(specs.importance_weights_spec(is_shift, is_scale, is_n, is_seed), name="sampling-importance-weights")
     st.subheader("Moving the proposal")
     st.markdown(
@@ -285,19 +288,21 @@ def ppo_tab() -> None:
         "kept. In the shaded range the objective is flat, so that token stops pushing "
         "the policy: above 1 + ε when A > 0, below 1 − ε when A < 0."
     )
-    col_adv, col_eps, col_ratio = st.columns(3)
-    ppo_adv = widgets.number(PARAMS["ppo_adv"], col_adv)
-    ppo_eps = widgets.slider(PARAMS["ppo_eps"], col_eps)
-    ppo_ratio = widgets.number(PARAMS["ppo_ratio"], col_ratio)
+    ppo_adv, ppo_eps, ppo_ratio = widgets.row(
+        (widgets.number, PARAMS["ppo_adv"]),
+        (widgets.slider, PARAMS["ppo_eps"]),
+        (widgets.number, PARAMS["ppo_ratio"]),
+    )
     try:
         ppo = compute.ppo_view(ppo_adv, ppo_eps, ppo_ratio)
     except ValueError as exc:
         widget_error(exc, "ppo_ratio")
         return stale("sampling-ppo-clip")
-    m_unclipped, m_objective, m_clipped = st.columns(3)
-    m_unclipped.metric("r · A (unclipped)", format_number(ppo.unclipped))
-    m_objective.metric("PPO objective", format_number(ppo.objective), help="min(r·A, clip(r, 1 − ε, 1 + ε)·A)")
-    m_clipped.metric("Clipped?", "yes" if ppo.clipped else "no")
+    metric_row([
+        Metric("r · A (unclipped)", ppo.unclipped),
+        Metric("PPO objective", ppo.objective, help="min(r·A, clip(r, 1 − ε, 1 + ε)·A)"),
+        Metric("Clipped?", "yes" if ppo.clipped else "no"),
+    ])
     show_chart(specs.ppo_spec(ppo_adv, ppo_eps, ppo_ratio), name="sampling-ppo-clip")
 
 
@@ -311,10 +316,11 @@ def kl_estimators_section() -> None:
         "k3 also never goes negative, and while the two policies stay close it has the "
         "smallest standard error. Push μ up and watch that advantage disappear."
     )
-    col_mu, col_n, col_seed = st.columns(3)
-    kl_mu = widgets.slider(PARAMS["kl_mu"], col_mu)
-    kl_n = widgets.slider(PARAMS["kl_n"], col_n)
-    kl_seed = widgets.number(PARAMS["kl_seed"], col_seed)
+    kl_mu, kl_n, kl_seed = widgets.row(
+        (widgets.slider, PARAMS["kl_mu"]),
+        (widgets.slider, PARAMS["kl_n"]),
+        (widgets.number, PARAMS["kl_seed"]),
+    )
     kl = compute.kl_estimator_view(kl_mu, kl_n, kl_seed)
     st.metric("Exact KL(π‖π_ref), nats", format_number(kl.exact, 4))
     st.dataframe(
@@ -347,12 +353,12 @@ def kl_div_trap_section() -> None:
     except ValueError as exc:
         return widget_error(exc, "trap_p", "trap_q")
     shown = shows("trap")
-    m_exact, m_right, m_wrong = st.columns(3)
-    m_exact.metric("KL(p‖q), nats", format_number(trap.exact, 4) if shown else HIDDEN_METRIC)
-    m_right.metric("kl_div(log q, p)", format_number(trap.right, 4) if shown else HIDDEN_METRIC,
-                   help="The right call (reduction='batchmean'): equal to KL(p‖q).")
-    m_wrong.metric("kl_div(q, p): silently wrong", format_number(trap.wrong, 4) if shown else HIDDEN_METRIC,
-                   help="Σ p (log p − q): what torch returns when q is passed unlogged.")
+    metric_row([
+        Metric("KL(p‖q), nats", trap.exact, 4),
+        Metric("kl_div(log q, p)", trap.right, 4, help="The right call (reduction='batchmean'): equal to KL(p‖q)."),
+        Metric("kl_div(q, p): silently wrong", trap.wrong, 4,
+               help="Σ p (log p − q): what torch returns when q is passed unlogged."),
+    ], revealed=shown)
     for problem in trap.problems:
         st.warning(f"A check of the wrong call finds: {problem}", icon=":material/warning:")
 

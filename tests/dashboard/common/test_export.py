@@ -63,3 +63,20 @@ def test_every_chart_on_every_page_has_both_downloads(spec):
     n_charts = len(at.get("vega_lite_chart"))
     assert labels.count("PNG") == n_charts
     assert labels.count("CSV") >= n_charts  # the Instructor page also offers gradebook CSVs
+
+
+def test_frame_to_arrow_is_the_table_altair_would_embed():
+    import numpy as np
+    import pyarrow as pa
+    from altair.utils.core import sanitize_pandas_dataframe
+
+    frame = pd.DataFrame({
+        "x": [0.5, np.nan, np.inf, -np.inf], "n": [1, 2, 3, 4], "ok": [True, False, True, False],
+        "s": ["a", "b", "c", "d"], "k": pd.Categorical(["u", "v", "u", "v"]),
+    })
+    slow = export.to_arrow(sanitize_pandas_dataframe(frame).to_dict(orient="records"))
+    fast = export.frame_to_arrow(frame)
+    a, b = pa.ipc.open_stream(slow).read_all(), pa.ipc.open_stream(fast).read_all()
+    assert a.schema.remove_metadata() == b.schema.remove_metadata()
+    assert a.to_pylist() == b.to_pylist()
+    assert b.column("x").to_pylist() == [0.5, None, None, None]

@@ -16,6 +16,8 @@ def test_fisher_charts():
     hist = pd.DataFrame({"bin_start": [0.0], "bin_end": [0.1], "density": [10.0]})
     assert len(charts.cramer_rao_chart(hist, pd.DataFrame({"x": [0.0], "density": [1.0]})).to_dict()["layer"]) == 2
     landscape = pd.DataFrame({"mu": [0.0, 1.0, 0.0, 1.0], "sigma": [1.0, 1.0, 2.0, 2.0], "nll": [1.0, 2.0, 3.0, 4.0]})
+    landscape = landscape.assign(mu0=landscape["mu"] - 0.5, mu1=landscape["mu"] + 0.5,
+                                 s0=landscape["sigma"] - 0.5, s1=landscape["sigma"] + 0.5)
     paths = pd.DataFrame({"method": ["natural gradient"], "step": [0], "mu": [0.0], "sigma": [1.0], "loss": [1.0]})
     heat, lines = charts.gradient_paths_chart(landscape, paths).to_dict()["layer"]
     assert heat["mark"]["type"] == "rect" and lines["encoding"]["order"]["field"] == "step"

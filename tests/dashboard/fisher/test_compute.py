@@ -38,6 +38,12 @@ class TestFisherWrappers:
         assert row["nll"] == pytest.approx(ref, rel=1e-10)
         assert view.best_loss == pytest.approx(-stats.norm.logpdf([-1.0, 3.0], 1.0, 2.0).mean(), rel=1e-12)
         assert set(view.paths["method"]) == {"natural gradient", "plain gradient"}
+        # Each cell spans halfway to its neighbours, so the cells tile the mesh.
+        mus = np.sort(view.landscape["mu"].unique())
+        np.testing.assert_allclose(view.landscape["mu1"] - view.landscape["mu0"], mus[1] - mus[0])
+        np.testing.assert_allclose(view.landscape["mu0"] + view.landscape["mu1"], 2 * view.landscape["mu"])
+        sigmas = np.sort(view.landscape["sigma"].unique())
+        np.testing.assert_allclose(view.landscape["s1"] - view.landscape["s0"], sigmas[1] - sigmas[0])
         with pytest.raises(ValueError, match=r"`data_sd` must be > 0"):
             compute.gradient_paths(1.0, 0.0, 0.0, 1.0, 0.05, 20, "std")
 

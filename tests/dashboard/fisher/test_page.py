@@ -153,7 +153,7 @@ class TestNaturalGradient:
         for _, row in natural.iloc[::40].iterrows():
             ref = -stats.norm.logpdf([1.0, 3.0], row["mu"], row["sigma"]).mean()
             assert row["loss"] == pytest.approx(ref, rel=1e-10)
-        landscape = frame_with(at, "mu", "sigma", "nll")
+        landscape = frame_with(at, "mu", "sigma", "nll", "mu0", "mu1", "s0", "s1")
         assert len(landscape) == 1600
 
     def test_natural_paths_do_not_depend_on_the_parameterisation(self, at):
@@ -298,3 +298,25 @@ def test_too_large_a_step_keeps_the_last_gradient_paths_greyed(at):
     assert "Final loss, natural gradient" not in [m.label for m in at.metric]
     assert chart_specs(at) == before  # the landscape is still there, greyed, in its place
     assert [c.value for c in at.caption if "greyed" in c.value]
+
+
+def test_a_new_weight_scale_moves_the_marker_over_the_same_error_sweep(at):
+    before = frame_with(at, "weight_scale", "relative_error")
+    at.slider(key="kf_w").set_value(2.0).run()
+    assert not at.exception
+    after = frame_with(at, "weight_scale", "relative_error")
+    assert after.equals(before)  # the sweep does not depend on the chosen scale
+    assert list(frame_with(at, "weight_scale")["weight_scale"]) == [2.0]
+    at.slider(key="kf_d").set_value(4).run()  # a new layer: a new sweep
+    assert not frame_with(at, "weight_scale", "relative_error").equals(before)
+
+
+def test_the_marked_optimum_follows_the_data(at):
+    at.number_input(key="ng_mean").set_value(-1.5)
+    at.number_input(key="ng_sd").set_value(2.5).run()
+    assert not at.exception
+    best = frame_with(at, "mu", "sigma", "label")
+    assert (best["mu"].iloc[0], best["sigma"].iloc[0]) == (-1.5, 2.5)
+    paths = frame_with(at, "method", "step", "mu", "sigma", "loss")
+    natural = paths[paths["method"] == "natural gradient"]
+    assert natural["mu"].iloc[0] == 0.0 and natural["sigma"].iloc[0] == 3.0  # the start (μ₀, σ₀)

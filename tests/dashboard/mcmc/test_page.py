@@ -274,18 +274,20 @@ def test_every_widget_is_declared_in_the_params_contract():
         assert w.label == PARAMS[w.key].label
 
 
-def test_a_run_refused_for_a_bad_input_keeps_the_last_traces_greyed():
+def test_a_run_refused_for_a_bad_input_keeps_the_last_density_and_traces_greyed():
     at = open_page(sampler="HMC")
     assert not at.error and not any("greyed" in c.value for c in at.caption)
+    density = next(s for s in chart_specs(at) if "vconcat" not in s and "layer" in s)
     at.number_input(key="n_leapfrog").set_value(0).run()
     at.button(key="run").click().run()
     assert not at.exception
     label = PARAMS["n_leapfrog"].label
     assert [e.value for e in at.error] == [f"Cannot use this input: “{label}” must be >= 1; got 0"]
     assert len(at.dataframe) == 0  # no diagnostics: nothing was run
-    (trace,) = chart_specs(at)  # the last good trace plot, greyed
+    greyed_density, trace = chart_specs(at)  # the last good density and trace plot, greyed
+    assert greyed_density == density
     assert "vconcat" in trace
-    assert any("greyed" in c.value for c in at.caption)
+    assert sum("greyed" in c.value for c in at.caption) == 2
 
 
 def test_side_by_side_trace_rank_and_autocorrelation_panels_share_y_domains():

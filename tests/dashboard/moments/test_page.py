@@ -275,5 +275,5 @@ def test_a_page_opened_from_an_exercise_link_hides_the_computed_moments():
     at.query_params.update({"exercise": "moments.variance_discrete"})
     at.run()
     assert not at.exception
-    assert metric(at, "E[X]") == "hidden until you submit"
+    assert metric(at, "E[X]") == "hidden"
     assert not at.dataframe  # nor the E[E[X|Y]] working

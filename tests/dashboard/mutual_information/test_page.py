@@ -210,7 +210,7 @@ def test_outer_cells_are_open_intervals_on_the_heatmaps(at):
     # 7 cells: inner edges at −3, −2, ..., 3 spaced 1.2 apart; the outer two are open.
     assert labels == ["(−∞, −3)", "−2.40", "−1.20", "+0.00", "+1.20", "+2.40", "(3, ∞)"]
     assert any("open intervals out to ±∞" in c.value for c in at.caption)
-    assert any("PMI colours stop at ±3 nats" in c.value for c in at.caption)
+    assert any("PMI values are in nats; their colours stop at ±3 nats" in c.value for c in at.caption)
 
 
 def test_moving_rho_changes_the_metric_and_the_pmi_colours(at):
@@ -265,3 +265,35 @@ def test_a_bad_table_names_the_widget_and_keeps_the_last_heatmaps_greyed():
     (greyed,) = chart_specs(at)  # the last good heatmaps, greyed
     assert greyed in before and "PMI" in json.dumps(greyed)
     assert any("greyed" in c.value for c in at.caption)
+
+
+def test_a_change_of_unit_relabels_the_axis_and_caption_and_rescales_the_rows(at):
+    def sweep_title(at) -> str:
+        (sweep,) = [s for s in chart_specs(at) if "layer" in s and "rho" in json.dumps(s["layer"][0]["encoding"])]
+        return sweep["layer"][0]["encoding"]["y"]["title"]
+
+    def pmi(at) -> pd.Series:
+        cells = pd.concat([f for f in chart_frames(at) if "panel" in f.columns], ignore_index=True)
+        return cells.loc[cells["panel"] == compute.PMI, "value"].reset_index(drop=True)
+
+    nats, nats_title = pmi(at), sweep_title(at)
+    at.radio(key="unit").set_value("bits").run()
+    assert not at.exception
+    assert (nats_title, sweep_title(at)) == ("I(X; Y), nats", "I(X; Y), bits")
+    np.testing.assert_allclose(pmi(at), nats / math.log(2), rtol=1e-12)
+    assert any("PMI values are in bits" in c.value for c in at.caption)
+    # The heatmap legends name no unit: the caption beside them does.
+    (heatmaps,) = [s for s in chart_specs(at) if "hconcat" in s]
+    assert "bits" not in json.dumps(heatmaps) and "nats" not in json.dumps(heatmaps)
+
+
+def test_a_new_grid_keeps_cells_in_axis_order(at):
+    cells = pd.concat([f for f in chart_frames(at) if "panel" in f.columns], ignore_index=True)
+    assert (cells["label"] == "").all()  # 7 × 7 cells: too many to print numbers on
+    at.slider(key="cells").set_value(4).run()
+    cells = pd.concat([f for f in chart_frames(at) if "panel" in f.columns], ignore_index=True)
+    first = cells[cells["panel"] == compute.JOINT]
+    assert list(first["xi"]) == [0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3]
+    assert list(dict.fromkeys(first["y"])) == ["(−∞, −3)", "−1.50", "+1.50", "(3, ∞)"]
+    np.testing.assert_allclose(first["value"], gaussian_cells(0.6, 4).ravel(), atol=1e-10)
+    assert list(first["label"]) == list(first["text"])  # 16 cells: each prints its value

@@ -400,11 +400,18 @@ def test_a_refused_roof_keeps_the_last_rejection_chart_greyed(at):
     assert [c.value for c in at.caption if "greyed" in c.value]
 
 
-def test_bad_logits_keep_both_token_charts_greyed(at):
+def test_bad_logits_keep_the_token_and_inverse_cdf_charts_greyed(at):
     before = chart_specs(at)
+    assert "Inverse CDF" in json.dumps(before[2])  # token, top-p, then the inverse CDF
     at.text_input(key="tok_logits").set_value("1, two").run()
     assert not at.exception
     assert [e.value for e in at.error if f"“{PARAMS['tok_logits'].label}”" in e.value]
-    after = chart_specs(at)
-    assert after == before[:2] + before[3:]  # token and top-p charts greyed; no inverse CDF
-    assert len([c for c in at.caption if "greyed" in c.value]) == 2
+    assert chart_specs(at) == before  # all three greyed, in their places
+    assert len([c for c in at.caption if "greyed" in c.value]) == 3
+
+
+def test_bad_token_names_keep_the_inverse_cdf_greyed(at):
+    before = chart_specs(at)
+    at.text_input(key="tok_names").set_value("a, a, b").run()
+    assert not at.exception and at.error
+    assert chart_specs(at)[2] == before[2]
