@@ -20,8 +20,8 @@ import sqlalchemy as sa
 
 from grader.queue import conninfo, enqueue, fetch_result, prepare, store_result
 from grader.sandbox import Limits, Outcome
-from tests.grader.sandbox.conftest import process_tree
 from tests.databases import postgres_url
+from tests.grader.sandbox.conftest import process_tree
 
 SLOW = "import time\ndef main(seconds):\n    time.sleep(seconds)\n    return {'slept': seconds}\n"
 TWICE = "import submission\ndef main(x):\n    return submission.f(x)\n"
