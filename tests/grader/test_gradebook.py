@@ -178,10 +178,12 @@ def test_an_older_gradebook_gains_the_new_columns(book: Gradebook) -> None:
         for column in ("params", "generator_version"):
             conn.exec_driver_sql(f"ALTER TABLE submissions DROP COLUMN {column}")
         conn.exec_driver_sql("DROP TABLE alembic_version")
+        for table in ("idempotency_keys", "login_tokens", "members", "login_failures"):  # added later
+            conn.exec_driver_sql(f"DROP TABLE {table}")
     assert {c["name"] for c in sa.inspect(book.engine).get_columns("submissions")}.isdisjoint(
         {"params", "generator_version"}
     )
-    assert upgrade(book.engine) == ["0001"]
+    assert upgrade(book.engine) == ["0001", "0002"]
     assert upgrade(book.engine) == []  # once only
     assert {"params", "generator_version"} <= {c["name"] for c in sa.inspect(book.engine).get_columns("submissions")}
     submit(book, "s1", {Q3: 2})

@@ -58,6 +58,9 @@ ROWS = {
 }
 LATER = ("params", "generator_version")
 
+#: Every revision, oldest first: what an upgrade from nothing (or from main's schema) runs.
+ALL_REVISIONS = ["0001", "0002"]
+
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
@@ -120,7 +123,7 @@ def test_todays_gradebook_upgrades_and_loses_nothing(empty_url: str) -> None:
     before = dump(empty_url)
     assert normalised(before) == normalised(ROWS)
     book = Gradebook(empty_url)
-    assert book.upgraded == ["0001"] and current_revision(book.engine) == head_revision()
+    assert book.upgraded == ALL_REVISIONS and current_revision(book.engine) == head_revision()
     assert normalised(dump(empty_url)) == normalised(before)
     # The old rows read back through the gradebook as before, and new ones go on after them.
     assert [r["seed"] for r in book.attempts()] == [2**62 + 5, 7, 0]
@@ -172,13 +175,16 @@ def test_servers_opening_one_database_together_upgrade_it_once(empty_url: str) -
     for thread in threads:
         thread.join()
     assert errors == []
-    assert sorted(results) == [[], [], [], ["0001"]]
+    assert sorted(results) == [[], [], [], ALL_REVISIONS]
 
 
 def test_upgrade_to_a_revision_and_back(tmp_path: Path) -> None:
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'gb.db'}")
-    assert upgrade(engine) == ["0001"] and upgrade(engine) == []
-    assert set(sa.inspect(engine).get_table_names()) == {"alembic_version", "students", "attempts", "submissions"}
+    assert upgrade(engine) == ALL_REVISIONS and upgrade(engine) == []
+    assert set(sa.inspect(engine).get_table_names()) == {
+        "alembic_version", "students", "attempts", "submissions",
+        "members", "login_tokens", "login_failures", "idempotency_keys",
+    }
     engine.dispose()
 
 
@@ -187,7 +193,7 @@ def test_probstats_gradebook_upgrade(tmp_path: Path, capsys: pytest.CaptureFixtu
     make_v0(url)
     assert main(["gradebook", "upgrade", "--db", url]) == 0
     out = capsys.readouterr().out
-    assert "applied 0001" in out and f"now at {head_revision()}" in out
+    assert "applied 0001, 0002" in out and f"now at {head_revision()}" in out
     assert main(["gradebook", "upgrade", "--db", url, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"applied": [], "revision": head_revision()}
 
@@ -225,4 +231,4 @@ def test_two_databases_upgrading_at_once_in_one_process(tmp_path: Path) -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    assert applied == {url: ["0001"] for url in urls}
+    assert applied == {url: ALL_REVISIONS for url in urls}
