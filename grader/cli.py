@@ -1,8 +1,9 @@
 """The grader's subcommands of the ``probstats`` command line (also ``python -m grader``).
 
-Subcommands: ``exercises``, ``sheet``, ``grade``, ``gradebook``, ``check``, ``plugins``,
+Subcommands: ``exercises``, ``sheet``, ``grade``, ``gradebook``, ``course``, ``check``, ``plugins``,
 ``new-exercise``; for a hosted course ``sheet --server`` and ``submit`` (the remote CLI,
-:mod:`grader.remote`), and ``roster``, ``secret``, ``serve`` (:mod:`grader.cli_hosted`); ``dashboard`` belongs to the top-level ``probstats`` package (the layer
+:mod:`grader.remote`), and ``roster``, ``secret``, ``serve`` (:mod:`grader.cli_hosted`);
+``dashboard`` belongs to the top-level ``probstats`` package (the layer
 above grader and dashboard), and ``python -m grader dashboard`` says so. Those that
 print data take ``--json``. Exit status: 0 when all went well, 1 when something needs
 attention (a load error, a bad part of a submission, a failed check), 2 for a usage
@@ -19,8 +20,10 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from grader.canvas import export_canvas_csv
 from grader.checks import run_checks
 from grader.cli_hosted import HOSTED_COMMANDS, add_hosted_parsers
+from grader.course import current_course
 from grader.exercise import Exercise
 from grader.files import (
     DEFAULT_MAX_BYTES,
@@ -31,7 +34,7 @@ from grader.files import (
     write_inside,
 )
 from grader.golden import DEFAULT_GOLDEN_PATH, read_golden, write_golden
-from grader.gradebook import Gradebook
+from grader.gradebook import Gradebook, current_revision, display_url
 from grader.ids import check_student_id
 from grader.plugins import Registry, UnknownExercise, load_exercises
 from grader.remote import SERVER_ENV, TOKEN_ENV, fetch_sheet, server_and_token, submit
@@ -106,11 +109,21 @@ def build_parser(dashboard_help: str = "serve the dashboard (streamlit run)") ->
     p.add_argument("--token", help=f"your personal login token (default: ${TOKEN_ENV})")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = sub.add_parser("gradebook", help="show or export the gradebook")
+    p = sub.add_parser("gradebook", help="show, export or upgrade the gradebook")
+    p.add_argument("action", nargs="?", choices=("show", "upgrade"), default="show",
+                   help="show (default): scores, or the CSV export; "
+                        "upgrade: bring the database's schema to the newest revision and say what ran")
     p.add_argument("--db", help="SQLAlchemy URL of the gradebook")
     p.add_argument("--csv", metavar="PATH", help="write CSV to PATH ('-' for stdout)")
     p.add_argument("--long", action="store_true", help="CSV: a row per submission (default: a row per student)")
+    p.add_argument("--canvas", action="store_true",
+                   help="CSV: Canvas's gradebook import format (Student, ID, SIS User ID, SIS Login ID, "
+                        "Section, a column per exercise, a Points Possible row)")
     p.add_argument("--json", action="store_true", help="print best and latest scores as JSON")
+
+    p = sub.add_parser("course", help="show the course rules (course.toml) as they apply to each exercise")
+    p.add_argument("--topic", help="only this topic")
+    p.add_argument("--json", action="store_true", help="print JSON")
 
     p = sub.add_parser("check", help="check exercises over many variants")
     p.add_argument("--variants", type=int, default=20, metavar="N", help="variants per exercise (default 20)")
@@ -272,7 +285,7 @@ def _grade(args: argparse.Namespace) -> int:
         _print_feedback(results[0].to_dict())
     else:
         rows = [
-            [r.source, r.student_id, f"{r.points:g}/{r.max_points:g}", str(len(r.feedback)), str(len(r.errors))]
+            [r.source, r.student_id, _points(r.to_dict()), str(len(r.feedback)), str(len(r.errors))]
             for r in results
         ]
         _print_table(["file", "student", "points", "graded", "errors"], rows)
@@ -288,13 +301,19 @@ def _grade(args: argparse.Namespace) -> int:
 
 
 def _gradebook(args: argparse.Namespace) -> int:
+    if args.canvas and (args.long or not args.csv):
+        raise ValueError("--canvas is a CSV format: give --csv PATH, and not --long")
+    if args.action == "upgrade":
+        return _gradebook_upgrade(args)
     book = Gradebook(args.db)
     try:
         if args.csv:
-            if args.csv == "-":
-                book.export_csv(sys.stdout, long=args.long)
+            target: str | TextIO = sys.stdout if args.csv == "-" else args.csv
+            if args.canvas:
+                export_canvas_csv(book, target)
             else:
-                book.export_csv(args.csv, long=args.long)
+                book.export_csv(target, long=args.long)
+            if args.csv != "-":
                 print(f"wrote {args.csv}")
             return 0
         scores = book.best_scores()
@@ -309,6 +328,64 @@ def _gradebook(args: argparse.Namespace) -> int:
         return 0
     finally:
         book.close()
+
+
+def _gradebook_upgrade(args: argparse.Namespace) -> int:
+    # Opening a gradebook upgrades it; this says which revisions ran.
+    book = Gradebook(args.db)
+    try:
+        revision = current_revision(book.engine)
+        if args.json:
+            _print_json({"applied": book.upgraded, "revision": revision})
+        else:
+            done = f"applied {', '.join(book.upgraded)}" if book.upgraded else "already current"
+            print(f"gradebook {display_url(book.url)}: {done}; now at {revision}")
+        return 0
+    finally:
+        book.close()
+
+
+def _course(args: argparse.Namespace) -> int:
+    course = current_course()
+    registry = _registry()
+    # A table naming nothing loaded is almost always a typo in course.toml.
+    unknown = [f"topics.{t}" for t in course.topics if t not in registry.topics()]
+    unknown += [f'exercises."{e}"' for e in course.exercises if e not in registry.exercises]
+    rows: list[dict[str, Any]] = []
+    for e in registry.exercises.values():
+        if args.topic not in (None, e.topic):
+            continue
+        r = course.rules_for(e.id)
+        rows.append({
+            "exercise_id": e.id,
+            "due": None if r.due is None else r.due.isoformat(),
+            "attempts": r.attempts,
+            "late": r.late,
+            **{f"reveal_{k}": v for k, v in r.reveal.items()},
+            "source": dict(r.source),
+        })
+    header = {
+        "path": None if course.path is None else str(course.path),
+        "mode": course.mode,
+        "secret_source": course.secret_source,
+        "uses_default_secret": course.uses_default_secret,
+        "unknown": unknown,
+    }
+    if args.json:
+        _print_json({**header, "exercises": rows})
+    else:
+        print(f"course file: {course.path or '(none: local defaults)'}; mode {course.mode}; "
+              f"secret from {course.secret_source}")
+        table = [
+            [r["exercise_id"], r["due"] or "", "" if r["attempts"] is None else str(r["attempts"]), str(r["late"]),
+             r["reveal_answers"], r["reveal_scores"], r["reveal_links"]]
+            for r in rows
+        ]
+        _print_table(["exercise", "due", "attempts", "late", "answers", "scores", "links"], table)
+    for name in unknown:
+        print(f"warning: course.toml [{name}] matches no loaded exercise or topic", file=sys.stderr)
+    _warn_default_secret()
+    return 1 if unknown else _load_status(registry)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -358,6 +435,7 @@ COMMANDS: dict[str, Command] = {
     "sheet": _sheet,
     "grade": _grade,
     "gradebook": _gradebook,
+    "course": _course,
     "check": _check,
     "plugins": _plugins,
     "new-exercise": _new_exercise,
@@ -387,8 +465,11 @@ def _select(registry: Registry, ids: list[str] | None) -> list[Exercise]:
 
 
 def _warn_default_secret() -> None:
-    if not os.environ.get(SECRET_ENV):
-        print(f"warning: {SECRET_ENV} is not set; using the insecure default secret", file=sys.stderr)
+    if current_course().uses_default_secret:
+        print(
+            f"warning: no course secret is set (course.toml or {SECRET_ENV}); using the insecure default secret",
+            file=sys.stderr,
+        )
 
 
 def _describe_exercise(registry: Registry, e: Exercise) -> dict[str, Any]:
@@ -406,9 +487,11 @@ def _describe_exercise(registry: Registry, e: Exercise) -> dict[str, Any]:
 
 def _print_feedback(result: Mapping[str, Any]) -> None:
     """Print a graded submission (:meth:`GradedSubmission.to_dict`, or the API's answer)."""
-    print(f"{result['source']} ({result['student_id']}): {result['points']:g}/{result['max_points']:g} points")
+    print(f"{result['source']} ({result['student_id']}): {_points(result)} points")
     for f in result["feedback"]:
-        print(f"  {f['exercise_id']}: {f['points']:g}/{f['max_points']:g}. {f['message']}")
+        withheld = "scores" in f.get("withheld", ())
+        shown = "score withheld" if withheld else f"{f['points']:g}/{f['max_points']:g}"
+        print(f"  {f['exercise_id']}: {shown}. {f['message']}")
         for part in f["parts"]:
             if part["part"] != "answer":
                 # The message says more than the verdict word only when they differ.
@@ -417,11 +500,19 @@ def _print_feedback(result: Mapping[str, Any]) -> None:
                 print(f"    {part['part']}: {part['verdict']}{detail}")
         if f.get("expected") is not None:
             print(f"    expected: {json.dumps(f['expected'])}")
+        if f.get("link") is not None:
+            print(f"    see it move: dashboard page {f['link']}")
     for error in result["errors"]:
         exercise = error["exercise_id"]
         print(f"  error: {error['message'] if exercise is None else f'{exercise}: ' + error['message']}")
     for exercise_id in result["skipped"]:
         print(f"  skipped (not answered): {exercise_id}")
+
+
+def _points(result: Mapping[str, Any]) -> str:
+    """``points/max``, or "withheld/max" while the course's reveal rules hide a score."""
+    got = "withheld" if result["points"] is None else f"{result['points']:g}"
+    return f"{got}/{result['max_points']:g}"
 
 
 def _progress(done: int, total: int, stream: TextIO) -> None:

@@ -8,8 +8,10 @@ Tables: ``students``; ``attempts`` (one per submitted file or web form: source, 
 the per-part errors); ``submissions`` (one per graded answer: answer, variant seed,
 the variant's parameters as JSON and the generator's version, score, points, feedback,
 misconception, source, time). Recording one graded submission is one transaction: all
-of its rows are stored, or none. Opening an older gradebook adds the columns it lacks
-(:func:`migrate`), so existing SQLite files and databases keep working.
+of its rows are stored, or none. The schema is versioned with Alembic (revisions in
+``grader/migrations``): opening a gradebook brings it to the newest revision
+(:func:`upgrade`), so existing SQLite files and databases, those made before Alembic
+included, keep working, and nobody runs ``alembic`` by hand.
 
 CSV exports escape text cells that a spreadsheet would run as a formula (OWASP's
 CSV-injection rule: a leading ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a
@@ -22,7 +24,8 @@ import csv
 import io
 import json
 import os
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,12 +33,17 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import StaticPool
 
 from grader.ids import check_student_id
+from grader.records import SubmissionError
 
 if TYPE_CHECKING:
     from grader.records import GradedSubmission, IdempotencyKey
@@ -47,8 +55,12 @@ __all__ = [
     "Gradebook",
     "KeyReused",
     "ScoreRow",
+    "alembic_config",
+    "current_revision",
     "default_url",
-    "migrate",
+    "display_url",
+    "head_revision",
+    "upgrade",
 ]
 
 DB_ENV = "PROBSTATS_DB"
@@ -150,28 +162,75 @@ idempotency_keys = sa.Table(
 #: The first cell of the wide CSV's points-possible row (a space: no student id has one).
 POINTS_POSSIBLE = "points possible"
 
-#: Columns added after the first release, so :func:`migrate` adds them to older files.
-_ADDED_COLUMNS = ("params", "generator_version")
+#: Where the Alembic revisions live (shipped inside the package).
+MIGRATIONS = Path(__file__).with_name("migrations")
+#: The PostgreSQL advisory lock held while migrating, so servers starting together
+#: upgrade one at a time (an arbitrary constant: "probstat" in ASCII).
+_MIGRATION_LOCK = 0x70726F6273746174
+_MIGRATING = threading.Lock()
 
 
-def migrate(engine: Engine) -> list[str]:
-    """Create missing tables and add the columns an older gradebook lacks; return those added.
+def alembic_config() -> Config:
+    """The Alembic configuration of the gradebook's migrations (no ini file needed)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
 
-    Only nullable columns are ever added, with ``ALTER TABLE ... ADD COLUMN`` (portable
-    to SQLite and PostgreSQL), so old rows read as NULL there.
+
+def head_revision() -> str:
+    """The newest revision in ``grader/migrations/versions``."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None  # the package ships at least the baseline
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at; None before Alembic (or for an empty database)."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> list[str]:
+    """Bring the database to ``revision`` (the newest by default); return the revisions run.
+
+    Parameters
+    ----------
+    engine : Engine
+        The gradebook's database.
+    revision : str
+        An Alembic revision id, or ``"head"``.
+
+    Returns
+    -------
+    list of str
+        The revisions applied, oldest first; empty when it was already there.
+
+    Notes
+    -----
+    Everything runs in one transaction. On PostgreSQL it first takes an advisory lock,
+    and on SQLite the transaction begins with ``BEGIN IMMEDIATE``, so several servers
+    opening one database at once upgrade it once. A gradebook made before Alembic has
+    no ``alembic_version`` table: the baseline revision creates only what it lacks.
     """
-    metadata.create_all(engine)
-    present = {c["name"] for c in sa.inspect(engine).get_columns("submissions")}
-    added = []
-    with engine.begin() as conn:
-        for name in _ADDED_COLUMNS:
-            if name in present:
-                continue
-            column = submissions.c[name]
-            kind = column.type.compile(dialect=conn.dialect)
-            conn.exec_driver_sql(f"ALTER TABLE submissions ADD COLUMN {name} {kind}")
-            added.append(name)
-    return added
+    config = alembic_config()
+    script = ScriptDirectory.from_config(config)
+    target = script.get_current_head() if revision == "head" else revision
+    if current_revision(engine) == target:
+        return []
+    # Alembic's `context` is one global per process: one migration run at a time here.
+    with _MIGRATING, engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+        before = MigrationContext.configure(conn).get_current_revision()
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+    applied = [r.revision for r in script.iterate_revisions(target, before)]
+    return applied[::-1]
+
+
+def display_url(url: str) -> str:
+    """``url`` with any password masked, safe to print or show on a page."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def default_url() -> str:
@@ -271,7 +330,8 @@ class Gradebook:
     def __init__(self, url: str | None = None) -> None:
         self.url = url or default_url()
         self.engine = _create_engine(self.url)
-        migrate(self.engine)
+        #: The revisions this open applied (empty when the schema was current).
+        self.upgraded = upgrade(self.engine)
 
     def close(self) -> None:
         """Release the database connections."""
@@ -282,18 +342,36 @@ class Gradebook:
         with self.engine.begin() as connection:
             yield connection
 
-    def record(self, graded: GradedSubmission, *, idempotency: IdempotencyKey | None = None) -> int:
+    def record(
+        self,
+        graded: GradedSubmission,
+        *,
+        attempt_limits: Mapping[str, tuple[int, str]] | None = None,
+        idempotency: IdempotencyKey | None = None,
+    ) -> int:
         """Store a graded submission in one transaction; return its attempt id.
 
-        With ``idempotency``, the key and the response (``graded.to_dict()``) are stored
-        in the same transaction, so a request is stored whole, once, or not at all. A key
-        already stored raises ``sqlalchemy.exc.IntegrityError`` and nothing is stored:
-        the caller answers with :meth:`stored_response`.
+        Parameters
+        ----------
+        graded : GradedSubmission
+            What to store.
+        attempt_limits : mapping, optional
+            ``exercise_id -> (limit, refusal message)``. Inside the transaction (with the
+            student's rows locked against a concurrent submission), a graded answer whose
+            exercise already has ``limit`` stored answers is not stored: it is moved from
+            ``graded.feedback`` to ``graded.errors`` with the message.
+        idempotency : IdempotencyKey, optional
+            Stored with the response (``graded.to_dict()``) in the same transaction, so a
+            request is stored whole, once, or not at all. A key already stored raises
+            ``sqlalchemy.exc.IntegrityError`` and nothing is stored: the caller answers
+            with :meth:`stored_response`.
         """
         now = datetime.now(UTC)
         check_student_id(graded.student_id)
         with self._transaction() as conn:
             self._add_student(conn, graded.student_id, now)
+            if attempt_limits:
+                self._enforce_limits(conn, graded, attempt_limits)
             errors = [{"exercise_id": e.exercise_id, "message": e.message} for e in graded.errors]
             inserted = conn.execute(
                 attempts.insert().values(
@@ -363,6 +441,40 @@ class Gradebook:
             )
         stored: dict[str, Any] = json.loads(row.response)
         return stored
+
+    def _enforce_limits(
+        self, conn: sa.Connection, graded: GradedSubmission, limits: Mapping[str, tuple[int, str]]
+    ) -> None:
+        if conn.dialect.name == "postgresql":
+            # One student's submissions queue here; other students' go on in parallel.
+            # (SQLite's BEGIN IMMEDIATE already serialises every writer.)
+            conn.execute(
+                sa.select(students.c.id).where(students.c.id == graded.student_id).with_for_update()
+            )
+        counts = self._counts(conn, graded.student_id)
+        kept = []
+        for feedback in graded.feedback:
+            limit = limits.get(feedback.exercise_id)
+            if limit is not None and counts.get(feedback.exercise_id, 0) >= limit[0]:
+                graded.errors.append(SubmissionError(feedback.exercise_id, limit[1]))
+            else:
+                kept.append(feedback)
+        graded.feedback[:] = kept
+
+    def attempt_counts(self, student_id: str) -> dict[str, int]:
+        """The number of stored graded answers per exercise of one student."""
+        with self.engine.connect() as conn:
+            return self._counts(conn, check_student_id(student_id))
+
+    @staticmethod
+    def _counts(conn: sa.Connection, student_id: str) -> dict[str, int]:
+        s = submissions.c
+        query = (
+            sa.select(s.exercise_id, sa.func.count())
+            .where(s.student_id == student_id)
+            .group_by(s.exercise_id)
+        )
+        return {exercise_id: int(n) for exercise_id, n in conn.execute(query)}
 
     def _add_student(self, conn: sa.Connection, student_id: str, now: datetime) -> None:
         """Insert the student unless present (an upsert where the dialect has one)."""
@@ -559,6 +671,29 @@ class Gradebook:
         self._write_csv(buffer, long=long, exercise_ids=exercise_ids)
         return buffer.getvalue()
 
+    def best_points_table(
+        self, exercise_ids: Sequence[str] | None = None
+    ) -> tuple[list[str], dict[str, dict[str, float]], dict[str, float]]:
+        """The wide exports' data: exercise ids, best points per student and exercise, maxima.
+
+        Returns
+        -------
+        ids : list of str
+            ``exercise_ids``, or every exercise in the gradebook, sorted.
+        best : dict
+            ``best[student][exercise]``: the best points (absent: not answered).
+        possible : dict
+            ``possible[exercise]``: its maximum points (absent: no answer stored).
+        """
+        scores = self.best_scores()
+        ids = sorted({r.exercise_id for r in scores}) if exercise_ids is None else list(exercise_ids)
+        best: dict[str, dict[str, float]] = {}
+        possible: dict[str, float] = {}
+        for r in scores:
+            best.setdefault(r.student_id, {})[r.exercise_id] = r.best_points
+            possible[r.exercise_id] = max(possible.get(r.exercise_id, 0.0), r.max_points)
+        return ids, best, possible
+
     def _write_csv(self, handle: IO[str], *, long: bool, exercise_ids: Sequence[str] | None) -> None:
         writer = csv.writer(handle, lineterminator="\n")
         if long:
@@ -574,13 +709,7 @@ class Gradebook:
                     values[4] = values[4].isoformat() if values[4] is not None else ""
                     writer.writerow([_cell(v) for v in values])
             return
-        scores = self.best_scores()
-        ids = sorted({r.exercise_id for r in scores}) if exercise_ids is None else list(exercise_ids)
-        table: dict[str, dict[str, float]] = {}
-        possible: dict[str, float] = {}
-        for r in scores:
-            table.setdefault(r.student_id, {})[r.exercise_id] = r.best_points
-            possible[r.exercise_id] = max(possible.get(r.exercise_id, 0.0), r.max_points)
+        ids, table, possible = self.best_points_table(exercise_ids)
         writer.writerow([_cell(c) for c in ["student_id", *ids, "total"]])
         # What each column is out of, so a blank or a 0 reads against its maximum.
         maxima = [_number(possible[i]) if i in possible else "" for i in ids]

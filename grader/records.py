@@ -38,6 +38,12 @@ class Feedback:
     exercise's reveal policy allows; otherwise None. ``params`` and
     ``generator_version`` say which variant was graded (stored beside the seed); an
     answer that could not be read has the verdict ``"invalid"`` and scores 0.
+
+    The course rules (:mod:`grader.course`) add: ``late_factor``, the factor a late
+    attempt's score was multiplied by (None when on time); ``link``, the "see it move"
+    dashboard URL with the student's numbers; ``withheld``, what the reveal rules kept
+    from the student ("answers", "scores", "links"), the message saying when it will
+    be shown. With "scores" withheld, ``to_dict`` gives None for score and points.
     """
 
     exercise_id: str
@@ -54,6 +60,9 @@ class Feedback:
     expected: Any = None
     params: dict[str, Any] | None = None
     generator_version: int | None = None
+    late_factor: float | None = None
+    link: str | None = None
+    withheld: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-friendly dict (parts as dicts), without the variant's parameters."""
@@ -65,6 +74,9 @@ class Feedback:
             {"part": p.part, "verdict": p.verdict, "score": p.score, "message": p.message}
             for p in self.parts
         ]
+        data["withheld"] = list(self.withheld)
+        if "scores" in self.withheld:
+            data["score"] = data["points"] = None
         return data
 
 
@@ -134,6 +146,11 @@ class GradedSubmission:
         return sum(f.points for f in self.feedback)
 
     @property
+    def scores_withheld(self) -> bool:
+        """True when the course's reveal rules keep any of these scores from the student."""
+        return any("scores" in f.withheld for f in self.feedback)
+
+    @property
     def max_points(self) -> float:
         return sum(f.max_points for f in self.feedback)
 
@@ -143,7 +160,7 @@ class GradedSubmission:
             "student_id": self.student_id,
             "source": self.source,
             "attempt_id": self.attempt_id,
-            "points": self.points,
+            "points": None if self.scores_withheld else self.points,
             "max_points": self.max_points,
             "feedback": [f.to_dict() for f in self.feedback],
             "errors": [{"exercise_id": e.exercise_id, "message": e.message} for e in self.errors],

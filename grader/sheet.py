@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
+from grader.course import Course, current_course
 from grader.exercise import Exercise
 from grader.ids import check_student_id
 from grader.variants import variant_for
@@ -16,14 +18,26 @@ __all__ = ["render_sheet", "render_template", "sheet_bundle", "toml_value"]
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
-def render_sheet(exercises: Sequence[Exercise], student_id: str, *, secret: str | None = None) -> str:
+def render_sheet(
+    exercises: Sequence[Exercise],
+    student_id: str,
+    *,
+    secret: str | None = None,
+    course: Course | None = None,
+    now: datetime | None = None,
+) -> str:
     """The markdown problem sheet of ``student_id``: their variant of each exercise.
 
     Exercises are grouped by topic in the given order; each shows its id, points, prompt,
-    what to type, and the dashboard page that visualises it. ``student_id`` is read
-    with :func:`grader.ids.check_student_id` (ValueError outside the rule).
+    what to type, its due date if the course sets one, and the dashboard page that
+    visualises it (when the course's ``reveal_links`` rule shows it before any attempt;
+    otherwise a sentence saying when it will be shown). ``student_id`` is read with
+    :func:`grader.ids.check_student_id` (ValueError outside the rule). ``course`` is
+    :func:`grader.course.current_course` and ``now`` the current time by default.
     """
     student_id = check_student_id(student_id)
+    course = current_course() if course is None else course
+    now = datetime.now(UTC) if now is None else now
     lines = [f"# ProbStats problem sheet for `{student_id}`", ""]
     lines.append(
         f"Fill in `answers-{student_id}.toml` and submit it with "
@@ -40,9 +54,14 @@ def render_sheet(exercises: Sequence[Exercise], student_id: str, *, secret: str 
         lines += ["", f"### `{exercise.id}`: {exercise.title} ({points})", ""]
         lines.append(exercise.render_prompt(params).strip())
         lines += ["", f"*Answer:* {exercise.answer.describe()}."]
+        rules = course.rules_for(exercise.id)
+        if rules.due is not None:
+            lines.append(f"*Due:* {rules.due.isoformat()}.")
         url = exercise.dashboard_url(params)
-        if url is not None:
+        if url is not None and rules.reveals("links", now, 0):
             lines.append(f"*See it move:* dashboard page `{url}`.")
+        elif url is not None:
+            lines.append(f"*See it move:* {rules.reveal_note('links')}")
     return "\n".join(lines) + "\n"
 
 
@@ -98,22 +117,32 @@ def toml_value(value: Any) -> str:
 
 
 def sheet_bundle(
-    exercises: Sequence[Exercise], student_id: str, *, fmt: str = "toml", secret: str | None = None
+    exercises: Sequence[Exercise],
+    student_id: str,
+    *,
+    fmt: str = "toml",
+    secret: str | None = None,
+    course: Course | None = None,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
     """Everything a student needs to work: the sheet, the answer template and the variants.
 
     The shape of ``probstats sheet --json`` and of the API's ``GET /api/v1/sheet``:
     ``{"student_id", "sheet", "template", "format", "variants": {id: {"seed", "params",
-    "dashboard"}}}``.
+    "dashboard"}}}``; ``dashboard`` is None where the course's ``reveal_links`` rule does
+    not show the link before an attempt. ``course`` and ``now`` as in :func:`render_sheet`.
     """
     student_id = check_student_id(student_id)
+    course = current_course() if course is None else course
+    now = datetime.now(UTC) if now is None else now
     variants = {}
     for e in exercises:
         v = variant_for(student_id, e, secret=secret)
-        variants[e.id] = {"seed": v.seed, "params": v.params, "dashboard": e.dashboard_url(v.params)}
+        shown = course.rules_for(e.id).reveals("links", now, 0)
+        variants[e.id] = {"seed": v.seed, "params": v.params, "dashboard": e.dashboard_url(v.params) if shown else None}
     return {
         "student_id": student_id,
-        "sheet": render_sheet(exercises, student_id, secret=secret),
+        "sheet": render_sheet(exercises, student_id, secret=secret, course=course, now=now),
         "template": render_template(exercises, student_id, fmt=fmt),
         "format": fmt,
         "variants": variants,

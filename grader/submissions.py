@@ -21,15 +21,20 @@ import json
 import sys
 import tomllib
 from collections.abc import Mapping
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from grader.answers import AnswerError
+from grader.course import Course, ExerciseRules, current_course
+from grader.exercise import Exercise
 from grader.files import FileRefused, max_bytes_from_env, read_bounded
 from grader.grading import ExerciseFailure, grade_answer, invalid_answer
 from grader.ids import check_student_id
 from grader.plugins import Registry, UnknownExercise
-from grader.records import GradedSubmission, IdempotencyKey, Submission, SubmissionError
+from grader.records import Feedback, GradedSubmission, IdempotencyKey, Submission, SubmissionError
+from grader.rules import apply_late, student_view
 
 if TYPE_CHECKING:
     from grader.gradebook import Gradebook
@@ -200,9 +205,11 @@ def grade_submission(
     *,
     gradebook: Gradebook | None = None,
     secret: str | None = None,
+    course: Course | None = None,
+    now: datetime | None = None,
     idempotency: IdempotencyKey | None = None,
 ) -> GradedSubmission:
-    """Grade every answer of a submission, store the graded ones, notify observers.
+    """Grade every answer of a submission under the course rules, store, notify observers.
 
     Parameters
     ----------
@@ -211,9 +218,14 @@ def grade_submission(
     registry : Registry
         The loaded exercises (:func:`grader.load_exercises`).
     gradebook : Gradebook, optional
-        If given, the graded answers are stored in one transaction.
+        If given, the graded answers are stored in one transaction, and the attempt
+        limits count the attempts stored there (without one, none are counted).
     secret : str, optional
-        The course secret; ``PROBSTATS_COURSE_SECRET`` by default.
+        The course secret; the course's (:func:`grader.course_secret`) by default.
+    course : Course, optional
+        The rules; :func:`grader.course.current_course` by default.
+    now : datetime, optional
+        The time of the submission (timezone-aware); the current time by default.
     idempotency : IdempotencyKey, optional
         Stored with the graded answers in the same transaction (see
         :meth:`Gradebook.record`), so a retried request is stored once.
@@ -223,10 +235,22 @@ def grade_submission(
     GradedSubmission
         Feedback per graded answer, and one error per bad part. An answer that cannot
         be read has its error and also a feedback of 0 points out of the exercise's, so
-        the total is out of every answered exercise. At most :data:`MAX_SUGGESTIONS`
-        unknown ids get a "did you mean" suggestion.
+        the total is out of every answered exercise. An answer after its due date
+        (late policy "refuse") or past its attempt limit is refused: an error naming
+        the rule, nothing graded or stored for it; the other answers go on. A late
+        answer's score carries the late factor. The feedback returned is what the
+        student may see (:func:`grader.rules.student_view`); the gradebook and the
+        ``submission_graded`` observers get all of it. At most
+        :data:`MAX_SUGGESTIONS` unknown ids get a "did you mean" suggestion.
     """
+    course = current_course() if course is None else course
+    now = datetime.now(UTC) if now is None else now
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError(f"`now` must be a timezone-aware datetime; got {now!r}")
+    secret = course.secret if secret is None else secret
     result = GradedSubmission(submission.student_id, submission.source, errors=list(submission.errors))
+    used = {} if gradebook is None else gradebook.attempt_counts(submission.student_id)
+    rules_of: dict[str, ExerciseRules] = {}
     suggestions = MAX_SUGGESTIONS
     for exercise_id, raw in submission.answers.items():
         try:
@@ -238,6 +262,11 @@ def grade_submission(
         if _is_blank(raw):
             result.skipped.append(exercise_id)
             continue
+        rules = course.rules_for(exercise_id)
+        refusal = rules.refusal(now, used.get(exercise_id, 0))
+        if refusal is not None:
+            result.errors.append(SubmissionError(exercise_id, refusal))
+            continue
         try:
             try:
                 feedback = grade_answer(exercise, raw, student_id=submission.student_id, secret=secret)
@@ -245,6 +274,7 @@ def grade_submission(
                 # Unreadable: reported, and counted as 0 out of the exercise's points.
                 result.errors.append(SubmissionError(exercise_id, str(exc)))
                 feedback = invalid_answer(exercise, raw, exc, student_id=submission.student_id, secret=secret)
+            feedback = replace(apply_late(feedback, rules, now), link=_link(exercise, feedback))
         except Exception as exc:  # ExerciseFailure, or an answer kind's own bug
             owner = registry.owner(exercise_id)
             reason = str(exc) if isinstance(exc, ExerciseFailure) else f"{type(exc).__name__}: {exc}"
@@ -252,8 +282,28 @@ def grade_submission(
                 SubmissionError(exercise_id, f"not graded, the exercise failed (plugin {owner!r}): {reason}")
             )
             continue
+        rules_of[exercise_id] = rules
         result.feedback.append(feedback)
     if gradebook is not None:
-        result.attempt_id = gradebook.record(result, idempotency=idempotency)
+        # Counted again inside the storing transaction: two submissions racing for the
+        # last attempt cannot both be stored.
+        limits = {
+            i: (r.attempts, r.limit_message()) for i, r in rules_of.items() if r.attempts is not None
+        }
+        result.attempt_id = gradebook.record(result, attempt_limits=limits, idempotency=idempotency)
     result.observer_errors = registry.notify_graded(result)
+    result.feedback = [_shown(f, rules_of[f.exercise_id], now, used) for f in result.feedback]
     return result
+
+
+def _link(exercise: Exercise, feedback: Feedback) -> str | None:
+    """The "see it move" URL of the graded variant; None if the exercise has none or it fails."""
+    try:
+        return exercise.dashboard_url(feedback.params or {})
+    except Exception:  # a broken link must not cost the student their grade
+        return None
+
+
+def _shown(feedback: Feedback, rules: ExerciseRules, now: datetime, used: Mapping[str, int]) -> Feedback:
+    # This attempt counts: feedback on a first attempt is "after the first attempt".
+    return student_view(feedback, rules, now, used.get(feedback.exercise_id, 0) + 1)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 from dataclasses import dataclass
 
 import numpy as np
 
+from grader.course import DEFAULT_SECRET, SECRET_ENV, current_course
 from grader.exercise import Exercise, Params, to_plain
 from grader.ids import check_student_id
 
@@ -28,15 +28,12 @@ __all__ = [
     "variant_seed",
 ]
 
-#: The environment variable holding the course secret.
-SECRET_ENV = "PROBSTATS_COURSE_SECRET"
-#: Used when the variable is unset: fine for trying things out, not for a real course.
-DEFAULT_SECRET = "probstats-insecure-default-secret"
 
 
 def course_secret() -> str:
-    """The course secret from ``PROBSTATS_COURSE_SECRET``, or :data:`DEFAULT_SECRET`."""
-    return os.environ.get(SECRET_ENV) or DEFAULT_SECRET
+    """The course secret: ``course.toml``'s (see :mod:`grader.course`), else
+    ``PROBSTATS_COURSE_SECRET``, else :data:`DEFAULT_SECRET`."""
+    return current_course().secret
 
 
 def variant_seed(student_id: str, exercise_id: str, *, secret: str | None = None) -> int:

@@ -15,10 +15,10 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy.engine import make_url
 
 from grader import Gradebook, Registry
 from grader.gradebook import default_url
+from grader.gradebook import display_url as grader_display_url
 
 __all__ = [
     "attempts_table",
@@ -46,7 +46,7 @@ def current_gradebook() -> Gradebook:
 
 def display_url(book: Gradebook) -> str:
     """The gradebook's URL with any password masked, safe to show on a page."""
-    return make_url(book.url).render_as_string(hide_password=True)
+    return grader_display_url(book.url)
 
 
 def wide_table(book: Gradebook) -> pd.DataFrame:

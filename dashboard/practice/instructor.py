@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard.common import exercise_links
 from dashboard.practice import gradebook
 from grader import run_checks
+from grader.canvas import canvas_csv_text
 
 #: Where the last check report is kept, so it stays on screen while other widgets change.
 CHECK_REPORT = "instructor_check_report"
@@ -65,7 +66,7 @@ else:
         )
 
     st.subheader("Export")
-    col_wide, col_long = st.columns(2)
+    col_wide, col_long, col_canvas = st.columns(3)
     col_wide.download_button(
         "Download CSV: a row per student",
         book.csv_text(),
@@ -81,6 +82,16 @@ else:
         mime="text/csv",
         icon=":material/download:",
         key="download_long",
+    )
+    col_canvas.download_button(
+        "Download CSV for Canvas's gradebook import",
+        canvas_csv_text(book),
+        file_name="gradebook-canvas.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="download_canvas",
+        help="Student, ID, SIS User ID (the student id), SIS Login ID, Section, a column per "
+        "exercise and a Points Possible row; a blank cell is left alone by the import.",
     )
 
 st.header("Plugins")

@@ -1,9 +1,10 @@
 """The reveal rule for a page opened from an exercise's "see it move" link.
 
 The Exercises page links to a topic page with the student's numbers and adds
-``exercise=<id>`` (and ``student=<id>`` when the student typed one). Such a page must not
-print the exercise's answer before the student has submitted once: the link is there to
-help think, not to copy. A topic page asks :func:`answers_revealed` before it shows an
+``exercise=<id>`` (and ``student=<id>`` when the student typed one). Such a page shows
+the exercise's answer only when the course's ``reveal_answers`` rule allows
+(``course.toml``, :mod:`grader.course`; by default after the student's first attempt):
+the link is there to help think, not to copy. A topic page asks :func:`answers_revealed` before it shows an
 output that is an exercise's answer, and calls :func:`show_reveal_note` once so the
 learner knows why a number is missing.
 
@@ -17,11 +18,13 @@ and :data:`NOTE`.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 import streamlit as st
 
 from dashboard.practice import gradebook
+from grader.course import ExerciseRules, current_course
 from grader.variants import check_student_id
 
 __all__ = ["HIDDEN", "NOTE", "answers_revealed", "linked_exercise", "show_reveal_note", "with_exercise"]
@@ -74,18 +77,22 @@ def _student() -> str | None:
 
 
 def answers_revealed() -> bool:
-    """True unless the page came from an exercise link and that student has no stored attempt.
+    """True unless the page came from an exercise link and the course rules hide its answer.
 
     Returns
     -------
     bool
-        True for a page opened without ``exercise=`` in its URL, and for a linked page
-        whose ``student=`` has at least one stored attempt at that exercise in the
-        course gradebook (``PROBSTATS_DB``). False when the link names an exercise but no
-        (valid) student, or a student who has not submitted yet.
+        True for a page opened without ``exercise=`` in its URL. For a linked page,
+        the exercise's ``reveal_answers`` rule decides (:meth:`grader.course.ExerciseRules.reveals`),
+        counting the stored attempts of its ``student=`` in the course gradebook
+        (``PROBSTATS_DB``); with the default rule, False until that student has one.
     """
     exercise_id = linked_exercise()
     if exercise_id is None:
+        return True
+    rules = current_course().rules_for(exercise_id)
+    now = datetime.now(UTC)
+    if rules.reveals("answers", now, 0):
         return True
     student = _student()
     if student is None:
@@ -93,23 +100,28 @@ def answers_revealed() -> bool:
     seen: set[tuple[str, str]] = st.session_state.setdefault(_SEEN, set())
     if (student, exercise_id) in seen:
         return True
-    # Only the first stored row matters; the gradebook query is a few milliseconds.
-    if gradebook.current_gradebook().attempts(student_id=student, exercise_id=exercise_id):
+    # One grouped count; a few milliseconds.
+    attempts = gradebook.current_gradebook().attempt_counts(student).get(exercise_id, 0)
+    if rules.reveals("answers", now, attempts):
         seen.add((student, exercise_id))
         return True
     return False
 
 
+def _note(rules: ExerciseRules) -> str:
+    if rules.reveal["answers"] == "after_first_attempt":
+        return f"**Submit your answer once to see the computed value.** {NOTE}"
+    return f"**The computed value is hidden.** {rules.reveal_note('answers')}"
+
+
 def show_reveal_note() -> bool:
-    """Show :data:`NOTE` when answers are hidden; return :func:`answers_revealed`.
+    """Show why answers are hidden, when they are; return :func:`answers_revealed`.
 
     Call it once near the top of a page and use the returned flag for each output that
     is an exercise's answer.
     """
     revealed = answers_revealed()
-    if not revealed:
-        st.info(
-            f"**Submit your answer once to see the computed value.** {NOTE}",
-            icon=":material/visibility_off:",
-        )
+    exercise_id = linked_exercise()
+    if not revealed and exercise_id is not None:
+        st.info(_note(current_course().rules_for(exercise_id)), icon=":material/visibility_off:")
     return revealed

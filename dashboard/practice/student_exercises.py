@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import streamlit as st
@@ -23,6 +24,7 @@ from grader import (
     parse_submission,
     variant_for,
 )
+from grader.course import CourseError, current_course
 from grader.variants import check_student_id
 
 #: Where the last graded submission is kept, so its feedback survives later reruns.
@@ -77,6 +79,11 @@ except ValueError as exc:
     col_student.error(str(exc))
     st.stop()
 
+try:
+    course = current_course()
+except CourseError as exc:  # the instructor's course.toml: say so, not the student's fault
+    st.error(f"The course settings cannot be read: {exc}. Please tell your instructor.")
+    st.stop()
 exercise = registry.get(exercise_id)
 try:
     params = variant_for(student, exercise).params
@@ -89,12 +96,19 @@ except Exception as exc:  # the exercise's own code failed: a plugin bug, not th
     )
     st.stop()
 
+# The course rules (course.toml) decide what is shown before and after an attempt.
+book = gradebook.current_gradebook()
+rules = course.rules_for(exercise.id)
+used = book.attempt_counts(student).get(exercise.id, 0)
+
 points = f"{exercise.points:g} point{'s' if exercise.points != 1 else ''}"
 st.subheader(exercise.title)
 st.caption(f"`{exercise.id}` · {points}")
 with st.container(border=True):
     st.markdown(prompt)
-if dashboard_url is not None:
+if dashboard_url is not None and not rules.reveals("links", datetime.now(UTC), used):
+    st.caption(rules.reveal_note("links"))
+elif dashboard_url is not None:
     page_name = dashboard_url.split("?", 1)[0].strip("/")
     titles = {spec.url_path: spec.title for spec in PAGES}
     label = titles.get(page_name, page_name)
@@ -162,6 +176,10 @@ def unreadable_parts(exercise: Exercise, raw: Any) -> dict[str, str]:
 def show_result(result: GradedSubmission) -> None:
     """Score, per-part verdicts, the recognised misconception, and any error."""
     for feedback in result.feedback:
+        if "scores" in feedback.withheld:
+            # The course keeps the score back: say it was stored, and when it will show.
+            st.info(feedback.message, icon=":material/inventory:")
+            continue
         score_col, points_col = st.columns(2)
         score_col.metric("Score", f"{feedback.score:.0%}")
         points_col.metric("Points", f"{feedback.points:g} / {feedback.max_points:g}")
@@ -198,7 +216,6 @@ with st.form(key=f"form:{exercise.id}"):
     raw_answer, slots = answer_widgets(exercise)
     submitted = st.form_submit_button("Submit", type="primary", icon=":material/send:")
 
-book = gradebook.current_gradebook()
 if submitted:
     if raw_answer in ("", [], {}):
         next(iter(slots.values())).warning("Type an answer first.")
@@ -221,6 +238,10 @@ if last is not None and last.student_id == student and exercise.id in (
 
 st.subheader("Your attempts at this exercise")
 attempts = gradebook.attempts_table(book, student, exercise.id)
+now = datetime.now(UTC)
+if not rules.reveals("scores", now, len(attempts)):
+    attempts = attempts.drop(columns=["score", "points", "misconception"])
+    st.caption(rules.reveal_note("scores"))
 if attempts.empty:
     st.caption("None yet.")
 else:
@@ -232,6 +253,10 @@ else:
 
 st.subheader("Your best scores so far")
 scores = gradebook.scores_table(book, student)
+hidden = [
+    not course.rules_for(row.exercise).reveals("scores", now, row.answers) for row in scores.itertuples()
+]
+scores.loc[hidden, ["best points", "latest points"]] = None  # withheld by the course rules
 if scores.empty:
     st.caption("Nothing graded yet for this student id.")
 else:

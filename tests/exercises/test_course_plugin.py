@@ -1,9 +1,7 @@
 """The instructor's example plugin (examples/course-plugin): installed, listed, checked, graded.
 
-The package is installed with pip into a temporary folder (from a copy, so the source tree
-stays clean; no dependencies, no index) and the `probstats` CLI runs in a subprocess with
-that folder on PYTHONPATH and entry-point autoload on: exactly how a course picks up an
-installed plugin. Nothing is installed into the project's virtualenv.
+Installed as a course would install it (tests/example_plugins.py), and the `probstats` CLI
+run in a subprocess that finds it by its entry point.
 """
 
 from __future__ import annotations
@@ -11,40 +9,28 @@ from __future__ import annotations
 import json
 import math
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.example_plugins import REPO_ROOT, install_example, plugin_env
+
 PLUGIN_SOURCE = Path(__file__).resolve().parents[2] / "examples" / "course-plugin"
-REPO_ROOT = Path(__file__).resolve().parents[2]
 SECRET = "plugin-test-secret"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder holding the installed plugin (its package and dist-info with the entry point)."""
-    work = tmp_path_factory.mktemp("course-plugin")
-    source = work / "src"
-    shutil.copytree(PLUGIN_SOURCE, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
-    target = work / "site"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
-         "--target", str(target), str(source)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    target = install_example("course-plugin", tmp_path_factory.mktemp("course-plugin"))
     assert (target / "probstats_smoothing" / "__init__.py").is_file()
     return target
 
 
 def probstats(site: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("PROBSTATS_DISABLE_PLUGIN_AUTOLOAD", "PROBSTATS_LOAD_PLUGINS")}
-    env["PYTHONPATH"] = os.pathsep.join([str(site), str(REPO_ROOT)])
-    env["PROBSTATS_COURSE_SECRET"] = SECRET
+    env = plugin_env(site, PROBSTATS_COURSE_SECRET=SECRET)
     return subprocess.run(
         [sys.executable, "-m", "grader", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
     )

@@ -90,7 +90,8 @@ def test_sheet_json_matches_the_variants(capsys: pytest.CaptureFixture[str]) -> 
 
 
 def test_grade_one_file_prints_feedback(capsys: pytest.CaptureFixture[str], workdir: Path) -> None:
-    nll = variant_for("s1", load_exercises().get(Q3), secret=SECRET).params["nll"]
+    params = variant_for("s1", load_exercises().get(Q3), secret=SECRET).params
+    nll = params["nll"]
     (workdir / "a.toml").write_text(f'student_id = "s1"\n[answers]\n"{Q3}" = "2**{nll}"\n"x.y" = 1\n')
     code, out, _ = run(capsys, "grade", "a.toml")
     assert code == 1  # a bad part needs attention
@@ -99,6 +100,7 @@ def test_grade_one_file_prints_feedback(capsys: pytest.CaptureFixture[str], work
         f"  {Q3}: 0/1. Incorrect. You computed 2^NLL, as if the NLL were in bits. It is in nats, "
         "so the perplexity is e^NLL. The Entropy & perplexity page, linked above, "
         "shows this with your numbers.",
+        f"    see it move: dashboard page {load_exercises().get(Q3).dashboard_url(params)}",
         "  error: x.y: unknown exercise id 'x.y'",
     ]
     assert (workdir / "gradebook.db").exists()

@@ -132,6 +132,12 @@ def test_tables_and_csv_after_some_submissions(db_url, downloads):
         ["points possible", "2", "1", "3"],
         *sorted([[alice, "2", "1", "3"], [bob, "", "0", "0"]]),
     ]
+    canvas_csv = list(csv.reader(io.StringIO(downloads["gradebook-canvas.csv"])))
+    assert canvas_csv == [
+        ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", Q6, Q3],
+        ["    Points Possible", "", "", "", "", "2", "1"],
+        *sorted([[alice, "", alice, "", "", "2", "1"], [bob, "", bob, "", "", "", "0"]]),
+    ]
     long_csv = list(csv.DictReader(io.StringIO(downloads["gradebook-long.csv"])))
     assert [(r["student_id"], r["exercise_id"], float(r["score"]), r["misconception"]) for r in long_csv] == [
         (alice, Q3, 1.0, ""),
