@@ -26,7 +26,7 @@ from grader.access import AccessDenied, Member, authenticate, member_by_email
 from grader.course import Course, CourseError, current_course
 from grader.hosted import check_hosted_startup
 
-__all__ = ["TOKEN_KEY", "client_address", "gate", "member", "require_instructor"]
+__all__ = ["TOKEN_KEY", "client_address", "gate", "login_page", "member", "require_instructor"]
 
 #: The session key of the token typed on the login page (never put in the URL).
 TOKEN_KEY = "hosted_login_token"
@@ -69,8 +69,9 @@ def _sso_configured() -> bool:
         return False
 
 
-def _login_page(course: Course) -> None:
+def login_page() -> None:
     """Draw the login page and stop the run (the page itself is never reached)."""
+    course = _course()
     st.title(course.name or "ProbStats Lab")
     st.markdown("This course is hosted: log in with the personal token your instructor gave you.")
     with st.form(_LOGIN_FORM):
@@ -91,12 +92,13 @@ def _login_page(course: Course) -> None:
     st.stop()
 
 
-def member() -> Member | None:
+def member(*, login: bool = True) -> Member | None:
     """The logged-in member (hosted), checked against the gradebook now; None locally.
 
-    In hosted mode, without a valid login this draws the login page and stops the run,
-    so a page that calls it shows nothing to a stranger. A token revoked or expired
-    since the login is dropped from the session and the login page says why.
+    In hosted mode, without a valid login this draws the login page and stops the run
+    (or, with ``login=False``, returns None), so a page that calls it shows nothing to
+    a stranger. A token revoked or expired since the login is dropped from the session
+    and the login page says why.
     """
     course = _course()
     if not course.hosted:
@@ -114,7 +116,9 @@ def member() -> Member | None:
             return member_by_email(book, str(st.user.get("email")))
         except AccessDenied as exc:
             st.error(str(exc), icon=":material/lock:")
-    _login_page(course)
+    if not login:
+        return None
+    login_page()
     raise AssertionError("st.stop() returned")  # pragma: no cover
 
 
@@ -133,12 +137,15 @@ def _logout() -> None:
         st.logout()
 
 
-def gate() -> Member | None:
-    """What ``streamlit_app.py`` runs before the navigation: checks, login, logout button.
+def gate() -> tuple[bool, Member | None]:
+    """What ``streamlit_app.py`` runs before the navigation: is the course hosted, and who is in.
 
-    Local mode: a warning while the default secret is in use; returns None. Hosted mode:
-    stops with an error if the secret is weak or a plugin failed to load (naming
-    ``probstats secret new``), else returns the logged-in member (see :func:`member`).
+    Local mode: a warning while the default secret is in use; returns ``(False, None)``.
+    Hosted mode: stops with an error if the secret is weak or a plugin failed to load
+    (naming ``probstats secret new``); else ``(True, the member or None)``, with the
+    member's name and a logout button in the sidebar. The app draws :func:`login_page`
+    for None after its (hidden) navigation, so the address a stranger opened survives
+    the login.
     """
     course = _course()
     if not course.hosted:
@@ -149,14 +156,14 @@ def gate() -> Member | None:
                 "(`probstats secret new`).",
                 icon=":material/warning:",
             )
-        return None
+        return False, None
     try:
         check_hosted_startup(course.secret, exercise_links.registry())
     except ValueError as exc:  # WeakSecret is one
         st.error(f"{exc}", icon=":material/error:")
         st.stop()
-    who = member()
-    assert who is not None  # member() stops the run rather than return None when hosted
-    st.sidebar.caption(f"Logged in as **{who.name}** (`{who.id}`, {who.role})")
-    st.sidebar.button("Log out", icon=":material/logout:", on_click=_logout, key="hosted_logout")
-    return who
+    who = member(login=False)
+    if who is not None:
+        st.sidebar.caption(f"Logged in as **{who.name}** (`{who.id}`, {who.role})")
+        st.sidebar.button("Log out", icon=":material/logout:", on_click=_logout, key="hosted_logout")
+    return True, who

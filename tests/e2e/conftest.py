@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,16 +41,10 @@ def _missing(reason: str) -> None:
     skip_or_fail_in_ci(reason, "CI must run the browser tests (.ci/run installs chromium)")
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Start `streamlit run dashboard/streamlit_app.py` for this module; yield its base URL."""
+@contextmanager
+def serve_app(workdir: Path, env: dict[str, str]) -> Iterator[str]:
+    """Run `streamlit run dashboard/streamlit_app.py` in ``workdir`` with ``env``; yield its base URL."""
     port = free_port()
-    workdir = tmp_path_factory.mktemp("streamlit")
-    env = {
-        **os.environ,
-        "PROBSTATS_DB": f"sqlite:///{workdir / 'gradebook.db'}",
-        "PROBSTATS_COURSE_SECRET": E2E_SECRET,
-    }
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "streamlit_app.py"),
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
@@ -64,6 +59,19 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         stop(process)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Start `streamlit run dashboard/streamlit_app.py` for this module; yield its base URL."""
+    workdir = tmp_path_factory.mktemp("streamlit")
+    env = {
+        **os.environ,
+        "PROBSTATS_DB": f"sqlite:///{workdir / 'gradebook.db'}",
+        "PROBSTATS_COURSE_SECRET": E2E_SECRET,
+    }
+    with serve_app(workdir, env) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
