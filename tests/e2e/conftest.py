@@ -42,16 +42,19 @@ def _missing(reason: str) -> None:
 
 
 @contextmanager
-def serve_app(workdir: Path, env: dict[str, str]) -> Iterator[str]:
-    """Run `streamlit run dashboard/streamlit_app.py` in ``workdir`` with ``env``; yield its base URL."""
-    port = free_port()
+def serve_app(workdir: Path, env: dict[str, str], *, cwd: Path = ROOT, port: int | None = None) -> Iterator[str]:
+    """Run `streamlit run dashboard/streamlit_app.py` with ``env``, its log in ``workdir``; yield its base URL.
+
+    ``cwd`` is where streamlit looks for ``.streamlit/secrets.toml``; ``port`` a free one by default.
+    """
+    port = free_port() if port is None else port
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "streamlit_app.py"),
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]
     log = (workdir / "streamlit.log").open("wb")
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(f"{url}/_stcore/health", process)

@@ -3,8 +3,10 @@
 A `streamlit run` in hosted mode (``PROBSTATS_MODE=hosted``, a strong secret) on a
 temporary SQLite gradebook with a roster of two students and an instructor. The
 student's typed address of the Instructor page gets nothing of it; the instructor gets
-the gradebook and its downloads. Set ``PROBSTATS_E2E_SHOTS`` to a folder to keep
-screenshots of the login page and both views.
+the gradebook and its downloads. Single sign-on (``st.login``) runs against a local
+OpenID Connect provider (oidc-provider-mock, in a thread): the identity's email is
+mapped to the roster. Set ``PROBSTATS_E2E_SHOTS`` to a folder to keep screenshots of
+the login page and both views.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ import pytest
 from playwright.sync_api import expect
 
 from grader import Gradebook, grade_submission, load_exercises, parse_submission, variant_for
+from tests.ci import skip_or_fail_in_ci
 from tests.e2e.conftest import serve_app
 from tests.e2e.helpers import wait_for_app
 from tests.hosted.course import Q3, SECRET, enrol
+from tests.processes import free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -103,3 +107,63 @@ def test_an_instructor_sees_the_gradebook_and_logs_out(hosted_app, page):
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_label("Login token")).to_be_visible(timeout=30_000)
     assert page.get_by_text("Best points per student").count() == 0
+
+
+@pytest.fixture(scope="module")
+def sso_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A hosted dashboard whose [auth] points at a local OpenID Connect provider (oidc-provider-mock)."""
+    try:
+        import authlib  # noqa: F401  (st.login needs it)
+        from oidc_provider_mock import run_server_in_thread
+    except ImportError:
+        skip_or_fail_in_ci(
+            "st.login needs Authlib and the test oidc-provider-mock (pip install -r requirements-dev.txt)",
+            "CI must run the single sign-on test (requirements-dev.txt)",
+        )
+    workdir = tmp_path_factory.mktemp("sso")
+    url = f"sqlite:///{workdir / 'gradebook.db'}"
+    book = Gradebook(url)
+    enrol(book)
+    book.close()
+    port = free_port()
+    with run_server_in_thread() as provider:
+        (workdir / ".streamlit").mkdir()
+        (workdir / ".streamlit" / "secrets.toml").write_text(
+            "[auth]\n"
+            f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+            f'cookie_secret = "{SECRET}"\n'
+            'client_id = "probstats"\n'
+            'client_secret = "any"\n'
+            f'server_metadata_url = "http://127.0.0.1:{provider.server_port}/.well-known/openid-configuration"\n',
+            encoding="utf-8",
+        )
+        env = {**os.environ, "PROBSTATS_DB": url, "PROBSTATS_COURSE_SECRET": SECRET, "PROBSTATS_MODE": "hosted"}
+        with serve_app(workdir, env, cwd=workdir, port=port) as base:
+            yield base
+
+
+@pytest.mark.parametrize(("email", "name"), [("S1@uni.test", "Student 1"), ("t1@uni.test", "Teacher 1")])
+def test_single_sign_on_maps_the_email_to_the_roster(sso_app, page, email, name):
+    page.goto(sso_app)
+    wait_for_app(page)
+    page.get_by_role("button", name="Sign in with your institution").click()
+    # The provider's own page: the subject (its email claim too) typed in, then authorised.
+    page.locator('input[name="sub"]').fill(email)
+    page.get_by_role("button", name="Authorize").click()
+    expect(page.get_by_text(f"Logged in as {name}").first).to_be_visible(timeout=30_000)
+    page.get_by_role("button", name="Log out").click()
+    # st.logout ends the session at the provider too (its end-session page), then comes back.
+    page.get_by_role("button", name="End session").click()
+    expect(page.get_by_role("button", name="Sign in with your institution")).to_be_visible(timeout=30_000)
+    assert page.get_by_text("Logged in as").count() == 0
+
+
+def test_single_sign_on_refuses_an_email_not_on_the_roster(sso_app, page):
+    page.goto(sso_app)
+    wait_for_app(page)
+    page.get_by_role("button", name="Sign in with your institution").click()
+    page.locator('input[name="sub"]').fill("stranger@elsewhere.test")
+    page.get_by_role("button", name="Authorize").click()
+    expect(page.get_by_text("is not on the course roster").first).to_be_visible(timeout=30_000)
+    assert page.get_by_text("Logged in as").count() == 0
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 0
