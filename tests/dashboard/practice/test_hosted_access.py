@@ -172,3 +172,26 @@ def test_a_students_app_has_no_instructor_page(hosted: tuple[Gradebook, dict[str
         at.switch_page("practice/instructor.py")
     teacher = logged_in(app_test(), hosted[1]["t1"])
     assert "Instructor" in [link.proto.label for link in teacher.get("page_link")]
+
+
+def gated_topic_page() -> None:
+    """A topic page's answer, behind the reveal rule (as tests/dashboard/practice/test_reveal.py)."""
+    import streamlit as st
+
+    from dashboard.practice import reveal
+
+    st.metric("Answer", "42" if reveal.show_reveal_note() else reveal.HIDDEN)
+
+
+def test_a_student_cannot_borrow_another_students_attempt_to_reveal_an_answer(
+    hosted: tuple[Gradebook, dict[str, str]],
+) -> None:
+    def answer(token: str) -> str:
+        at = AppTest.from_function(gated_topic_page, default_timeout=30)
+        at.query_params.update({"exercise": Q3, "student": "s2"})  # s2 has an attempt
+        (value,) = [m.value for m in logged_in(at, token).metric if m.label == "Answer"]
+        return value
+
+    assert answer(hosted[1]["s1"]) == "hidden until you submit"  # counted as s1: none yet
+    assert answer(hosted[1]["s2"]) == "42"
+    assert answer(hosted[1]["t1"]) == "42"  # an instructor follows the link's student
