@@ -4,18 +4,27 @@ The pages and their sections come from :data:`dashboard.common.pages.PAGES`; thi
 turns that registry into ``st.navigation`` and runs the chosen page. Once per server
 process it also starts importing every page's modules in the background, so the page a
 learner opens next does not wait for scipy and friends.
+
+In hosted mode (:mod:`dashboard.common.access`) nothing but the login page is drawn
+before a login, and a student's navigation has no Instructor page (the page also
+refuses students itself).
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.common.pages import pages_by_section
+from dashboard.common import access
+from dashboard.common.pages import pages_by_section, visible_pages
 from dashboard.common.warmup import warm_up
 
 # An emoji icon is drawn by the browser: nothing is fetched from a font site, so it works offline.
 st.set_page_config(page_title="ProbStats Lab", page_icon="🎲", layout="wide")
 st.cache_resource(show_spinner=False)(warm_up)()
+hosted, member = access.gate()
+# A stranger gets every page, hidden, so the address they opened survives the login;
+# a student's navigation has no Instructor page.
+shown = pages_by_section(visible_pages(None if member is None else member.is_instructor))
 
 navigation = st.navigation(
     {
@@ -29,7 +38,10 @@ navigation = st.navigation(
             )
             for spec in specs
         ]
-        for section, specs in pages_by_section().items()
-    }
+        for section, specs in shown.items()
+    },
+    position="hidden" if hosted and member is None else "sidebar",
 )
+if hosted and member is None:
+    access.login_page()
 navigation.run()

@@ -293,7 +293,7 @@ def _grade(args: argparse.Namespace) -> int:
         _print_feedback(results[0].to_dict())
     else:
         rows = [
-            [r.source, r.student_id, _points(r), str(len(r.feedback)), str(len(r.errors))]
+            [r.source, r.student_id, _points(r.to_dict()), str(len(r.feedback)), str(len(r.errors))]
             for r in results
         ]
         _print_table(["file", "student", "points", "graded", "errors"], rows)
@@ -510,10 +510,10 @@ def _describe_exercise(registry: Registry, e: Exercise) -> dict[str, Any]:
 
 def _print_feedback(result: Mapping[str, Any]) -> None:
     """Print a graded submission (:meth:`GradedSubmission.to_dict`, or the API's answer)."""
-    total = "withheld" if result["points"] is None else f"{result['points']:g}"
-    print(f"{result['source']} ({result['student_id']}): {total}/{result['max_points']:g} points")
+    print(f"{result['source']} ({result['student_id']}): {_points(result)} points")
     for f in result["feedback"]:
-        shown = "score withheld" if "scores" in f.get("withheld", ()) else f"{f['points']:g}/{f['max_points']:g}"
+        withheld = "scores" in f.get("withheld", ())
+        shown = "score withheld" if withheld else f"{f['points']:g}/{f['max_points']:g}"
         print(f"  {f['exercise_id']}: {shown}. {f['message']}")
         for part in f["parts"]:
             if part["part"] != "answer":
@@ -532,10 +532,10 @@ def _print_feedback(result: Mapping[str, Any]) -> None:
         print(f"  skipped (not answered): {exercise_id}")
 
 
-def _points(result: GradedSubmission) -> str:
+def _points(result: Mapping[str, Any]) -> str:
     """``points/max``, or "withheld/max" while the course's reveal rules hide a score."""
-    got = "withheld" if result.scores_withheld else f"{result.points:g}"
-    return f"{got}/{result.max_points:g}"
+    got = "withheld" if result["points"] is None else f"{result['points']:g}"
+    return f"{got}/{result['max_points']:g}"
 
 
 def _progress(done: int, total: int, stream: TextIO) -> None:

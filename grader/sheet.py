@@ -117,25 +117,32 @@ def toml_value(value: Any) -> str:
 
 
 def sheet_bundle(
-    exercises: Sequence[Exercise], student_id: str, *, fmt: str = "toml", secret: str | None = None
+    exercises: Sequence[Exercise],
+    student_id: str,
+    *,
+    fmt: str = "toml",
+    secret: str | None = None,
+    course: Course | None = None,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
     """Everything a student needs to work: the sheet, the answer template and the variants.
 
     The shape of ``probstats sheet --json`` and of the API's ``GET /api/v1/sheet``:
     ``{"student_id", "sheet", "template", "format", "variants": {id: {"seed", "params",
-    "dashboard"}}}``.
+    "dashboard"}}}``; ``dashboard`` is None where the course's ``reveal_links`` rule does
+    not show the link before an attempt. ``course`` and ``now`` as in :func:`render_sheet`.
     """
     student_id = check_student_id(student_id)
-    course, now = current_course(), datetime.now(UTC)
+    course = current_course() if course is None else course
+    now = datetime.now(UTC) if now is None else now
     variants = {}
     for e in exercises:
         v = variant_for(student_id, e, secret=secret)
-        # The link only where the course's reveal_links rule shows it before an attempt.
         shown = course.rules_for(e.id).reveals("links", now, 0)
         variants[e.id] = {"seed": v.seed, "params": v.params, "dashboard": e.dashboard_url(v.params) if shown else None}
     return {
         "student_id": student_id,
-        "sheet": render_sheet(exercises, student_id, secret=secret),
+        "sheet": render_sheet(exercises, student_id, secret=secret, course=course, now=now),
         "template": render_template(exercises, student_id, fmt=fmt),
         "format": fmt,
         "variants": variants,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["DASHBOARD_DIR", "PAGES", "SECTIONS", "PageSpec", "pages_by_section"]
+__all__ = ["DASHBOARD_DIR", "INSTRUCTOR_ONLY", "PAGES", "SECTIONS", "PageSpec", "pages_by_section", "visible_pages"]
 
 #: The folder of ``streamlit_app.py``; page paths are relative to it.
 DASHBOARD_DIR = Path(__file__).resolve().parents[1]
@@ -152,6 +152,23 @@ PAGES: tuple[PageSpec, ...] = (
         "`probstats check`.",
     ),
 )
+
+#: The url_paths of the pages only instructors may open in a hosted course.
+INSTRUCTOR_ONLY = frozenset({"instructor"})
+
+
+def visible_pages(instructor: bool | None, pages: tuple[PageSpec, ...] = PAGES) -> tuple[PageSpec, ...]:
+    """The pages a user may open: all of them locally (``instructor`` None) and for an
+    instructor; a hosted course's student misses :data:`INSTRUCTOR_ONLY`.
+
+    Examples
+    --------
+    >>> len(visible_pages(False)) == len(PAGES) - len(INSTRUCTOR_ONLY)
+    True
+    """
+    if instructor is None or instructor:
+        return pages
+    return tuple(p for p in pages if p.url_path not in INSTRUCTOR_ONLY)
 
 
 def pages_by_section(pages: tuple[PageSpec, ...] = PAGES) -> dict[str, list[PageSpec]]:

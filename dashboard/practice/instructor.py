@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.common import exercise_links
+from dashboard.common import access, exercise_links
 from dashboard.practice import gradebook
 from grader import run_checks
 from grader.canvas import canvas_csv_text
 
 #: Where the last check report is kept, so it stays on screen while other widgets change.
 CHECK_REPORT = "instructor_check_report"
+
+# Checked here on every run, not only by the navigation: a student who types this
+# page's URL in a hosted course is refused before any data is read.
+access.require_instructor()
 
 st.title("Instructor")
 st.markdown(

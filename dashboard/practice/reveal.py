@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from dashboard.common import access
 from dashboard.practice import gradebook
 from grader.course import ExerciseRules, current_course
 from grader.variants import check_student_id
@@ -65,7 +66,14 @@ def linked_exercise() -> str | None:
 
 
 def _student() -> str | None:
-    """The student id in the URL if it is a valid one (an invalid id cannot have attempts)."""
+    """Whose attempts count: a hosted course's logged-in student; else the URL's valid id.
+
+    In a hosted course a student cannot borrow another's attempts by editing
+    ``student=`` (an instructor, or the local app, follows the URL).
+    """
+    who = access.member(login=False)
+    if who is not None and not who.is_instructor:
+        return who.id
     value = (st.query_params.get("student") or "").strip()
     if not value:
         return None

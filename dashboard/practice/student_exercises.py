@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.common import exercise_links
+from dashboard.common import access, exercise_links
 from dashboard.common.pages import PAGES
 from dashboard.practice import gradebook, reveal
 from grader import (
@@ -31,6 +31,9 @@ from grader.variants import check_student_id
 
 #: Where the last graded submission is kept, so its feedback survives later reruns.
 LAST_RESULT = "exercises_last_result"
+
+# Hosted: the logged-in member (or the login page); a student works only as themself.
+member = access.member()
 
 st.title("Exercises")
 st.markdown(
@@ -55,9 +58,14 @@ topic_names = list(topics)
 default_topic = linked.split(".", 1)[0] if linked in registry.exercises else topic_names[0]
 
 col_student, col_topic, col_exercise = st.columns([1, 1, 2])
-student = col_student.text_input(
-    "Your student id", max_chars=64, placeholder="e.g. s123", key="student", bind="query-params"
-).strip()
+if member is not None and not member.is_instructor:
+    student = member.id
+    col_student.text_input("Your student id", value=student, disabled=True, key="hosted_student")
+else:
+    # Locally, and for an instructor in a hosted course: any student's view.
+    student = col_student.text_input(
+        "Your student id", max_chars=64, placeholder="e.g. s123", key="student", bind="query-params"
+    ).strip()
 topic = col_topic.selectbox(
     "Topic", topic_names, index=topic_names.index(default_topic), key="topic", bind="query-params"
 )

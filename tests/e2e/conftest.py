@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,23 +44,20 @@ def _missing(reason: str) -> None:
     skip_or_fail_in_ci(reason, "CI must run the browser tests (.ci/run installs chromium)")
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Start `streamlit run dashboard/streamlit_app.py` for this module; yield its base URL."""
-    port = free_port()
-    workdir = tmp_path_factory.mktemp("streamlit")
-    env = {
-        **os.environ,
-        "PROBSTATS_DB": f"sqlite:///{workdir / 'gradebook.db'}",
-        "PROBSTATS_COURSE_SECRET": E2E_SECRET,
-    }
+@contextmanager
+def serve_app(workdir: Path, env: dict[str, str], *, cwd: Path = ROOT, port: int | None = None) -> Iterator[str]:
+    """Run `streamlit run dashboard/streamlit_app.py` with ``env``, its log in ``workdir``; yield its base URL.
+
+    ``cwd`` is where streamlit looks for ``.streamlit/secrets.toml``; ``port`` a free one by default.
+    """
+    port = free_port() if port is None else port
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "streamlit_app.py"),
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]
     log = (workdir / "streamlit.log").open("wb")
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(f"{url}/_stcore/health", process)
@@ -67,6 +65,19 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         stop(process)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Start `streamlit run dashboard/streamlit_app.py` for this module; yield its base URL."""
+    workdir = tmp_path_factory.mktemp("streamlit")
+    env = {
+        **os.environ,
+        "PROBSTATS_DB": f"sqlite:///{workdir / 'gradebook.db'}",
+        "PROBSTATS_COURSE_SECRET": E2E_SECRET,
+    }
+    with serve_app(workdir, env) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@
 The plugin corpus holds deliberately broken plugin files: never collect or import them.
 ``book`` is a fresh gradebook on SQLite and, as a second parameter, on PostgreSQL
 (``PROBSTATS_TEST_POSTGRES_URL``, which ``.ci/run`` sets; without it the PostgreSQL half
-skips, and fails under CI).
+skips, and fails under CI). The databases themselves come from :mod:`tests.databases`.
 """
 
 from __future__ import annotations

@@ -6,8 +6,12 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from dashboard.common import access
 from dashboard.common.exercise_links import exercises_for_page
-from dashboard.common.pages import SECTIONS, pages_by_section
+from dashboard.common.pages import SECTIONS, pages_by_section, visible_pages
+
+# Hosted: only the pages this member may open are on the map (None locally: all of them).
+who = access.member()
 
 st.title("ProbStats Lab")
 st.markdown(
@@ -24,7 +28,7 @@ st.markdown(
 )
 
 st.header("Map of the course")
-for section, specs in pages_by_section().items():
+for section, specs in pages_by_section(visible_pages(None if who is None else who.is_instructor)).items():
     if section == "Start":
         continue
     with st.container(border=True):
