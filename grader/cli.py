@@ -38,7 +38,14 @@ from grader.golden import DEFAULT_GOLDEN_PATH, read_golden, write_golden
 from grader.gradebook import Gradebook, current_revision, display_url
 from grader.ids import check_student_id
 from grader.plugins import Registry, UnknownExercise, load_exercises
-from grader.remote import SERVER_ENV, TOKEN_ENV, fetch_sheet, server_and_token, submit
+from grader.remote import (
+    SERVER_ENV,
+    TOKEN_ENV,
+    fetch_sheet,
+    server_and_token,
+    submit,
+    wait_for_grading,
+)
 from grader.scaffold import ScaffoldError, write_plugin_package
 from grader.sheet import sheet_bundle
 from grader.submissions import (
@@ -102,10 +109,14 @@ def build_parser(dashboard_help: str = "serve the dashboard (streamlit run)") ->
         description=(
             "Send .toml or .json submission files to a hosted course (probstats serve); each is graded "
             "by the server and stored as you. A broken connection is retried with the same idempotency "
-            "key, so a file is never stored twice."
+            "key, so a file is never stored twice. Code answers that the server queues for its workers "
+            "are waited for (see --wait) and shown once graded."
         ),
     )
     p.add_argument("files", nargs="+", metavar="FILE", help=".toml or .json submission files")
+    p.add_argument("--wait", type=float, default=120.0, metavar="SECONDS",
+                   help="how long to wait for queued code answers to be graded (default: 120); "
+                        "past it they are reported as still grading and the exit status is 1")
     p.add_argument("--server", help=f"the course's URL (default: ${SERVER_ENV})")
     p.add_argument("--token", help=f"your personal login token (default: ${TOKEN_ENV})")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -236,7 +247,8 @@ def _submit(args: argparse.Namespace) -> int:
             if suffix not in (".toml", ".json"):
                 raise ValueError(f"{path}: unsupported file type {suffix or '(none)'!r}; use .toml or .json")
             data = read_bounded(path, max_bytes_from_env())
-            results.append(submit(server, token, data, fmt=suffix[1:], source=Path(path).name))
+            sent = submit(server, token, data, fmt=suffix[1:], source=Path(path).name)
+            results.append(wait_for_grading(server, token, sent, wait=args.wait))
         except (FileRefused, ValueError) as exc:  # RemoteError is a ValueError
             if getattr(exc, "status", None) in (401, 403, 429):
                 raise  # the token is refused: every further file would be too
@@ -248,7 +260,10 @@ def _submit(args: argparse.Namespace) -> int:
             _print_feedback(result)
     for message in file_errors:
         print(f"error: {message}", file=sys.stderr)
-    return 1 if file_errors or any(r["errors"] for r in results) else 0
+    for result in results:
+        if result.get("grading"):
+            print(f"error: {result['grading_message']}", file=sys.stderr)
+    return 1 if file_errors or any(r["errors"] or r.get("grading") for r in results) else 0
 
 
 def _grade(args: argparse.Namespace) -> int:
