@@ -153,7 +153,16 @@ def build_parser(dashboard_help: str = "serve the dashboard (streamlit run)") ->
     p.add_argument("name", metavar="NAME", help="topic name of the new package, e.g. my_topic")
     p.add_argument("--dir", default=".", help="parent folder of the package (default: .)")
 
-    p = sub.add_parser("worker", help="hosted course: take code-grading jobs from the PostgreSQL queue")
+    p = sub.add_parser(
+        "worker",
+        help="hosted course: take code-grading jobs from the PostgreSQL queue",
+        description=(
+            "Take code-grading jobs from the queue in the course's PostgreSQL and run them in warm "
+            "bubblewrap sandboxes: the code answers probstats serve queued are graded and stored in "
+            "the gradebook, once per job. Needs the same PROBSTATS_COURSE_SECRET (and course file) as "
+            "probstats serve."
+        ),
+    )
     p.add_argument("--db", help="PostgreSQL URL of the course (default: $PROBSTATS_DB)")
     p.add_argument("--concurrency", type=int, metavar="N", help="jobs at a time (default: one per core)")
     p.add_argument("--heartbeat", type=float, default=10.0, metavar="SECONDS",

@@ -24,6 +24,7 @@ from grader.api import create_app
 from grader.cli import main
 from grader.code_queue import JOBS
 from grader.gradebook import submissions
+from grader.remote import wait_for_grading
 from grader.variants import SECRET_ENV
 from tests.exercises.code_solutions import CORRECT
 from tests.grader.sandbox.queue_helpers import (
@@ -158,17 +159,26 @@ def _grade_kill_and_submit(client: TestClient, book: Gradebook, tokens: dict[str
 
 
 def test_submit_gives_up_waiting_after_its_bound_with_a_clear_message(
-    course: tuple[Gradebook, dict[str, str], FastAPI], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    course: tuple[Gradebook, dict[str, str], FastAPI], queue_url: str, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     book, tokens, app = course
     path = tmp_path / "kl.toml"
     path.write_text(code_toml({"code.kl_divergence": CORRECT["code.kl_divergence"]}))
     with serving(app) as server:  # no worker runs
         assert main(["submit", str(path), "--server", server, "--token", tokens["s1"], "--wait", "1"]) == 1
-    err = capsys.readouterr().err
-    assert "code.kl_divergence still being graded after 1 s" in err
-    assert "the answers are stored" in err and "/api/v1/submissions/" in err
-    assert _rows(book, "s1", "code.kl_divergence") == 0
+        err = capsys.readouterr().err
+        assert "code.kl_divergence still being graded after 1 s" in err
+        assert "the answers are stored" in err and "/api/v1/submissions/" in err
+        assert _rows(book, "s1", "code.kl_divergence") == 0
+        # A job its worker failed (say, a worker without the course secret) is reported so.
+        with book.engine.connect() as conn:
+            key, job_id = conn.execute(sa.select(JOBS.c.key, JOBS.c.job_id)).one()
+        query(queue_url, "UPDATE procrastinate_jobs SET status = 'failed' WHERE id = %s RETURNING id", job_id)
+        sent = {"job": key, "grading": [{"exercise_id": "code.kl_divergence", "status": "grading"}]}
+        result = wait_for_grading(server, tokens["s1"], sent, wait=30)
+    assert result["grading"] == [{"exercise_id": "code.kl_divergence", "status": "failed"}]
+    assert "grading code.kl_divergence failed on the course's worker" in result["grading_message"]
 
 
 def test_queued_mode_needs_postgresql(tmp_path: Path) -> None:
