@@ -61,10 +61,12 @@ _PREFIX = "code-job:"
 
 def prepare_jobs(gradebook: Gradebook) -> None:
     """Create the queue's tables (Procrastinate's, the results and the jobs) in the course database."""
-    from grader.queue import prepare  # Procrastinate is needed in queued mode alone
+    from grader.queue import PREPARE_LOCK, prepare  # Procrastinate is needed in queued mode alone
 
     prepare(gradebook.url)
-    _metadata.create_all(gradebook.engine)
+    with gradebook.engine.begin() as conn:  # several server processes may start at once
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": PREPARE_LOCK})
+        _metadata.create_all(conn)
 
 
 def _is_code(registry: Registry, exercise_id: str) -> bool:

@@ -49,6 +49,8 @@ QUEUE = "code"
 TASK = "probstats.grade_code"
 ANSWERS_TASK = "probstats.grade_code_answers"
 RESULTS = "probstats_code_results"
+#: The advisory lock that serialises creating the queue's tables.
+PREPARE_LOCK = 0x70726F62  # "prob"
 _log = logging.getLogger(__name__)
 
 _CREATE_RESULTS = f"""
@@ -142,8 +144,13 @@ def make_app(url: str) -> procrastinate.App:
 
 
 def prepare(url: str) -> None:
-    """Create Procrastinate's schema (once) and the results table in the course database."""
-    with psycopg.connect(conninfo(url), autocommit=True) as db:
+    """Create Procrastinate's schema (once) and the results table in the course database.
+
+    Under an advisory lock: the processes of one ``probstats serve --workers N`` and the
+    workers may all start at once.
+    """
+    with psycopg.connect(conninfo(url)) as db, db.transaction():
+        db.execute("SELECT pg_advisory_xact_lock(%s)", (PREPARE_LOCK,))
         exists = db.execute("SELECT to_regclass('procrastinate_jobs')").fetchone()
         if exists is None or exists[0] is None:
             db.execute(procrastinate.schema.SchemaManager.get_schema())
