@@ -39,6 +39,7 @@ from tests.hosted.course import Q3, SECRET, code_toml, enrol, right_answers
 from tests.hosted.server import serving
 
 REGISTRY = build_registry()
+ENDLESS = "def entropy(p, base):\n    while True:\n        pass\n"
 JSON = {"Content-Type": "application/json"}
 # Correct, but its first call spins for a while: long enough to kill its worker mid-job.
 SLOW_ENTROPY = CORRECT["code.entropy"].replace(
@@ -149,6 +150,14 @@ def _grade_kill_and_submit(client: TestClient, book: Gradebook, tokens: dict[str
     assert query(queue_url, "SELECT status, attempts FROM procrastinate_jobs WHERE id = %s",
                  job_id) == [("succeeded", 2)]
     assert idle.poll() is None
+    # Hostile code gets its verdict from the worker, which goes on grading.
+    hostile = client.post("/api/v1/submissions", content=code_toml({"code.entropy": ENDLESS}),
+                          headers=_auth(tokens["s2"], **{"Content-Type": "application/toml"}))
+    hostile_job = hostile.json()["job"]
+    wait_for(lambda: _state(client, tokens["s2"], hostile_job)["status"] != "grading", "the endless loop's verdict")
+    (verdict,) = _state(client, tokens["s2"], hostile_job)["result"]["feedback"]
+    assert verdict["score"] == 0.0 and verdict["parts"][0]["message"].startswith("your code ran past the ")
+    assert idle.poll() is None
     # The remote CLI waits for the queued answers and prints them graded.
     folder = tmp_path / "student"
     folder.mkdir()
@@ -188,3 +197,10 @@ def test_queued_mode_needs_postgresql(tmp_path: Path) -> None:
             create_app(book, REGISTRY, secret=SECRET, code_queue=True)
     finally:
         book.close()
+
+
+def test_waiting_checks_its_bounds_and_returns_a_result_with_nothing_queued() -> None:
+    with pytest.raises(ValueError, match="`wait` must be >= 0 and `poll` > 0 seconds"):
+        wait_for_grading("http://127.0.0.1:9", "token", {}, wait=-1)
+    graded = {"feedback": [], "grading": []}
+    assert wait_for_grading("http://127.0.0.1:9", "token", graded) == graded  # no request made
