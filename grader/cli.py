@@ -51,7 +51,9 @@ from grader.sheet import sheet_bundle
 from grader.submissions import (
     GradedSubmission,
     SubmissionFileError,
+    decode_submission,
     grade_submission,
+    inline_code_files,
     read_submission,
 )
 from grader.variants import SECRET_ENV
@@ -109,8 +111,9 @@ def build_parser(dashboard_help: str = "serve the dashboard (streamlit run)") ->
         description=(
             "Send .toml or .json submission files to a hosted course (probstats serve); each is graded "
             "by the server and stored as you. A broken connection is retried with the same idempotency "
-            "key, so a file is never stored twice. Code answers that the server queues for its workers "
-            "are waited for (see --wait) and shown once graded."
+            "key, so a file is never stored twice. Code answers given as { file = \"x.py\" } are read from "
+            "the submission's folder (never outside it) and sent with it. Code answers that the server "
+            "queues for its workers are waited for (see --wait) and shown once graded."
         ),
     )
     p.add_argument("files", nargs="+", metavar="FILE", help=".toml or .json submission files")
@@ -255,8 +258,8 @@ def _submit(args: argparse.Namespace) -> int:
         try:
             if suffix not in (".toml", ".json"):
                 raise ValueError(f"{path}: unsupported file type {suffix or '(none)'!r}; use .toml or .json")
-            data = read_bounded(path, max_bytes_from_env())
-            sent = submit(server, token, data, fmt=suffix[1:], source=Path(path).name)
+            data, fmt = _with_code_files(Path(path), read_bounded(path, max_bytes_from_env()), suffix[1:])
+            sent = submit(server, token, data, fmt=fmt, source=Path(path).name)
             results.append(wait_for_grading(server, token, sent, wait=args.wait))
         except (FileRefused, ValueError) as exc:  # RemoteError is a ValueError
             if getattr(exc, "status", None) in (401, 403, 429):
@@ -273,6 +276,22 @@ def _submit(args: argparse.Namespace) -> int:
         if result.get("grading"):
             print(f"error: {result['grading_message']}", file=sys.stderr)
     return 1 if file_errors or any(r["errors"] or r.get("grading") for r in results) else 0
+
+
+def _with_code_files(path: Path, data: bytes, fmt: str) -> tuple[bytes, str]:
+    """The submission to send: as read, or as JSON with its ``{ file = "x.py" }`` answers read in."""
+    try:
+        decoded = decode_submission(data, fmt, source=str(path))
+    except SubmissionFileError:
+        return data, fmt  # the server says what is wrong with it, as for any file
+    answers = decoded.get("answers") if isinstance(decoded, Mapping) else None
+    if not isinstance(answers, Mapping) or not any(isinstance(a, Mapping) and "file" in a for a in answers.values()):
+        return data, fmt
+    inlined = {**decoded, "answers": inline_code_files(answers, path.parent, max_bytes_from_env())}
+    try:
+        return json.dumps(inlined).encode("utf-8"), "json"
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{path}: cannot send this file as JSON: {exc}") from None
 
 
 def _grade(args: argparse.Namespace) -> int:

@@ -17,8 +17,10 @@ from fastapi.testclient import TestClient
 
 from grader import Gradebook, build_registry
 from grader.api import create_app
+from grader.cli import main
 from tests.exercises.code_solutions import CORRECT, WRONG
 from tests.hosted.course import SECRET, code_toml, enrol
+from tests.hosted.server import serving
 from tests.sandbox import need_sandbox
 
 REGISTRY = build_registry()
@@ -106,3 +108,25 @@ def test_an_endless_loop_gets_a_verdict_while_the_api_keeps_serving(client) -> N
     assert feedback["parts"][0]["message"].startswith("your code ran past the ")
     again = _post(test_client, tokens["s1"], code_toml({"code.entropy": CORRECT["code.entropy"]}), TOML)
     assert again.json()["feedback"][0]["score"] == 1.0
+
+
+def test_submit_sends_code_files_next_to_the_submission_and_never_one_outside(
+    client, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    test_client, tokens = client
+    folder = tmp_path / "student"
+    folder.mkdir()
+    (folder / "entropy.py").write_text(CORRECT["code.entropy"])
+    (tmp_path / "private.py").write_text(CORRECT["code.log_softmax"])
+    (folder / "answers.toml").write_text(
+        '[answers]\n"code.entropy" = { file = "entropy.py" }\n"code.log_softmax" = { file = "../private.py" }\n'
+    )
+    with serving(test_client.app) as server:
+        code = main(["submit", str(folder / "answers.toml"), "--server", server, "--token", tokens["s1"], "--json"])
+    assert code == 1  # the file outside the folder is an error
+    (result,) = json.loads(capsys.readouterr().out)["files"]
+    scores = {f["exercise_id"]: f["score"] for f in result["feedback"]}
+    assert scores == {"code.entropy": 1.0, "code.log_softmax": 0.0}
+    (error,) = result["errors"]
+    assert error["exercise_id"] == "code.log_softmax"
+    assert "'../private.py' is outside the submission's folder" in error["message"]
