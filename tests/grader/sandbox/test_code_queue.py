@@ -45,7 +45,7 @@ JSON = {"Content-Type": "application/json"}
 SLOW_ENTROPY = CORRECT["code.entropy"].replace(
     "def entropy(p, base):\n",
     "_first = [True]\n\ndef entropy(p, base):\n    if _first:\n        _first.clear()\n"
-    "        n = 0\n        for i in range(12_000_000):\n            n += i\n",
+    "        n = 0\n        for i in range(20_000_000):\n            n += i\n",
 )
 
 
