@@ -12,7 +12,17 @@ on every request:
   the function ``probstats grade`` uses, and stored as the caller (201). With an
   ``Idempotency-Key`` header a retried request is stored once: the retry gets the first
   response (200, ``Idempotent-Replayed: true``); the same key with another body is 422.
-- ``GET /api/v1/submissions``: the caller's own stored graded answers.
+- ``GET /api/v1/submissions``: the caller's own stored graded answers, and (queued
+  mode) ``grading``: their code answers not yet graded.
+- ``GET /api/v1/submissions/{job}``: one queued job of the caller's: ``status`` is
+  ``"grading"``, ``"graded"`` (with ``result``, stored as a POST's answer is) or
+  ``"failed"``; 404 for an unknown job or another member's.
+
+Code answers (``{"code": "..."}``) are graded in the sandbox. With ``code_queue``
+(hosted mode on PostgreSQL, :func:`app_from_env`), they are not graded in the API's
+process: the POST grades and stores the other answers at once and answers 202 with
+``job`` and ``grading`` (one ``{"exercise_id", "status": "grading"}`` per code
+answer); ``probstats worker`` processes grade them (:mod:`grader.code_queue`).
 - ``GET /api/v1/gradebook.csv[?long=true]``: instructors only (403 for a student).
 
 Errors are JSON ``{"error": "...", "status": N}``: 401 (no, unknown, revoked or expired
@@ -26,8 +36,10 @@ misconfigured server never starts.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -36,6 +48,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from starlette.concurrency import run_in_threadpool
 
+from grader import code_queue as code_queue_module
 from grader.access import (
     AccessDenied,
     Forbidden,
@@ -44,12 +57,13 @@ from grader.access import (
     authenticate,
     require_instructor,
 )
+from grader.course import current_course
 from grader.files import max_bytes_from_env
 from grader.gradebook import Gradebook, KeyReused
 from grader.hosted import check_hosted_startup
 from grader.ids import check_student_id
 from grader.plugins import Registry, UnknownExercise, load_exercises
-from grader.records import IdempotencyKey
+from grader.records import IdempotencyKey, Submission
 from grader.sheet import sheet_bundle
 from grader.submissions import (
     SubmissionFileError,
@@ -59,7 +73,10 @@ from grader.submissions import (
 )
 from grader.variants import course_secret
 
-__all__ = ["API_PREFIX", "ApiError", "app_from_env", "create_app"]
+__all__ = ["API_PREFIX", "CODE_QUEUE_ENV", "ApiError", "app_from_env", "create_app"]
+
+#: ``off`` keeps code grading in the API's own sandbox pool even on PostgreSQL.
+CODE_QUEUE_ENV = "PROBSTATS_CODE_QUEUE"
 
 API_PREFIX = "/api/v1"
 # Printable ASCII, as Stripe and the IETF draft allow; long enough for a UUID and more.
@@ -92,6 +109,7 @@ def create_app(
     *,
     secret: str | None = None,
     max_bytes: int | None = None,
+    code_queue: bool = False,
 ) -> FastAPI:
     """The API over ``gradebook``; the caller owns (and closes) the gradebook.
 
@@ -105,6 +123,9 @@ def create_app(
         The course secret; :func:`grader.variants.course_secret` by default.
     max_bytes : int, optional
         The largest submission body; ``PROBSTATS_MAX_SUBMISSION_BYTES`` or 1 MB.
+    code_queue : bool
+        Send code answers to ``probstats worker`` through the queue in the gradebook's
+        PostgreSQL (its tables are created here) instead of grading them in this process.
 
     Raises
     ------
@@ -116,6 +137,10 @@ def create_app(
     exercises = registry if registry is not None else load_exercises()
     course = check_hosted_startup(course_secret() if secret is None else secret, exercises)
     limit = max_bytes_from_env() if max_bytes is None else max_bytes
+    if code_queue:
+        if gradebook.engine.dialect.name != "postgresql":
+            raise ValueError(f"code_queue needs the gradebook on PostgreSQL (the queue lives there); got {gradebook.url!r}")
+        code_queue_module.prepare_jobs(gradebook)
     app = FastAPI(title="ProbStats Lab", version="1", docs_url=f"{API_PREFIX}/docs", openapi_url=f"{API_PREFIX}/openapi.json", redoc_url=None)
 
     @app.exception_handler(ApiError)
@@ -181,9 +206,18 @@ def create_app(
         body = await _read_limited(request, limit)
         key = _idempotency(member, idempotency_key, body)
         # Grading is CPU work and the database calls block: off the event loop.
-        status, result = await run_in_threadpool(_grade_and_store, member, body, fmt, source, key)
+        grade = _grade_queued if code_queue else _grade_and_store
+        status, result = await run_in_threadpool(grade, member, body, fmt, source, key)
         headers = {"Idempotent-Replayed": "true"} if status == 200 else None
         return JSONResponse(result, status_code=status, headers=headers)
+
+    def _parse(member: Member, body: bytes, fmt: str, name: str) -> Submission:
+        try:
+            decoded = decode_submission(body, fmt, source=name)
+            _check_owner(decoded, member)
+            return parse_submission(decoded, source=name, student_id=member.id)
+        except SubmissionFileError as exc:
+            raise ApiError(422, str(exc)) from None
 
     def _grade_and_store(
         member: Member, body: bytes, fmt: str, source: str, key: IdempotencyKey | None
@@ -192,13 +226,10 @@ def create_app(
             replay = _stored(gradebook, key)
             if replay is not None:
                 return 200, replay
-        name = f"api:{source[:_MAX_SOURCE]}"
-        try:
-            decoded = decode_submission(body, fmt, source=name)
-            _check_owner(decoded, member)
-            submission = parse_submission(decoded, source=name, student_id=member.id)
-        except SubmissionFileError as exc:
-            raise ApiError(422, str(exc)) from None
+        submission = _parse(member, body, fmt, f"api:{source[:_MAX_SOURCE]}")
+        return _store_now(submission, key)
+
+    def _store_now(submission: Submission, key: IdempotencyKey | None) -> tuple[int, dict[str, Any]]:
         try:
             graded = grade_submission(submission, exercises, gradebook=gradebook, secret=course, idempotency=key)
         except sa.exc.IntegrityError:
@@ -209,9 +240,54 @@ def create_app(
             return 200, replay
         return 201, graded.to_dict()
 
+    def _grade_queued(
+        member: Member, body: bytes, fmt: str, source: str, key: IdempotencyKey | None
+    ) -> tuple[int, dict[str, Any]]:
+        name = f"api:{source[:_MAX_SOURCE]}"
+        submission = _parse(member, body, fmt, name)
+        now = datetime.now(UTC)
+        rules = current_course()
+        rest, queued = code_queue_module.split_code(
+            submission, exercises, rules, gradebook.attempt_counts(member.id), now
+        )
+        if not queued:
+            return _grade_and_store(member, body, fmt, source, key)
+        job = code_queue_module.job_key(member.id, None if key is None else key.key)
+        status, response = 202, None
+        if rest.answers or rest.errors:
+            replay = _stored(gradebook, key) if key is not None else None
+            if replay is not None:
+                status, response = 200, replay
+            else:
+                stored, response = _store_now(rest, key)
+                status = 202 if stored == 201 else 200
+        request_hash = hashlib.sha256(body).hexdigest()
+        try:
+            replayed = code_queue_module.queue_code(
+                gradebook, job, student_id=member.id, source=name, answers=queued,
+                request_hash=request_hash, now=now,
+            )
+        except KeyReused as exc:
+            raise ApiError(422, str(exc)) from None
+        if replayed:
+            status = 200
+        return status, code_queue_module.with_grading(
+            response, job, list(queued), student_id=member.id, source=name
+        )
+
     @app.get(f"{API_PREFIX}/submissions")
     def own_submissions(member: Member = as_caller) -> dict[str, Any]:
-        return {"student_id": member.id, "submissions": gradebook.attempts(student_id=member.id)}
+        own: dict[str, Any] = {"student_id": member.id, "submissions": gradebook.attempts(student_id=member.id)}
+        if code_queue:
+            own["grading"] = code_queue_module.pending_jobs(gradebook, member.id)
+        return own
+
+    @app.get(f"{API_PREFIX}/submissions/{{job}}")
+    def own_job(job: str, member: Member = as_caller) -> dict[str, Any]:
+        state = code_queue_module.job_status(gradebook, job, member.id) if code_queue else None
+        if state is None:
+            raise ApiError(404, f"no queued submission {job!r} of yours")
+        return state
 
     @app.get(f"{API_PREFIX}/gradebook.csv", response_class=PlainTextResponse)
     def gradebook_csv(member: Member = as_caller, long: bool = False) -> PlainTextResponse:
@@ -276,5 +352,11 @@ def _stored(gradebook: Gradebook, key: IdempotencyKey) -> dict[str, Any] | None:
 
 
 def app_from_env() -> FastAPI:
-    """The app of one ``probstats serve`` worker: gradebook from ``PROBSTATS_DB``, secret from the environment."""
-    return create_app(Gradebook())
+    """The app of one ``probstats serve`` worker: gradebook from ``PROBSTATS_DB``, secret from the environment.
+
+    On PostgreSQL, code answers go through the queue to ``probstats worker`` unless
+    ``PROBSTATS_CODE_QUEUE=off``.
+    """
+    book = Gradebook()
+    queued = book.engine.dialect.name == "postgresql" and os.environ.get(CODE_QUEUE_ENV, "").strip().lower() != "off"
+    return create_app(book, code_queue=queued)

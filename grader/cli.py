@@ -38,13 +38,22 @@ from grader.golden import DEFAULT_GOLDEN_PATH, read_golden, write_golden
 from grader.gradebook import Gradebook, current_revision, display_url
 from grader.ids import check_student_id
 from grader.plugins import Registry, UnknownExercise, load_exercises
-from grader.remote import SERVER_ENV, TOKEN_ENV, fetch_sheet, server_and_token, submit
+from grader.remote import (
+    SERVER_ENV,
+    TOKEN_ENV,
+    fetch_sheet,
+    server_and_token,
+    submit,
+    wait_for_grading,
+)
 from grader.scaffold import ScaffoldError, write_plugin_package
 from grader.sheet import sheet_bundle
 from grader.submissions import (
     GradedSubmission,
     SubmissionFileError,
+    decode_submission,
     grade_submission,
+    inline_code_files,
     read_submission,
 )
 from grader.variants import SECRET_ENV
@@ -102,10 +111,15 @@ def build_parser(dashboard_help: str = "serve the dashboard (streamlit run)") ->
         description=(
             "Send .toml or .json submission files to a hosted course (probstats serve); each is graded "
             "by the server and stored as you. A broken connection is retried with the same idempotency "
-            "key, so a file is never stored twice."
+            "key, so a file is never stored twice. Code answers given as { file = \"x.py\" } are read from "
+            "the submission's folder (never outside it) and sent with it. Code answers that the server "
+            "queues for its workers are waited for (see --wait) and shown once graded."
         ),
     )
     p.add_argument("files", nargs="+", metavar="FILE", help=".toml or .json submission files")
+    p.add_argument("--wait", type=float, default=120.0, metavar="SECONDS",
+                   help="how long to wait for queued code answers to be graded (default: 120); "
+                        "past it they are reported as still grading and the exit status is 1")
     p.add_argument("--server", help=f"the course's URL (default: ${SERVER_ENV})")
     p.add_argument("--token", help=f"your personal login token (default: ${TOKEN_ENV})")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -142,7 +156,16 @@ def build_parser(dashboard_help: str = "serve the dashboard (streamlit run)") ->
     p.add_argument("name", metavar="NAME", help="topic name of the new package, e.g. my_topic")
     p.add_argument("--dir", default=".", help="parent folder of the package (default: .)")
 
-    p = sub.add_parser("worker", help="hosted course: take code-grading jobs from the PostgreSQL queue")
+    p = sub.add_parser(
+        "worker",
+        help="hosted course: take code-grading jobs from the PostgreSQL queue",
+        description=(
+            "Take code-grading jobs from the queue in the course's PostgreSQL and run them in warm "
+            "bubblewrap sandboxes: the code answers probstats serve queued are graded and stored in "
+            "the gradebook, once per job. Needs the same PROBSTATS_COURSE_SECRET (and course file) as "
+            "probstats serve."
+        ),
+    )
     p.add_argument("--db", help="PostgreSQL URL of the course (default: $PROBSTATS_DB)")
     p.add_argument("--concurrency", type=int, metavar="N", help="jobs at a time (default: one per core)")
     p.add_argument("--heartbeat", type=float, default=10.0, metavar="SECONDS",
@@ -235,8 +258,9 @@ def _submit(args: argparse.Namespace) -> int:
         try:
             if suffix not in (".toml", ".json"):
                 raise ValueError(f"{path}: unsupported file type {suffix or '(none)'!r}; use .toml or .json")
-            data = read_bounded(path, max_bytes_from_env())
-            results.append(submit(server, token, data, fmt=suffix[1:], source=Path(path).name))
+            data, fmt = _with_code_files(Path(path), read_bounded(path, max_bytes_from_env()), suffix[1:])
+            sent = submit(server, token, data, fmt=fmt, source=Path(path).name)
+            results.append(wait_for_grading(server, token, sent, wait=args.wait))
         except (FileRefused, ValueError) as exc:  # RemoteError is a ValueError
             if getattr(exc, "status", None) in (401, 403, 429):
                 raise  # the token is refused: every further file would be too
@@ -248,7 +272,26 @@ def _submit(args: argparse.Namespace) -> int:
             _print_feedback(result)
     for message in file_errors:
         print(f"error: {message}", file=sys.stderr)
-    return 1 if file_errors or any(r["errors"] for r in results) else 0
+    for result in results:
+        if result.get("grading"):
+            print(f"error: {result['grading_message']}", file=sys.stderr)
+    return 1 if file_errors or any(r["errors"] or r.get("grading") for r in results) else 0
+
+
+def _with_code_files(path: Path, data: bytes, fmt: str) -> tuple[bytes, str]:
+    """The submission to send: as read, or as JSON with its ``{ file = "x.py" }`` answers read in."""
+    try:
+        decoded = decode_submission(data, fmt, source=str(path))
+    except SubmissionFileError:
+        return data, fmt  # the server says what is wrong with it, as for any file
+    answers = decoded.get("answers") if isinstance(decoded, Mapping) else None
+    if not isinstance(answers, Mapping) or not any(isinstance(a, Mapping) and "file" in a for a in answers.values()):
+        return data, fmt
+    inlined = {**decoded, "answers": inline_code_files(answers, path.parent, max_bytes_from_env())}
+    try:
+        return json.dumps(inlined).encode("utf-8"), "json"
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{path}: cannot send this file as JSON: {exc}") from None
 
 
 def _grade(args: argparse.Namespace) -> int:

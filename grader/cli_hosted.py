@@ -64,7 +64,10 @@ def add_hosted_parsers(sub: argparse._SubParsersAction) -> None:
         description=(
             "Serve the API (/api/v1/health, sheet, submissions, gradebook.csv) with personal login tokens. "
             "Refuses to start with a weak PROBSTATS_COURSE_SECRET or a plugin load error. Behind a reverse "
-            "proxy on this machine, the client address comes from X-Forwarded-For."
+            "proxy on this machine, the client address comes from X-Forwarded-For. On a PostgreSQL "
+            "gradebook, code answers are queued for probstats worker processes (the POST answers 202, "
+            "GET /api/v1/submissions/JOB shows grading, then the result); PROBSTATS_CODE_QUEUE=off grades "
+            "them in this server's own sandbox pool."
         ),
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")

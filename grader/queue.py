@@ -6,7 +6,8 @@ the web page or the API calls :func:`enqueue` and shows "grading…" until
 machines, take the jobs (the database is the only broker). Each job is a sandbox run
 (trusted harness, student files, JSON payload, limits) under a key the caller chooses
 (e.g. the submission's idempotency key); its outcome is stored once per key, however
-often the job runs.
+often the job runs. A :data:`ANSWERS_TASK` job grades a submission's code answers
+(:func:`grader.code_queue.grade_job`) and stores them in the gradebook, once per key.
 
 A worker killed mid-job leaves the job in ``doing``; every worker sends heartbeats,
 and each one also looks for jobs of workers whose heartbeat stopped and puts them back
@@ -19,20 +20,23 @@ import asyncio
 import contextlib
 import json
 import logging
-import threading
+import os
 from collections.abc import Mapping
 from typing import Any
 
 import procrastinate
 import psycopg
 
-from grader.sandbox import DEFAULT_LIMITS, Limits, Outcome, Pool, default_size
+from grader import code_answers
+from grader.sandbox import DEFAULT_LIMITS, Limits, Outcome, default_size
 
 __all__ = [
+    "ANSWERS_TASK",
     "QUEUE",
     "TASK",
     "conninfo",
     "enqueue",
+    "enqueue_answers",
     "fetch_result",
     "grade_code",
     "make_app",
@@ -43,7 +47,10 @@ __all__ = [
 
 QUEUE = "code"
 TASK = "probstats.grade_code"
+ANSWERS_TASK = "probstats.grade_code_answers"
 RESULTS = "probstats_code_results"
+#: The advisory lock that serialises creating the queue's tables.
+PREPARE_LOCK = 0x70726F62  # "prob"
 _log = logging.getLogger(__name__)
 
 _CREATE_RESULTS = f"""
@@ -73,17 +80,8 @@ def conninfo(url: str) -> str:
     return "postgresql://" + url.split("://", 1)[1]
 
 
-# Worker-side state: the connection string and one warm pool per worker process.
+# Worker-side state: the course's URL and connection string.
 _worker: dict[str, Any] = {}
-_worker_lock = threading.Lock()
-
-
-def _pool() -> Pool:
-    with _worker_lock:
-        if "pool" not in _worker:
-            _worker["pool"] = Pool(size=_worker.get("pool_size", default_size()))
-        pool: Pool = _worker["pool"]
-        return pool
 
 
 def store_result(connection: str, key: str, outcome: Outcome) -> bool:
@@ -120,21 +118,39 @@ def fetch_result(url: str, key: str) -> Outcome | None:
 def grade_code(key: str, harness: str, files: dict[str, str], payload: Any,
                limits: dict[str, Any]) -> str:
     """The job: run the submission in this worker's sandbox pool, store the outcome once."""
-    outcome = _pool().run(harness, files=files, payload=payload, limits=Limits.from_json(limits))
+    # The process's one warm pool, driven from its own long-lived threads (see sandbox_pool).
+    pool, threads = code_answers.sandbox_pool()
+    outcome = threads.submit(pool.run, harness, files=files, payload=payload,
+                             limits=Limits.from_json(limits)).result()
     stored = store_result(_worker["conninfo"], key, outcome)
     return outcome.status if stored else f"{outcome.status} (already stored)"
 
 
+def grade_code_answers(key: str, student_id: str, source: str, answers: dict[str, Any],
+                       submitted_at: str) -> str:
+    """The job: grade a submission's code answers and store them in the gradebook once."""
+    from grader.code_queue import grade_job  # the grading stack, needed by this job alone
+
+    return grade_job(_worker["url"], key, student_id=student_id, source=source,
+                     answers=answers, submitted_at=submitted_at)
+
+
 def make_app(url: str) -> procrastinate.App:
-    """A Procrastinate app on the course's PostgreSQL, with the code-grading task."""
+    """A Procrastinate app on the course's PostgreSQL, with the code-grading tasks."""
     app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=conninfo(url)))
     app.task(name=TASK, queue=QUEUE)(grade_code)
+    app.task(name=ANSWERS_TASK, queue=QUEUE)(grade_code_answers)
     return app
 
 
 def prepare(url: str) -> None:
-    """Create Procrastinate's schema (once) and the results table in the course database."""
-    with psycopg.connect(conninfo(url), autocommit=True) as db:
+    """Create Procrastinate's schema (once) and the results table in the course database.
+
+    Under an advisory lock: the processes of one ``probstats serve --workers N`` and the
+    workers may all start at once.
+    """
+    with psycopg.connect(conninfo(url)) as db, db.transaction():
+        db.execute("SELECT pg_advisory_xact_lock(%s)", (PREPARE_LOCK,))
         exists = db.execute("SELECT to_regclass('procrastinate_jobs')").fetchone()
         if exists is None or exists[0] is None:
             db.execute(procrastinate.schema.SchemaManager.get_schema())
@@ -156,6 +172,25 @@ def enqueue(url: str, key: str, *, harness: str, files: Mapping[str, str], paylo
         arguments: dict[str, Any] = {"key": key, "harness": harness, "files": dict(files),
                                      "payload": payload, "limits": limits.as_json()}
         return job.defer(**arguments)
+
+
+def enqueue_answers(url: str, key: str, *, student_id: str, source: str,
+                    answers: Mapping[str, Any], submitted_at: str) -> int | None:
+    """Queue the grading of a submission's code answers under ``key``; return the job's id.
+
+    None when a job with this key is already waiting (a retried request).
+    """
+    if not isinstance(key, str) or not key:
+        raise ValueError(f"key must be a non-empty string, got {key!r}")
+    app = make_app(url)
+    with app.open():
+        job = app.configure_task(ANSWERS_TASK, queueing_lock=key)
+        try:
+            job_id: int = job.defer(key=key, student_id=student_id, source=source,
+                                    answers=dict(answers), submitted_at=submitted_at)
+        except procrastinate.exceptions.AlreadyEnqueued:
+            return None
+        return job_id
 
 
 async def _retry_stalled(app: procrastinate.App, seconds: float) -> None:
@@ -201,12 +236,7 @@ def run_worker(url: str, *, concurrency: int | None = None, heartbeat: float = 1
     if not heartbeat > 0:
         raise ValueError(f"heartbeat must be a positive number of seconds, got {heartbeat!r}")
     prepare(url)
-    _worker.update(conninfo=conninfo(url), pool_size=size)
-    _pool()  # warm before the first job
-    try:
-        asyncio.run(_work(url, size, heartbeat))
-    finally:
-        with _worker_lock:
-            pool = _worker.pop("pool", None)
-        if pool is not None:
-            pool.close()
+    _worker.update(url=url, conninfo=conninfo(url))
+    os.environ.setdefault(code_answers.WORKERS_ENV, str(size))
+    code_answers.sandbox_pool()  # warm before the first job
+    asyncio.run(_work(url, size, heartbeat))

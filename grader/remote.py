@@ -8,6 +8,9 @@ variants and grades. Standard library only (``urllib``).
 A submission carries an ``Idempotency-Key``; when the connection breaks or the server
 answers 502/503/504, :func:`submit` sends the same request with the same key again, so
 an answer that was stored before the break is stored once and its result returned.
+
+When the server queues code answers (202, ``grading``), :func:`wait_for_grading` asks
+``GET /api/v1/submissions/{job}`` until they are graded, for a bounded time.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ __all__ = [
     "fetch_sheet",
     "server_and_token",
     "submit",
+    "wait_for_grading",
 ]
 
 SERVER_ENV = "PROBSTATS_SERVER"
@@ -162,3 +166,58 @@ def submit(
                 raise
         time.sleep(backoff * 2**attempt)
     raise AssertionError("unreachable: the loop returns or raises")
+
+
+def _merged(result: Mapping[str, Any], graded: Mapping[str, Any]) -> dict[str, Any]:
+    """The POST's answer with the queued code answers' stored result folded in."""
+    points = None if result["points"] is None or graded["points"] is None else result["points"] + graded["points"]
+    return {
+        **result,
+        "points": points,
+        "max_points": result["max_points"] + graded["max_points"],
+        "feedback": [*result["feedback"], *graded["feedback"]],
+        "errors": [*result["errors"], *graded["errors"]],
+        "skipped": [*result["skipped"], *graded["skipped"]],
+        "code_attempt_id": graded.get("attempt_id"),
+        "grading": [],
+    }
+
+
+def wait_for_grading(
+    server: str,
+    token: str,
+    result: Mapping[str, Any],
+    *,
+    wait: float = 120.0,
+    poll: float = 1.0,
+    timeout: float = 60.0,
+) -> dict[str, Any]:
+    """``result`` (a POST's answer) once its queued code answers are graded.
+
+    Asks ``GET /api/v1/submissions/{job}`` every ``poll`` seconds for at most ``wait``
+    seconds. A result with nothing queued comes back as it is. After ``wait`` seconds,
+    or when the worker failed, the result comes back with ``grading`` still listing the
+    code answers (each with its ``status``) and ``grading_message`` saying what to do.
+    """
+    if not wait >= 0 or not poll > 0:
+        raise ValueError(f"`wait` must be >= 0 and `poll` > 0 seconds; got wait={wait!r}, poll={poll!r}")
+    job = result.get("job")
+    if not result.get("grading") or not isinstance(job, str):
+        return dict(result)
+    path = "/api/v1/submissions/" + urllib.parse.quote(job, safe="")
+    deadline = time.monotonic() + wait
+    while True:
+        state: dict[str, Any] = _call(server, token, "GET", path, timeout=timeout)
+        if state["status"] == "graded":
+            return _merged(result, state["result"])
+        if state["status"] == "failed" or time.monotonic() >= deadline:
+            break
+        time.sleep(min(poll, max(deadline - time.monotonic(), 0.0)))
+    ids = ", ".join(g["exercise_id"] for g in result["grading"])
+    if state["status"] == "failed":
+        message = f"grading {ids} failed on the course's worker (job {job}): {state.get('error', '')}"
+    else:
+        message = (f"{ids} still being graded after {wait:g} s (job {job}); the answers are stored: "
+                   f"see the result later at {server}{path}")
+    return {**result, "grading": [{**g, "status": state["status"]} for g in result["grading"]],
+            "grading_message": message}

@@ -50,6 +50,7 @@ __all__ = [
     "SubmissionFileError",
     "decode_submission",
     "grade_submission",
+    "inline_code_files",
     "parse_submission",
     "read_submission",
 ]
@@ -132,16 +133,21 @@ def decode_submission(data: bytes, fmt: str, *, source: str) -> Any:
 
 
 def _with_code_files(submission: Submission, folder: Path, max_bytes: int) -> Submission:
-    """Read each ``{ file = "x.py" }`` answer, relative to the submission's folder.
+    answers = inline_code_files(submission.answers, folder, max_bytes)
+    return Submission(submission.student_id, answers, submission.source, submission.errors)
+
+
+def inline_code_files(given: Mapping[str, Any], folder: Path, max_bytes: int) -> dict[str, Any]:
+    """The answers with each ``{ file = "x.py" }`` read, relative to the submission's folder.
 
     The answer becomes ``{code = TEXT, file = NAME}``. A file outside the folder (by
     ``..``, an absolute path or a symbolic link), missing, not a regular file or too
     large becomes ``{file = NAME, unreadable = WHY}``: that exercise is reported as not
-    read (0 points), the rest are graded.
+    read (0 points), the rest are graded. ``probstats submit`` sends code files this way.
     """
-    answers = dict(submission.answers)
+    answers = dict(given)
     base = folder.resolve()
-    for exercise_id, raw in submission.answers.items():
+    for exercise_id, raw in given.items():
         if not (isinstance(raw, Mapping) and set(raw) == {"file"} and isinstance(raw["file"], str)):
             continue
         name = raw["file"]
@@ -157,7 +163,7 @@ def _with_code_files(submission: Submission, folder: Path, max_bytes: int) -> Su
             answers[exercise_id] = {"file": name, "unreadable": f"the file {name!r} is not UTF-8 text"}
         else:
             answers[exercise_id] = {"code": text, "file": name}
-    return Submission(submission.student_id, answers, submission.source, submission.errors)
+    return answers
 
 
 def _depth(data: Any) -> int:

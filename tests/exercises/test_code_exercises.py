@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from pathlib import Path
 
 import numpy as np
@@ -17,12 +16,10 @@ import pytest
 from scipy import special, stats
 
 from grader import Code, grade_answer, load_exercises, render_sheet, render_template, variant_for
-from grader.code_answers import WORKERS_ENV
 from grader.code_harness import build_arg
-from grader.sandbox import SandboxUnavailable, find_bwrap
 from probstats.cli import main
-from tests.ci import skip_or_fail_in_ci
 from tests.exercises.code_solutions import CORRECT, WRONG
+from tests.sandbox import need_sandbox
 
 SECRET = "code-exercises-secret"
 STUDENT = "s42"
@@ -32,11 +29,7 @@ IDS = sorted(CORRECT)
 @pytest.fixture(scope="module")
 def sandbox() -> None:
     """bubblewrap, with one warm worker for this test process."""
-    os.environ.setdefault(WORKERS_ENV, "1")
-    try:
-        find_bwrap()
-    except SandboxUnavailable as err:
-        skip_or_fail_in_ci(str(err), "CI must grade code answers (.ci/run installs bubblewrap)")
+    need_sandbox()
 
 
 def grade(exercise_id: str, code: str, student: str = STUDENT):

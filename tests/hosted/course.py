@@ -38,3 +38,9 @@ def to_toml(answers: dict[str, Any], student: str | None = None) -> str:
     head = [] if student is None else [f"student_id = {toml_value(student)}"]
     lines = [*head, "[answers]", *(f"{toml_key(k)} = {toml_value(v)}" for k, v in answers.items())]
     return "\n".join(lines) + "\n"
+
+
+def code_toml(answers: dict[str, str]) -> str:
+    """A submission file answering code exercises with ``{ code = '''...''' }``."""
+    lines = ["[answers]"] + [f"\"{k}\" = {{ code = '''{v}''' }}" for k, v in answers.items()]
+    return "\n".join(lines) + "\n"

@@ -6,16 +6,12 @@ process. The solutions are the numpy-only ones of tests/exercises/code_solutions
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from grader import Gradebook
-from grader.code_answers import WORKERS_ENV
-from grader.sandbox import SandboxUnavailable, find_bwrap
-from tests.ci import skip_or_fail_in_ci
 from tests.dashboard.helpers import page_test
 from tests.exercises.code_solutions import CORRECT, WRONG
+from tests.sandbox import need_sandbox
 
 SECRET = "exercises-page-code-secret"
 PAGE = "student_exercises.py"
@@ -24,11 +20,7 @@ KL = "code.kl_divergence"
 
 @pytest.fixture(scope="module")
 def sandbox() -> None:
-    os.environ.setdefault(WORKERS_ENV, "1")
-    try:
-        find_bwrap()
-    except SandboxUnavailable as err:
-        skip_or_fail_in_ci(str(err), "CI must grade code answers (.ci/run installs bubblewrap)")
+    need_sandbox()
 
 
 def open_code_page(exercise_id: str = KL):

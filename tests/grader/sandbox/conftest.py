@@ -10,6 +10,7 @@ import pytest
 
 from grader.sandbox import Pool, SandboxUnavailable, find_bwrap
 from tests.ci import skip_or_fail_in_ci
+from tests.grader.sandbox.queue_helpers import fresh_queue_database
 
 #: The harness most tests use: import the student's file, call ``f(payload)``.
 CALL_F = "def main(payload):\n    import submission\n    return submission.f(payload)\n"
@@ -54,3 +55,9 @@ def process_tree(pid: int) -> list[int]:
     except FileNotFoundError:
         pass  # it ended meanwhile
     return pids
+
+
+@pytest.fixture
+def queue_url(bwrap: str) -> Iterator[str]:
+    """A PostgreSQL database of this run's own, with the code-grading queue's tables."""
+    yield from fresh_queue_database("queue")

@@ -1,0 +1,87 @@
+"""Helpers of the queue tests: one PostgreSQL database per run, `probstats worker` processes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+
+import psycopg
+import sqlalchemy as sa
+
+from grader.queue import conninfo, prepare
+from tests.databases import postgres_url
+
+__all__ = ["fresh_queue_database", "kill_the_busy_one", "live_workers", "query", "start_worker", "stop_workers", "wait_for"]
+
+
+def fresh_queue_database(tag: str) -> Iterator[str]:
+    """A new, empty database ``probstats_<tag>_<xdist worker>`` with the queue's tables; dropped after."""
+    base = sa.make_url(postgres_url())
+    name = f"probstats_{tag}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    admin = conninfo(base.render_as_string(hide_password=False))
+    with psycopg.connect(admin, autocommit=True) as db:
+        db.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        db.execute(f"CREATE DATABASE {name}")
+    url = base.set(database=name).render_as_string(hide_password=False)
+    prepare(url)
+    yield url
+    with psycopg.connect(admin, autocommit=True) as db:
+        db.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def query(url: str, sql: str, *params: object) -> list[tuple]:
+    with psycopg.connect(conninfo(url)) as db:
+        return db.execute(sql, params).fetchall()
+
+
+def wait_for(condition: Callable[[], bool], what: str, seconds: float = 240) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.2)
+
+
+def start_worker(url: str, log: Path, env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """``probstats worker`` on ``url``: one job at a time, heartbeats every 0.5 s."""
+    environment = {**os.environ, "OPENBLAS_NUM_THREADS": "1", **(env or {})}
+    with log.open("wb") as sink:
+        return subprocess.Popen(
+            [sys.executable, "-m", "grader", "worker", "--db", url, "--concurrency", "1",
+             "--heartbeat", "0.5"],
+            env=environment, stdout=subprocess.DEVNULL, stderr=sink,
+        )
+
+
+def live_workers(url: str) -> int:
+    rows = query(url, "SELECT count(*) FROM procrastinate_workers"
+                      " WHERE last_heartbeat > now() - interval '5 seconds'")
+    return int(rows[0][0])
+
+
+def stop_workers(workers: list[subprocess.Popen[bytes]]) -> None:
+    """Stop the workers still running: SIGINT (a clean stop), SIGKILL after 30 s."""
+    for worker in workers:
+        if worker.poll() is None:
+            worker.send_signal(signal.SIGINT)
+    for worker in workers:
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+def kill_the_busy_one(workers: list[subprocess.Popen[bytes]]) -> subprocess.Popen[bytes]:
+    """SIGKILL the worker running a job (it has one more process: the student's); return the idle one."""
+    from tests.grader.sandbox.conftest import process_tree
+
+    busy = max(workers, key=lambda worker: len(process_tree(worker.pid)))
+    os.kill(busy.pid, signal.SIGKILL)
+    busy.wait()
+    return next(worker for worker in workers if worker is not busy)
