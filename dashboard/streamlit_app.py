@@ -41,6 +41,9 @@ navigation = st.navigation(
         for section, specs in shown.items()
     },
     position="hidden" if hosted and member is None else "sidebar",
+    # Every page listed: with the Language model section Streamlit would fold the last
+    # pages (Exercises, Instructor) behind "View 3 more".
+    expanded=True,
 )
 if hosted and member is None:
     access.login_page()

@@ -83,7 +83,15 @@ def _load_language_model() -> None:
 
 
 def warm_up(pages: Iterable[PageSpec] = PAGES) -> threading.Thread:
-    """Start importing the shared libraries and every page's modules; return the thread."""
+    """Start importing the shared libraries and every page's modules; return the thread.
+
+    Our own packages are imported here, before the thread starts: a page's script thread
+    and the warm-up thread importing ``core`` at the same time can meet inside its
+    circular package imports, and Python then hands one of them a partly initialised
+    module (an ImportError on the page).
+    """
+    importlib.import_module("core")
+    importlib.import_module("grader")
     thread = threading.Thread(target=_import_all, args=([*_SHARED, *page_modules(pages)],),
                               name="probstats-warm-up", daemon=True)
     thread.start()
