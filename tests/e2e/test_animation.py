@@ -29,13 +29,13 @@ def test_the_posterior_animation_plays_pauses_steps_and_scrubs(app_url, page, tm
     player = page.frame_locator('iframe[title*="animation"]')
     counter = player.get_by_test_id("frame-counter")
     expect(counter).to_have_text(f"frame 0 / {len(FLIPS)}", timeout=TIMEOUT)
-    player.get_by_label("Speed").select_option("10")
+    player.get_by_label("Speed").select_option("5")
     player.get_by_role("button", name="Play").click()
     expect(counter).not_to_have_text(f"frame 0 / {len(FLIPS)}", timeout=TIMEOUT)
     player.get_by_role("button", name="Pause").click()
     paused = frame_number(counter)
     assert 0 < paused < len(FLIPS)
-    page.wait_for_timeout(600)  # six frames' worth at 10 frames/s: none may come while paused
+    page.wait_for_timeout(600)  # three frames' worth at 5 frames/s: none may come while paused
     assert frame_number(counter) == paused
     player.get_by_role("button", name="Step").click()
     expect(counter).to_have_text(f"frame {paused + 1} / {len(FLIPS)}")
