@@ -10,6 +10,7 @@ import streamlit as st
 
 from core.bayes import beta_binomial_trace, beta_binomial_update
 from core.distributions import Beta
+from dashboard.common.animation import DIGITS, curve_frames
 from dashboard.common.limits import CACHE_ENTRIES
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "estimate_marks",
     "flip_counts",
     "next_flip",
+    "posterior_frames",
 ]
 
 #: Points per Beta density curve (cell midpoints of [0, 1]; three curves per chart; 201 is smooth at
@@ -115,6 +117,23 @@ def beta_binomial_steps(alpha0: float, beta0: float, flips: str) -> pd.DataFrame
     )
 
 
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def posterior_frames(alpha0: float, beta0: float, flips: str, *, n_points: int = BETA_GRID_POINTS) -> dict:
+    """Animation frames: the posterior density on one grid after 0, 1, ..., n flips.
+
+    Frame ``i`` is the Beta(alpha0 + heads, beta0 + tails) density after the first ``i``
+    flips (frame 0 the prior); the flips are the frames' tokens, one per step.
+    """
+    steps = beta_binomial_trace(alpha0, beta0, flips)
+    # One grid for every frame, so the player moves a curve rather than redrawing an axis;
+    # rounded as it will be sent, so each density is the one at the x the browser draws.
+    grid = np.round(Beta(steps[0].alpha, steps[0].beta).grid(n_points=n_points).x, DIGITS)
+    ys = [Beta(s.alpha, s.beta).pdf(grid) for s in steps]
+    labels = [f"prior Beta({s.alpha:g}, {s.beta:g})" if s.flip is None
+              else f"after flip {s.index} ({s.flip}): Beta({s.alpha:g}, {s.beta:g}), mean {s.mean:.3f}"
+              for s in steps]
+    return curve_frames(grid, ys, labels, tokens=[s.flip for s in steps[1:] if s.flip is not None],
+                        x_title="coin bias p", y_title="posterior density")
 
 
 def flip_counts(flips: str) -> tuple[int, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.common import widgets
+from dashboard.common.animation import animation
 from dashboard.common.exercise_links import show_exercise_links
 from dashboard.common.ui import (
     chart_spec,
@@ -123,6 +124,9 @@ def update() -> None:
             "table and the chart show the posterior after every flip. A tails after a run of "
             "heads pulls the mean back."
         )
+        st.markdown("Press play to watch each flip update the posterior curve in turn (the dashed curve is "
+                    "the prior); step through it, or drag the slider to any flip.")
+        animation(compute.posterior_frames(alpha0, beta0, flips), kind="curve", key="posterior-animation")
         col_table, col_chart = st.columns([2, 3])
         col_table.dataframe(
             steps if revealed else steps[["step", "flip", "alpha", "beta"]],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -54,3 +55,29 @@ class TestBetaBinomial:
     def test_bad_flips_are_a_value_error(self):
         with pytest.raises(ValueError, match="`flips` may contain only H and T; found 'x' at position 2"):
             compute.beta_binomial_steps(1.0, 1.0, "Hx")
+
+
+class TestPosteriorFrames:
+    def test_each_frame_is_the_posterior_after_that_many_flips(self):
+        # Course walkthrough: Beta(2, 2), then H, H, H, T, H -> Beta(2+h, 2+t) after each flip.
+        frames = compute.posterior_frames(2.0, 2.0, "HHHTH")
+        x = np.array(frames["x"])
+        assert len(x) == compute.BETA_GRID_POINTS and 0 < x[0] < x[-1] < 1
+        counts = [(0, 0), (1, 0), (2, 0), (3, 0), (3, 1), (4, 1)]
+        assert len(frames["y"]) == len(counts)
+        for (h, t), curve in zip(counts, frames["y"], strict=True):
+            # Rounded to 4 decimals for a compact payload.
+            np.testing.assert_allclose(curve, stats.beta.pdf(x, 2 + h, 2 + t), atol=5.1e-5)
+        assert frames["tokens"] == list("HHHTH")
+        assert frames["labels"][0] == "prior Beta(2, 2)"
+        assert "Beta(6, 3)" in frames["labels"][-1]
+
+    def test_frames_are_compact_arrays_of_rounded_numbers(self):
+        frames = compute.posterior_frames(0.5, 0.5, "HT" * 20)
+        assert all(isinstance(v, float) and round(v, 4) == v for curve in frames["y"] for v in curve)
+        assert len(frames["y"]) == 41 and len(frames["tokens"]) == 40
+        assert len(json.dumps(frames)) < 200_000
+
+    def test_a_bad_flip_string_is_named(self):
+        with pytest.raises(ValueError, match="flips"):
+            compute.posterior_frames(2.0, 2.0, "HXT")

@@ -7,6 +7,9 @@ and Q6 (Beta(1, 1), 7 heads, 3 tails), and scipy.stats.beta for the credible int
 
 from __future__ import annotations
 
+import json
+
+import numpy as np
 import pytest
 from scipy import stats
 
@@ -169,3 +172,26 @@ def test_a_link_with_a_flip_string_and_no_source_opens_on_the_flip_string():
     at.run()
     assert at.radio(key="source").value == "Flip string"
     assert list(at.dataframe[0].value["flip"]) == ["prior", "H", "T", "T"]
+
+
+def animation_args(at) -> list[dict]:
+    """The JSON arguments of the animation components on the page."""
+    return [json.loads(el.proto.json_args) for el in at.get("component_instance")]
+
+
+def test_the_flip_string_is_animated_one_posterior_per_flip(flips):
+    # Frames after 0..5 of H, H, H, T, H from Beta(2, 2): Beta(2+h, 2+t), checked with scipy.
+    (args,) = animation_args(flips)
+    assert args["kind"] == "curve" and args["height"] > 0
+    frames = args["frames"]
+    assert frames["tokens"] == list("HHHTH")
+    x = np.array(frames["x"])
+    for (h, t), curve in zip([(0, 0), (1, 0), (2, 0), (3, 0), (3, 1), (4, 1)], frames["y"], strict=True):
+        np.testing.assert_allclose(curve, stats.beta.pdf(x, 2 + h, 2 + t), atol=5.1e-5)
+    flips.text_input(key="flips").set_value("TT").run()
+    (args,) = animation_args(flips)
+    assert args["frames"]["tokens"] == ["T", "T"] and len(args["frames"]["y"]) == 3
+
+
+def test_counts_have_no_animation(at):
+    assert animation_args(at) == []

@@ -1,0 +1,60 @@
+"""The animation component's Python side: compact frames, checked input, a static front end."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from dashboard.common import animation as anim
+
+FRONTEND = Path(anim.__file__).parent / "frontend" / "index.html"
+
+
+def test_curve_frames_round_and_keep_arrays():
+    frames = anim.curve_frames([0.0, 0.5, 1.0], [[1, 2, 3], [0.123456, 2.0, 1 / 3]], ["a", "b"], tokens=["H"],
+                               x_title="p", digits=3)
+    assert frames["x"] == [0.0, 0.5, 1.0]
+    assert frames["y"] == [[1.0, 2.0, 3.0], [0.123, 2.0, 0.333]]
+    assert frames["labels"] == ["a", "b"] and frames["tokens"] == ["H"] and frames["x_title"] == "p"
+
+
+@pytest.mark.parametrize(
+    ("x", "ys", "labels", "tokens", "match"),
+    [
+        ([], [[1.0]], ["a"], (), "`x` must be a non-empty 1-D"),
+        ([0, 1], [], [], (), "`ys` must hold at least one frame"),
+        ([0, 1], [[1.0, 2.0, 3.0]], ["a"], (), r"`ys\[0\]` has 3 values but `x` has 2"),
+        ([0, 1], [[1.0, float("inf")]], ["a"], (), r"`ys\[0\]` must be finite"),
+        ([0, 1], [[1.0, 2.0]], ["a", "b"], (), "`labels` must have one entry per frame"),
+        ([0, 1], [[1.0, 2.0], [1.0, 2.0]], ["a", "b"], ["H", "T"], "`tokens` must have one entry"),
+    ],
+)
+def test_curve_frames_reject_bad_input(x, ys, labels, tokens, match):
+    with pytest.raises(ValueError, match=match):
+        anim.curve_frames(x, ys, labels, tokens=tokens)
+
+
+def test_animation_checks_kind_frames_height_and_size():
+    frames = anim.curve_frames([0, 1], [[1, 2]], ["a"])
+    with pytest.raises(ValueError, match="`kind` must be one of"):
+        anim.animation(frames, kind="scatter", key="k")
+    with pytest.raises(TypeError, match="`frames` must be a mapping"):
+        anim.animation([1, 2], kind="curve", key="k")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"lacks \['labels'\]"):
+        anim.animation({"x": [0], "y": [[1]]}, kind="curve", key="k")
+    with pytest.raises(ValueError, match="`height` must be a positive int"):
+        anim.animation(frames, kind="curve", key="k", height=0)
+    big = {**frames, "labels": ["x" * (anim.MAX_PAYLOAD_CHARS + 1)]}
+    with pytest.raises(ValueError, match="thin it below"):
+        anim.animation(big, kind="curve", key="k")
+
+
+def test_the_front_end_is_one_static_file_that_fetches_nothing():
+    html = FRONTEND.read_text(encoding="utf-8")
+    # No CDN, no download: no external URL in any src or href, no import or fetch.
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    assert "fetch(" not in html and "import " not in html
+    for message in ("streamlit:componentReady", "streamlit:render", "streamlit:setFrameHeight"):
+        assert message in html
