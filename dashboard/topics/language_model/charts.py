@@ -28,7 +28,9 @@ __all__ = [
     "kl_estimators_chart",
     "next_token_chart",
     "policies_chart",
+    "ratios_band",
     "ratios_chart",
+    "ratios_title",
     "step_entropy_chart",
     "surprisal_chart",
 ]
@@ -193,6 +195,16 @@ def policies_chart(frame: pd.DataFrame) -> alt.Chart:
     return _grouped_bars(frame, "policy", _POLICIES, title="The two next-token distributions", row_height=26)
 
 
+def ratios_band(clip: float) -> pd.DataFrame:
+    """PPO's clip range [1 − ε, 1 + ε] as the one row :func:`ratios_chart` shades."""
+    return pd.DataFrame({"lo": [1.0 - clip], "hi": [1.0 + clip]})
+
+
+def ratios_title(clip: float) -> str:
+    """The title of :func:`ratios_chart` for the clip range ``clip``."""
+    return f"Importance ratios along the continuation; shaded: PPO's range 1 ± {clip:g}"
+
+
 def ratios_chart(frame: pd.DataFrame, *, clip: float) -> alt.LayerChart:
     """Per-token importance ratios π_new/π_old along the continuation, PPO's clip range shaded.
 
@@ -204,7 +216,7 @@ def ratios_chart(frame: pd.DataFrame, *, clip: float) -> alt.LayerChart:
         ε: the band [1 − ε, 1 + ε] is shaded.
     """
     check_frame(frame, "frame", ("step", "token", "ratio", "clipped"))
-    band = alt.Chart(pd.DataFrame({"lo": [1.0 - clip], "hi": [1.0 + clip]})).mark_rect(
+    band = alt.Chart(ratios_band(clip)).mark_rect(
         color=INTERVAL, opacity=0.3).encode(y=alt.Y("lo:Q"), y2="hi:Q")
     one = alt.Chart(pd.DataFrame({"r": [1.0]})).mark_rule(color=GREY, strokeDash=[4, 3]).encode(y="r:Q")
     points = (
@@ -221,7 +233,7 @@ def ratios_chart(frame: pd.DataFrame, *, clip: float) -> alt.LayerChart:
         color=CUT, size=160, shape="diamond", filled=False, strokeWidth=2).encode(x="step:O", y="ratio:Q")
     labels = alt.Chart(frame).mark_text(dy=-12, fontSize=11).encode(x="step:O", y="ratio:Q", text="token:N")
     return (band + one + points + outside + labels).properties(
-        height=HEIGHT, title=f"Importance ratios along the continuation; shaded: PPO's range 1 ± {clip:g}")
+        height=HEIGHT, title=ratios_title(clip))
 
 
 def kl_estimators_chart(frame: pd.DataFrame, *, exact: float) -> alt.LayerChart:

@@ -17,7 +17,14 @@ import streamlit as st
 from core.lm import ModelNotInstalledError
 from dashboard.common import lm, widgets
 from dashboard.common.exercise_links import show_exercise_links
-from dashboard.common.ui import chart_spec, format_number, show_chart, show_stale_chart
+from dashboard.common.ui import (
+    chart_shape,
+    chart_spec,
+    format_number,
+    show_chart,
+    show_stale_chart,
+    with_rows,
+)
 from dashboard.practice import reveal
 from dashboard.topics.language_model import charts, compute, strip
 from dashboard.topics.language_model.params import COMPARE, PARAMS
@@ -26,6 +33,8 @@ from dashboard.topics.language_model.params import COMPARE, PARAMS
 HIDDEN_METRIC = "hidden"
 #: Session key of the last generation's arguments (the Generate button sets it).
 GENERATION = "lm_generation"
+#: Session key of the shown continuation's (length, seed) ("Draw the continuation" sets it).
+CONTINUATION = "lm_continuation"
 #: The longest generation ("Draw a token" stops growing it there).
 MAX_STEPS = int(PARAMS["steps"].hi or 50)
 #: π_old's temperature: the model as it is.
@@ -261,9 +270,15 @@ def policies_tab(ids: tuple[int, ...] | None) -> None:
     else:
         t_new = widgets.slider(PARAMS["temperature_b"], col_b)
     clip = widgets.slider(PARAMS["clip"], col_clip)
-    col_n, col_seed = st.columns(2)
+    col_n, col_seed, col_draw = st.columns([2, 2, 1], vertical_alignment="bottom")
     n_tokens = widgets.slider(PARAMS["kl_tokens"], col_n)
     kl_seed = widgets.number(PARAMS["kl_seed"], col_seed)
+    # A continuation costs a forward pass per token (about a second): it is drawn on the
+    # page's first run and on this button, not on every move of its length or seed.
+    draw = col_draw.button("Draw the continuation", icon=":material/casino:", key="draw-continuation")
+    if draw or CONTINUATION not in st.session_state:
+        st.session_state[CONTINUATION] = (n_tokens, kl_seed)
+    c_tokens, c_seed = st.session_state[CONTINUATION]
     if ids is None:
         return widget_error("type a prompt above first", "prompt", "lm-policies", "lm-ratios", "lm-kl-estimators")
     ids_new = ids
@@ -272,7 +287,7 @@ def policies_tab(ids: tuple[int, ...] | None) -> None:
             ids_new = lm.prompt_ids(prompt_b, PARAMS["prompt_b"].label)
         except ValueError as exc:
             return widget_error(exc, "prompt_b", "lm-policies", "lm-ratios", "lm-kl-estimators")
-    pol = compute.two_policies(ids, T_OLD, ids_new, t_new, n_tokens, kl_seed, clip, unit)
+    pol = compute.two_policies(ids, T_OLD, ids_new, t_new, c_tokens, c_seed, clip, unit)
     m_on, m_no = st.columns(2)
     m_on.metric(f"KL(π_old‖π_new), {unit}", hidden_or(format_number(pol.kl_old_new, 4)),
                 help="Σ π_old log(π_old/π_new) over the next token: the penalty RLHF adds.")
@@ -282,7 +297,13 @@ def policies_tab(ids: tuple[int, ...] | None) -> None:
 
     st.subheader("Along a continuation drawn from π_old")
     st.markdown(strip.generated_html(prompt, pol.text), unsafe_allow_html=True)
-    show_chart(chart_spec(charts.ratios_chart, pol.continuation, clip=clip), name="lm-ratios")
+    if (c_tokens, c_seed) != (n_tokens, kl_seed):
+        st.info(f"Shown: {c_tokens} token{'s' if c_tokens > 1 else ''} drawn with seed {c_seed}. Press **Draw the "
+                f"continuation** for {n_tokens} with seed {kl_seed}.", icon=":material/casino:")
+    # Built once: a new clip range or continuation swaps the rows (and the title's ε) in.
+    ratios = with_rows(chart_shape(charts.ratios_chart, (), pol.continuation, clip=clip), pol.continuation,
+                       charts.ratios_band(clip))
+    show_chart(ratios | {"title": charts.ratios_title(clip)}, name="lm-ratios")
     m_clip, m_exact, m_k1, m_k2, m_k3 = st.columns(5)
     m_clip.metric("Ratios outside 1 ± ε", hidden_or(f"{pol.clip_fraction:.0%}"))
     m_exact.metric("Exact KL per token, nats", hidden_or(format_number(pol.exact_mean, 4)),
