@@ -26,7 +26,7 @@ from dashboard.common.ui import (
     with_rows,
 )
 from dashboard.practice import reveal
-from dashboard.topics.language_model import charts, compute, strip
+from dashboard.topics.language_model import charts, compute, specs, strip
 from dashboard.topics.language_model.params import COMPARE, PARAMS
 
 #: A held-back metric's value: short, so a narrow metric column never truncates it.
@@ -90,18 +90,6 @@ tab_next, tab_generate, tab_score, tab_policies = st.tabs(
 )
 
 
-def stage_frame(bars: pd.DataFrame, shown: bool) -> pd.DataFrame:
-    """The bars in long form: one row per token and stage (only T = 1 while hidden)."""
-    stages = {"p_model": charts.MODEL_LABEL}
-    if shown:
-        stages |= {"p_tempered": charts.TEMPERED_LABEL, "p_final": charts.SAMPLED_LABEL}
-    long = bars.melt(id_vars=["rank", "token", "kept"], value_vars=list(stages), var_name="stage",
-                     value_name="probability")
-    long["stage"] = long["stage"].map(stages)
-    long.loc[long["stage"] == charts.MODEL_LABEL, "kept"] = True  # the model's own bars are never faded
-    return long.sort_values(["rank"], kind="stable")[["token", "stage", "probability", "kept"]]
-
-
 # ------------------------------------------------------------------ next token
 @st.fragment
 def next_token_tab(ids: tuple[int, ...] | None) -> None:
@@ -131,8 +119,7 @@ def next_token_tab(ids: tuple[int, ...] | None) -> None:
     m_after.metric(f"Sampled entropy, {unit}",
                    hidden_or(format_number(view.final_entropy_nats if unit == "nats" else view.final_entropy_bits, 4)),
                    help="Entropy of the renormalised distribution a sampler with these settings draws from.")
-    frame = stage_frame(view.bars, revealed)
-    show_chart(chart_spec(charts.next_token_chart, frame), name="lm-next-token")
+    show_chart(specs.next_token_spec(ids, temperature, top_k, top_p, revealed), name="lm-next-token")
     table = view.bars[["rank", "token", "logit", "p_model", *(["p_tempered", "p_final", "kept"] if revealed else [])]]
     st.dataframe(
         table,
