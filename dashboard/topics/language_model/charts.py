@@ -24,6 +24,7 @@ __all__ = [
     "SAMPLED_LABEL",
     "TEMPERED_LABEL",
     "candidates_chart",
+    "exact_kl_frame",
     "generation_chart",
     "kl_estimators_chart",
     "next_token_chart",
@@ -236,6 +237,11 @@ def ratios_chart(frame: pd.DataFrame, *, clip: float) -> alt.LayerChart:
         height=HEIGHT, title=ratios_title(clip))
 
 
+def exact_kl_frame(exact: float) -> pd.DataFrame:
+    """The exact KL as the one row :func:`kl_estimators_chart` draws as a labelled rule."""
+    return pd.DataFrame({"exact": [exact], "label": [f"exact KL {exact:.4f}"]})
+
+
 def kl_estimators_chart(frame: pd.DataFrame, *, exact: float) -> alt.LayerChart:
     """The k1, k2, k3 estimates (bars with ± one standard error) against the exact KL (a rule).
 
@@ -254,7 +260,7 @@ def kl_estimators_chart(frame: pd.DataFrame, *, exact: float) -> alt.LayerChart:
         tooltip=[alt.Tooltip("estimator:N"), alt.Tooltip("estimate:Q", format=".4f"),
                  alt.Tooltip("lo:Q", format=".4f", title="− 1 s.e."), alt.Tooltip("hi:Q", format=".4f", title="+ 1 s.e.")])
     errors = alt.Chart(frame).mark_rule(strokeWidth=2).encode(x=x, y=alt.Y("lo:Q", title=y_title), y2="hi:Q")
-    exact_row = pd.DataFrame({"exact": [exact], "label": [f"exact KL {exact:.4f}"]})
+    exact_row = exact_kl_frame(exact)
     rule = alt.Chart(exact_row).mark_rule(color=EXACT, strokeWidth=2, strokeDash=[6, 3]).encode(
         y="exact:Q", tooltip=["label:N"])
     text = alt.Chart(exact_row).mark_text(align="left", dx=4, dy=-8, color=EXACT, fontSize=12).encode(

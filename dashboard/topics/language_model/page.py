@@ -308,7 +308,9 @@ def policies_tab(ids: tuple[int, ...] | None) -> None:
                 "hi": [pol.k1 + pol.k1_stderr, pol.k2 + pol.k2_stderr, pol.k3 + pol.k3_stderr],
             }
         ).fillna(0.0)
-        show_chart(chart_spec(charts.kl_estimators_chart, estimators, exact=pol.exact_mean), name="lm-kl-estimators")
+        # Built once (three fixed estimators and a rule): a new pair of policies swaps the rows in.
+        spec = chart_shape(charts.kl_estimators_chart, (), estimators, exact=pol.exact_mean)
+        show_chart(with_rows(spec, estimators, charts.exact_kl_frame(pol.exact_mean)), name="lm-kl-estimators")
         st.dataframe(
             pol.continuation[["step", "token", "token_id", "logp_old", "logp_new", "ratio", "exact_kl", "k1", "k2", "k3"]],
             hide_index=True,
