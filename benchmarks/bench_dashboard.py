@@ -11,6 +11,9 @@ navigation as a learner reaches it:
   the median over the page's widgets and the worst one. Text inputs are left alone (no
   generic "other valid value"), and buttons too (an MCMC "Run" is exempt from the budget).
 
+Reruns are timed once the app's warm-up thread has finished (:func:`_wait_for_warm_up`)
+and with each script compiled once (:func:`_bytecode_kept`), as on a running server.
+
 One more row: the first page after a server start, in a fresh interpreter (imports and
 all). Budget: median rerun <= 0.1 s; first page < 5 s.
 
