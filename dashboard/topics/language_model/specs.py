@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.common.limits import CACHE_ENTRIES
-from dashboard.common.ui import Spec, spec_of
+from dashboard.common.ui import Spec, chart_shape, with_data
 from dashboard.topics.language_model import charts, compute
 
 __all__ = ["next_token_spec", "stage_frame"]
@@ -31,6 +31,10 @@ def stage_frame(bars: pd.DataFrame, shown: bool) -> pd.DataFrame:
 
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
 def next_token_spec(ids: tuple[int, ...], temperature: float, top_k: int, top_p: float, revealed: bool) -> Spec:
-    """The next-token bars of :func:`compute.next_token_view` (every stage once revealed)."""
-    view = compute.next_token_view(ids, temperature, top_k, top_p)
-    return spec_of(charts.next_token_chart(stage_frame(view.bars, revealed)))
+    """The next-token bars of :func:`compute.next_token_view` (every stage once revealed).
+
+    The shown tokens and their order depend on the prompt alone, so the chart is built
+    once per prompt and reveal state; new sampler settings swap the bars' rows in.
+    """
+    frame = stage_frame(compute.next_token_view(ids, temperature, top_k, top_p).bars, revealed)
+    return with_data(chart_shape(charts.next_token_chart, (ids, revealed), frame), frame)
