@@ -9,7 +9,7 @@ import pandas as pd
 from dashboard.common import palette
 from dashboard.common.chart_style import HEIGHT, check_frame, concept_scale
 
-__all__ = ["EXACT_LABEL", "SAMPLE_LABEL", "density_histogram", "samples_vs_density_chart"]
+__all__ = ["EXACT_LABEL", "SAMPLE_LABEL", "density_histogram", "samples_vs_density_chart", "samples_vs_density_rows"]
 
 
 def density_histogram(samples: np.ndarray, low: float, high: float, bins: int) -> pd.DataFrame:
@@ -28,6 +28,12 @@ def density_histogram(samples: np.ndarray, low: float, high: float, bins: int) -
 
 #: Legend labels of the two series, coloured by the palette's SAMPLE and EXACT concepts.
 SAMPLE_LABEL, EXACT_LABEL = "sample", "exact"
+
+
+def samples_vs_density_rows(samples: pd.DataFrame, density: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The two datasets of a continuous :func:`samples_vs_density_chart`, as it draws them
+    (each with its ``series`` label), for :func:`dashboard.common.ui.with_rows`."""
+    return samples.assign(series=SAMPLE_LABEL), density.assign(series=EXACT_LABEL)
 
 
 def samples_vs_density_chart(
@@ -59,8 +65,9 @@ def samples_vs_density_chart(
     legend = alt.Legend(orient="top", title=None)
     if discrete:
         return _discrete_chart(samples, density, x_title, colours, legend)
+    sample_rows, density_rows = samples_vs_density_rows(samples, density)
     bars = (
-        alt.Chart(samples.assign(series=SAMPLE_LABEL))
+        alt.Chart(sample_rows)
         .mark_rect(opacity=0.8)
         .encode(
             x=alt.X("bin_start:Q", title=x_title),
@@ -75,7 +82,7 @@ def samples_vs_density_chart(
             ],
         )
     )
-    line = alt.Chart(density.assign(series=EXACT_LABEL)).mark_line(strokeWidth=2.5).encode(
+    line = alt.Chart(density_rows).mark_line(strokeWidth=2.5).encode(
         x="x:Q", y="density:Q", color=alt.Color("series:N", scale=concept_scale(colours), legend=legend),
         tooltip=[alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("density:Q", title="exact density", format=".4f")],
     )

@@ -19,11 +19,14 @@ from collections.abc import Iterable
 
 from dashboard.common.pages import PAGES, PageSpec
 
-__all__ = ["MODEL_SWITCH", "page_modules", "warm_up"]
+__all__ = ["MODEL_SWITCH", "THREAD_NAME", "page_modules", "warm_up"]
 
 #: Set to "0" to leave the model out of the warm-up (the test suite does: its AppTest
 #: processes would each load it, ~0.6 GB apiece, for pages that mostly never run it).
 MODEL_SWITCH = "PROBSTATS_WARM_UP_MODEL"
+
+#: The warm-up thread's name (a benchmark waits for it before timing reruns).
+THREAD_NAME = "probstats-warm-up"
 
 #: Libraries every page uses, imported first.
 _SHARED = ("altair", "pandas", "scipy.stats", "scipy.integrate", "scipy.optimize", "vl_convert", "pyarrow")
@@ -93,6 +96,6 @@ def warm_up(pages: Iterable[PageSpec] = PAGES) -> threading.Thread:
     importlib.import_module("core")
     importlib.import_module("grader")
     thread = threading.Thread(target=_import_all, args=([*_SHARED, *page_modules(pages)],),
-                              name="probstats-warm-up", daemon=True)
+                              name=THREAD_NAME, daemon=True)
     thread.start()
     return thread

@@ -11,14 +11,17 @@ is read through :meth:`Param.parse` and handed to the widget as if it had been t
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from dashboard.common import inputs
 from dashboard.common.page_params import PageParams, Param
 
-__all__ = ["normalise_query", "number", "radio", "row", "select", "slider", "text", "text_area", "toggle"]
+__all__ = ["FamilyWidgets", "family_params", "normalise_query", "number", "radio", "row", "select", "slider", "text",
+           "text_area", "toggle"]
 
 _BIND = "query-params"
 
@@ -132,3 +135,61 @@ def row(*widgets: tuple[Callable[..., Any], Param]) -> list[Any]:
     columns = st.columns(len(widgets))
     return [make(param, column) for (make, param), column in zip(widgets, columns, strict=True)]
 
+
+
+@dataclass(frozen=True)
+class FamilyWidgets:
+    """A page's params for the parameters of the five families, by core's argument name.
+
+    The page names each of its params here (``PARAMS["clt_p"]``, ...), so its source
+    shows every key it builds a widget from. ``dirichlet`` is a typed list of α or
+    three sliders α₁, α₂, α₃.
+    """
+
+    p: Param
+    probs: Param
+    mu: Param
+    sigma: Param
+    alpha: Param
+    beta: Param
+    dirichlet: Param | tuple[Param, Param, Param]
+
+
+def family_params(family: str, specs: FamilyWidgets, *,
+                  side_by_side: bool = False) -> tuple[dict[str, object], ValueError | None]:
+    """The parameter widgets of ``family`` (core's lower-case name), from ``specs``.
+
+    ``side_by_side`` puts a family's two sliders in two columns (the Dirichlet's three
+    sliders always are).
+
+    Returns
+    -------
+    (dict, ValueError or None)
+        core's keyword arguments for the family, and the error of a typed list that is
+        not numbers (for the page to show where it shows its errors; the dict then lacks
+        that argument).
+    """
+    def sliders(*params: Param) -> list[Any]:
+        if side_by_side:
+            return row(*((slider, p) for p in params))
+        return [slider(p) for p in params]
+
+    def typed(param: Param, name: str) -> tuple[dict[str, object], ValueError | None]:
+        try:
+            return {name: inputs.parse_numbers(text(param), name)}, None
+        except ValueError as exc:
+            return {}, exc
+
+    if family == "bernoulli":
+        return {"p": slider(specs.p)}, None
+    if family == "categorical":
+        return typed(specs.probs, "probs")
+    if family == "gaussian":
+        return dict(zip(("mu", "sigma"), sliders(specs.mu, specs.sigma), strict=True)), None
+    if family == "beta":
+        return dict(zip(("alpha", "beta"), sliders(specs.alpha, specs.beta), strict=True)), None
+    if family != "dirichlet":
+        raise ValueError(f"`family` must be one of bernoulli, categorical, gaussian, beta, dirichlet; got {family!r}")
+    if isinstance(specs.dirichlet, tuple):
+        return {"alpha": tuple(row(*((slider, p) for p in specs.dirichlet)))}, None
+    return typed(specs.dirichlet, "alpha")

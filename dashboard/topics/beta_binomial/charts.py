@@ -12,6 +12,7 @@ from dashboard.common.chart_style import HEIGHT, check_frame, concept_scale, in_
 
 __all__ = [
     "beta_binomial_chart",
+    "interval_frame",
     "posterior_steps_chart",
 ]
 
@@ -20,6 +21,12 @@ __all__ = [
 CURVE_COLOURS = {"prior": palette.PRIOR, "posterior": palette.POSTERIOR, "likelihood (normalised)": palette.LIKELIHOOD}
 #: Estimate kind -> concept colour.
 ESTIMATE_COLOURS = {"mean": palette.MEAN, "MAP": palette.MODE, "MLE": palette.MLE}
+
+
+def interval_frame(interval: tuple[float, float, float]) -> pd.DataFrame:
+    """The credible interval ``(low, high, level)`` as the one row :func:`beta_binomial_chart` shades."""
+    low, high, level = interval
+    return pd.DataFrame({"low": [low], "high": [high], "label": [f"{level:.0%} credible interval {low:.3f} – {high:.3f}"]})
 
 
 def beta_binomial_chart(
@@ -72,9 +79,7 @@ def beta_binomial_chart(
     )
     layers: list[alt.Chart] = []
     if interval is not None:
-        low, high, level = interval
-        band = pd.DataFrame({"low": [low], "high": [high], "label": [f"{level:.0%} credible interval {low:.3f} – {high:.3f}"]})
-        layers.append(alt.Chart(band).mark_rect(color=palette.INTERVAL, opacity=0.25).encode(
+        layers.append(alt.Chart(interval_frame(interval)).mark_rect(color=palette.INTERVAL, opacity=0.25).encode(
             x="low:Q", x2="high:Q", tooltip=[alt.Tooltip("label:N", title="interval")]))
     layers.append(lines)
     if estimates is not None and len(estimates):

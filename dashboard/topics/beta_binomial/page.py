@@ -8,11 +8,13 @@ from dashboard.common import widgets
 from dashboard.common.animation import animation
 from dashboard.common.exercise_links import show_exercise_links
 from dashboard.common.ui import (
+    chart_shape,
     chart_spec,
     format_number,
     show_chart,
     show_input_error,
     show_stale_chart,
+    with_rows,
 )
 from dashboard.practice.reveal import HIDDEN, show_reveal_note
 from dashboard.topics.beta_binomial import charts, compute
@@ -110,8 +112,13 @@ def update() -> None:
     )
     marks = compute.estimate_marks(summary) if revealed else None
     interval = (summary.interval_low, summary.interval_high, summary.level) if revealed else None
-    show_chart(chart_spec(charts.beta_binomial_chart, curves, dashed=[compute.LIKELIHOOD], estimates=marks,
-                          interval=interval), name="beta-binomial-densities")
+    # Built once per shape (which estimates are marked, whether the interval is): a rerun swaps the rows in.
+    shape = (() if marks is None else tuple(marks["kind"]), interval is not None)
+    spec = chart_shape(charts.beta_binomial_chart, shape, curves, dashed=[compute.LIKELIHOOD], estimates=marks,
+                       interval=interval)
+    rows = [curves, *([] if marks is None or not len(marks) else [marks]),
+            *([] if interval is None else [charts.interval_frame(interval)])]
+    show_chart(with_rows(spec, *rows), name="beta-binomial-densities")
     st.caption(
         "The likelihood (dashed) is scaled to area 1 so it shares the axis with the two "
         "densities; its peak is at the MLE. The shaded band is the credible interval and "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.common import histogram, inputs, widgets
+from dashboard.common import histogram, widgets
 from dashboard.common.exercise_links import show_exercise_links
 from dashboard.common.ui import Metric, format_number, metric_row, show_chart, show_input_error
 from dashboard.practice.reveal import show_reveal_note
@@ -60,32 +60,10 @@ col_family, col_params = st.columns([1, 2])
 family_name = widgets.select(PARAMS["family"], col_family).lower()  # core's name
 seed = widgets.number(PARAMS["seed"], col_family)
 
-params: dict[str, object] = {}
-params_error: ValueError | None = None
 with col_params:
-    if family_name == "bernoulli":
-        params["p"] = widgets.slider(PARAMS["p"])
-    elif family_name == "categorical":
-        text = widgets.text(PARAMS["probs"])
-        try:
-            params["probs"] = inputs.parse_numbers(text, "probs")
-        except ValueError as exc:
-            params_error = exc
-    elif family_name == "gaussian":
-        c_mu, c_sigma = st.columns(2)
-        params["mu"] = widgets.slider(PARAMS["mu"], c_mu)
-        params["sigma"] = widgets.slider(PARAMS["sigma"], c_sigma)
-    elif family_name == "beta":
-        c_a, c_b = st.columns(2)
-        params["alpha"] = widgets.slider(PARAMS["alpha"], c_a)
-        params["beta"] = widgets.slider(PARAMS["beta"], c_b)
-    else:
-        c1, c2, c3 = st.columns(3)
-        params["alpha"] = (
-            widgets.slider(PARAMS["a1"], c1),
-            widgets.slider(PARAMS["a2"], c2),
-            widgets.slider(PARAMS["a3"], c3),
-        )
+    params, params_error = widgets.family_params(family_name, widgets.FamilyWidgets(
+        p=PARAMS["p"], probs=PARAMS["probs"], mu=PARAMS["mu"], sigma=PARAMS["sigma"], alpha=PARAMS["alpha"],
+        beta=PARAMS["beta"], dirichlet=(PARAMS["a1"], PARAMS["a2"], PARAMS["a3"])), side_by_side=True)
     if params_error is not None:
         show_input_error(params_error, page=PARAMS)
 

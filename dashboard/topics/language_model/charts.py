@@ -24,11 +24,14 @@ __all__ = [
     "SAMPLED_LABEL",
     "TEMPERED_LABEL",
     "candidates_chart",
+    "exact_kl_frame",
     "generation_chart",
     "kl_estimators_chart",
     "next_token_chart",
     "policies_chart",
+    "ratios_band",
     "ratios_chart",
+    "ratios_title",
     "step_entropy_chart",
     "surprisal_chart",
 ]
@@ -193,6 +196,16 @@ def policies_chart(frame: pd.DataFrame) -> alt.Chart:
     return _grouped_bars(frame, "policy", _POLICIES, title="The two next-token distributions", row_height=26)
 
 
+def ratios_band(clip: float) -> pd.DataFrame:
+    """PPO's clip range [1 − ε, 1 + ε] as the one row :func:`ratios_chart` shades."""
+    return pd.DataFrame({"lo": [1.0 - clip], "hi": [1.0 + clip]})
+
+
+def ratios_title(clip: float) -> str:
+    """The title of :func:`ratios_chart` for the clip range ``clip``."""
+    return f"Importance ratios along the continuation; shaded: PPO's range 1 ± {clip:g}"
+
+
 def ratios_chart(frame: pd.DataFrame, *, clip: float) -> alt.LayerChart:
     """Per-token importance ratios π_new/π_old along the continuation, PPO's clip range shaded.
 
@@ -204,7 +217,7 @@ def ratios_chart(frame: pd.DataFrame, *, clip: float) -> alt.LayerChart:
         ε: the band [1 − ε, 1 + ε] is shaded.
     """
     check_frame(frame, "frame", ("step", "token", "ratio", "clipped"))
-    band = alt.Chart(pd.DataFrame({"lo": [1.0 - clip], "hi": [1.0 + clip]})).mark_rect(
+    band = alt.Chart(ratios_band(clip)).mark_rect(
         color=INTERVAL, opacity=0.3).encode(y=alt.Y("lo:Q"), y2="hi:Q")
     one = alt.Chart(pd.DataFrame({"r": [1.0]})).mark_rule(color=GREY, strokeDash=[4, 3]).encode(y="r:Q")
     points = (
@@ -221,7 +234,12 @@ def ratios_chart(frame: pd.DataFrame, *, clip: float) -> alt.LayerChart:
         color=CUT, size=160, shape="diamond", filled=False, strokeWidth=2).encode(x="step:O", y="ratio:Q")
     labels = alt.Chart(frame).mark_text(dy=-12, fontSize=11).encode(x="step:O", y="ratio:Q", text="token:N")
     return (band + one + points + outside + labels).properties(
-        height=HEIGHT, title=f"Importance ratios along the continuation; shaded: PPO's range 1 ± {clip:g}")
+        height=HEIGHT, title=ratios_title(clip))
+
+
+def exact_kl_frame(exact: float) -> pd.DataFrame:
+    """The exact KL as the one row :func:`kl_estimators_chart` draws as a labelled rule."""
+    return pd.DataFrame({"exact": [exact], "label": [f"exact KL {exact:.4f}"]})
 
 
 def kl_estimators_chart(frame: pd.DataFrame, *, exact: float) -> alt.LayerChart:
@@ -242,7 +260,7 @@ def kl_estimators_chart(frame: pd.DataFrame, *, exact: float) -> alt.LayerChart:
         tooltip=[alt.Tooltip("estimator:N"), alt.Tooltip("estimate:Q", format=".4f"),
                  alt.Tooltip("lo:Q", format=".4f", title="− 1 s.e."), alt.Tooltip("hi:Q", format=".4f", title="+ 1 s.e.")])
     errors = alt.Chart(frame).mark_rule(strokeWidth=2).encode(x=x, y=alt.Y("lo:Q", title=y_title), y2="hi:Q")
-    exact_row = pd.DataFrame({"exact": [exact], "label": [f"exact KL {exact:.4f}"]})
+    exact_row = exact_kl_frame(exact)
     rule = alt.Chart(exact_row).mark_rule(color=EXACT, strokeWidth=2, strokeDash=[6, 3]).encode(
         y="exact:Q", tooltip=["label:N"])
     text = alt.Chart(exact_row).mark_text(align="left", dx=4, dy=-8, color=EXACT, fontSize=12).encode(

@@ -17,15 +17,24 @@ import streamlit as st
 from core.lm import ModelNotInstalledError
 from dashboard.common import lm, widgets
 from dashboard.common.exercise_links import show_exercise_links
-from dashboard.common.ui import chart_spec, format_number, show_chart, show_stale_chart
+from dashboard.common.ui import (
+    chart_shape,
+    chart_spec,
+    format_number,
+    show_chart,
+    show_stale_chart,
+    with_rows,
+)
 from dashboard.practice import reveal
-from dashboard.topics.language_model import charts, compute, strip
+from dashboard.topics.language_model import charts, compute, specs, strip
 from dashboard.topics.language_model.params import COMPARE, PARAMS
 
 #: A held-back metric's value: short, so a narrow metric column never truncates it.
 HIDDEN_METRIC = "hidden"
 #: Session key of the last generation's arguments (the Generate button sets it).
 GENERATION = "lm_generation"
+#: Session key of the shown continuation's (length, seed) ("Draw the continuation" sets it).
+CONTINUATION = "lm_continuation"
 #: The longest generation ("Draw a token" stops growing it there).
 MAX_STEPS = int(PARAMS["steps"].hi or 50)
 #: π_old's temperature: the model as it is.
@@ -81,18 +90,6 @@ tab_next, tab_generate, tab_score, tab_policies = st.tabs(
 )
 
 
-def stage_frame(bars: pd.DataFrame, shown: bool) -> pd.DataFrame:
-    """The bars in long form: one row per token and stage (only T = 1 while hidden)."""
-    stages = {"p_model": charts.MODEL_LABEL}
-    if shown:
-        stages |= {"p_tempered": charts.TEMPERED_LABEL, "p_final": charts.SAMPLED_LABEL}
-    long = bars.melt(id_vars=["rank", "token", "kept"], value_vars=list(stages), var_name="stage",
-                     value_name="probability")
-    long["stage"] = long["stage"].map(stages)
-    long.loc[long["stage"] == charts.MODEL_LABEL, "kept"] = True  # the model's own bars are never faded
-    return long.sort_values(["rank"], kind="stable")[["token", "stage", "probability", "kept"]]
-
-
 # ------------------------------------------------------------------ next token
 @st.fragment
 def next_token_tab(ids: tuple[int, ...] | None) -> None:
@@ -122,8 +119,7 @@ def next_token_tab(ids: tuple[int, ...] | None) -> None:
     m_after.metric(f"Sampled entropy, {unit}",
                    hidden_or(format_number(view.final_entropy_nats if unit == "nats" else view.final_entropy_bits, 4)),
                    help="Entropy of the renormalised distribution a sampler with these settings draws from.")
-    frame = stage_frame(view.bars, revealed)
-    show_chart(chart_spec(charts.next_token_chart, frame), name="lm-next-token")
+    show_chart(specs.next_token_spec(ids, temperature, top_k, top_p, revealed), name="lm-next-token")
     table = view.bars[["rank", "token", "logit", "p_model", *(["p_tempered", "p_final", "kept"] if revealed else [])]]
     st.dataframe(
         table,
@@ -261,9 +257,15 @@ def policies_tab(ids: tuple[int, ...] | None) -> None:
     else:
         t_new = widgets.slider(PARAMS["temperature_b"], col_b)
     clip = widgets.slider(PARAMS["clip"], col_clip)
-    col_n, col_seed = st.columns(2)
+    col_n, col_seed, col_draw = st.columns([2, 2, 1], vertical_alignment="bottom")
     n_tokens = widgets.slider(PARAMS["kl_tokens"], col_n)
     kl_seed = widgets.number(PARAMS["kl_seed"], col_seed)
+    # A continuation costs a forward pass per token (about a second): it is drawn on the
+    # page's first run and on this button, not on every move of its length or seed.
+    draw = col_draw.button("Draw the continuation", icon=":material/casino:", key="draw-continuation")
+    if draw or CONTINUATION not in st.session_state:
+        st.session_state[CONTINUATION] = (n_tokens, kl_seed)
+    c_tokens, c_seed = st.session_state[CONTINUATION]
     if ids is None:
         return widget_error("type a prompt above first", "prompt", "lm-policies", "lm-ratios", "lm-kl-estimators")
     ids_new = ids
@@ -272,7 +274,7 @@ def policies_tab(ids: tuple[int, ...] | None) -> None:
             ids_new = lm.prompt_ids(prompt_b, PARAMS["prompt_b"].label)
         except ValueError as exc:
             return widget_error(exc, "prompt_b", "lm-policies", "lm-ratios", "lm-kl-estimators")
-    pol = compute.two_policies(ids, T_OLD, ids_new, t_new, n_tokens, kl_seed, clip, unit)
+    pol = compute.two_policies(ids, T_OLD, ids_new, t_new, c_tokens, c_seed, clip, unit)
     m_on, m_no = st.columns(2)
     m_on.metric(f"KL(π_old‖π_new), {unit}", hidden_or(format_number(pol.kl_old_new, 4)),
                 help="Σ π_old log(π_old/π_new) over the next token: the penalty RLHF adds.")
@@ -282,7 +284,13 @@ def policies_tab(ids: tuple[int, ...] | None) -> None:
 
     st.subheader("Along a continuation drawn from π_old")
     st.markdown(strip.generated_html(prompt, pol.text), unsafe_allow_html=True)
-    show_chart(chart_spec(charts.ratios_chart, pol.continuation, clip=clip), name="lm-ratios")
+    if (c_tokens, c_seed) != (n_tokens, kl_seed):
+        st.info(f"Shown: {c_tokens} token{'s' if c_tokens > 1 else ''} drawn with seed {c_seed}. Press **Draw the "
+                f"continuation** for {n_tokens} with seed {kl_seed}.", icon=":material/casino:")
+    # Built once: a new clip range or continuation swaps the rows (and the title's ε) in.
+    ratios = with_rows(chart_shape(charts.ratios_chart, (), pol.continuation, clip=clip), pol.continuation,
+                       charts.ratios_band(clip))
+    show_chart(ratios | {"title": charts.ratios_title(clip)}, name="lm-ratios")
     m_clip, m_exact, m_k1, m_k2, m_k3 = st.columns(5)
     m_clip.metric("Ratios outside 1 ± ε", hidden_or(f"{pol.clip_fraction:.0%}"))
     m_exact.metric("Exact KL per token, nats", hidden_or(format_number(pol.exact_mean, 4)),
@@ -300,7 +308,9 @@ def policies_tab(ids: tuple[int, ...] | None) -> None:
                 "hi": [pol.k1 + pol.k1_stderr, pol.k2 + pol.k2_stderr, pol.k3 + pol.k3_stderr],
             }
         ).fillna(0.0)
-        show_chart(chart_spec(charts.kl_estimators_chart, estimators, exact=pol.exact_mean), name="lm-kl-estimators")
+        # Built once (three fixed estimators and a rule): a new pair of policies swaps the rows in.
+        spec = chart_shape(charts.kl_estimators_chart, (), estimators, exact=pol.exact_mean)
+        show_chart(with_rows(spec, estimators, charts.exact_kl_frame(pol.exact_mean)), name="lm-kl-estimators")
         st.dataframe(
             pol.continuation[["step", "token", "token_id", "logp_old", "logp_new", "ratio", "exact_kl", "k1", "k2", "k3"]],
             hide_index=True,

@@ -9,12 +9,14 @@ from dashboard.common import histogram, inputs, widgets
 from dashboard.common.exercise_links import show_exercise_links
 from dashboard.common.ui import (
     Metric,
+    chart_shape,
     chart_spec,
     format_number,
     metric_row,
     show_chart,
     show_input_error,
     show_stale_chart,
+    with_rows,
 )
 from dashboard.practice.reveal import show_reveal_note
 from dashboard.topics.moments import charts, compute
@@ -131,29 +133,10 @@ st.markdown(
 )
 col_family, col_params, col_n = st.columns(3)
 family_name = widgets.select(PARAMS["clt_family"], col_family).lower()  # core's name
-params: dict[str, object] = {}
-params_error: ValueError | None = None
 with col_params:
-    if family_name == "bernoulli":
-        params["p"] = widgets.slider(PARAMS["clt_p"])
-    elif family_name == "categorical":
-        text = widgets.text(PARAMS["clt_probs"])
-        try:
-            params["probs"] = inputs.parse_numbers(text, "probs")
-        except ValueError as exc:
-            params_error = exc
-    elif family_name == "gaussian":
-        params["mu"] = widgets.slider(PARAMS["clt_mu"])
-        params["sigma"] = widgets.slider(PARAMS["clt_sigma"])
-    elif family_name == "beta":
-        params["alpha"] = widgets.slider(PARAMS["clt_alpha"])
-        params["beta"] = widgets.slider(PARAMS["clt_beta"])
-    else:
-        text = widgets.text(PARAMS["clt_dirichlet"])
-        try:
-            params["alpha"] = inputs.parse_numbers(text, "alpha")
-        except ValueError as exc:
-            params_error = exc
+    params, params_error = widgets.family_params(family_name, widgets.FamilyWidgets(
+        p=PARAMS["clt_p"], probs=PARAMS["clt_probs"], mu=PARAMS["clt_mu"], sigma=PARAMS["clt_sigma"],
+        alpha=PARAMS["clt_alpha"], beta=PARAMS["clt_beta"], dirichlet=PARAMS["clt_dirichlet"]))
 with col_n:
     n = widgets.slider(PARAMS["clt_n"])
     seed = widgets.number(PARAMS["seed"])
@@ -174,9 +157,10 @@ else:
         Metric("Spread of the simulated means", clt.sd_of_means, 4,
                help="Their sample standard deviation; close to σ/√n."),
     ], revealed=revealed)
-    clt_chart = chart_spec(histogram.samples_vs_density_chart, clt.histogram, clt.curve, discrete=False,
-                           x_title=f"mean of n = {n} draws")
-    show_chart(clt_chart, name="moments-clt")
+    # Built once per n (its axis title): a new seed or parameter swaps the rows in.
+    clt_chart = chart_shape(histogram.samples_vs_density_chart, (n,), clt.histogram, clt.curve, discrete=False,
+                            x_title=f"mean of n = {n} draws")
+    show_chart(with_rows(clt_chart, *histogram.samples_vs_density_rows(clt.histogram, clt.curve)), name="moments-clt")
     st.caption(
         "For the categorical the averaged number is the outcome index 0, 1, …; for the "
         "Dirichlet it is the first component π₁. Bars hold about 4000 means, so a few "

@@ -70,3 +70,13 @@ TEXT = Param("t", "t", "text", "x")
 def test_a_widget_of_the_wrong_kind_is_refused(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_an_unknown_family_is_named_before_any_widget():
+    from dashboard.topics.moments.params import PARAMS
+
+    specs = widgets.FamilyWidgets(
+        p=PARAMS["clt_p"], probs=PARAMS["clt_probs"], mu=PARAMS["clt_mu"], sigma=PARAMS["clt_sigma"],
+        alpha=PARAMS["clt_alpha"], beta=PARAMS["clt_beta"], dirichlet=PARAMS["clt_dirichlet"])
+    with pytest.raises(ValueError, match=r"`family` must be one of .*; got 'poisson'"):
+        widgets.family_params("poisson", specs)

@@ -218,3 +218,19 @@ def test_a_page_opened_from_an_exercise_hides_the_answers(lm):
     for label in ("Entropy at T = 1, nats", "Perplexity", "KL(π_old‖π_new), nats", "k3 estimate, nats"):
         assert metric(at, label) == "hidden"
     assert metric(at, "Uniform model perplexity") == "49,152"  # not an answer: always shown
+
+
+def test_the_continuation_is_redrawn_on_its_button(at, lm):
+    def ratios():
+        return next(d.value for d in at.dataframe if "ratio" in d.value.columns)
+
+    first = ratios()
+    at.slider(key="kl_tokens").set_value(5).run()
+    assert not at.exception and not at.error
+    assert ratios()["token_id"].tolist() == first["token_id"].tolist()  # still the shown 20 tokens
+    assert any("Press **Draw the continuation** for 5 with seed 0" in i.value for i in at.info)
+    at.button(key="draw-continuation").click().run()
+    assert not at.exception and not at.error
+    five = ratios()
+    assert five["token_id"].tolist() == first["token_id"].tolist()[:5]  # one uniform per step: a prefix
+    assert not any("Draw the continuation" in i.value for i in at.info)
