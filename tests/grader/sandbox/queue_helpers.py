@@ -81,7 +81,15 @@ def kill_the_busy_one(workers: list[subprocess.Popen[bytes]]) -> subprocess.Pope
     """SIGKILL the worker running a job (it has one more process: the student's); return the idle one."""
     from tests.grader.sandbox.conftest import process_tree
 
-    busy = max(workers, key=lambda worker: len(process_tree(worker.pid)))
+    # The job's row says "doing" a moment before the student's process exists: wait
+    # (bounded) until one worker's tree is the larger, or the idle one may be killed.
+    deadline = time.monotonic() + 10
+    while True:
+        sizes = [len(process_tree(worker.pid)) for worker in workers]
+        if max(sizes) > min(sizes) or time.monotonic() > deadline:
+            break
+        time.sleep(0.01)
+    busy = workers[sizes.index(max(sizes))]
     os.kill(busy.pid, signal.SIGKILL)
     busy.wait()
     return next(worker for worker in workers if worker is not busy)
