@@ -164,7 +164,7 @@ def _error(exc: BaseException, path: str) -> dict[str, Any]:
             if os.path.basename(frame.filename) == os.path.basename(path):
                 line, code = frame.lineno, (frame.line or "").strip() or None
     except BaseException:
-        pass
+        pass  # a hostile traceback (a raising __str__, a broken frame): report without a line
     if isinstance(exc, SyntaxError) and exc.lineno is not None and line is None:
         line, code = exc.lineno, (exc.text or "").strip() or None
     name = type(exc).__name__[:40]

@@ -65,7 +65,7 @@ def _import_all(names: Iterable[str]) -> None:
         try:
             importlib.import_module(name)
         except Exception:
-            continue
+            continue  # only a head start: the page that needs a broken module shows its error
     if os.environ.get(MODEL_SWITCH, "1") != "0":
         _load_language_model()
     # The libraries' objects live as long as the server: out of the collector's way, so a

@@ -8,9 +8,6 @@ from dashboard.common.pages import PAGES
 from grader import load_exercises
 from tests.dashboard.helpers import app_test
 
-#: Pages whose exercises are written on another branch (the lm.* exercises, branch lmcore):
-#: once those exercises exist, the page is held to the rule like every other one.
-PAGES_BEFORE_THEIR_EXERCISES = {"language_model"}
 TOPIC_PAGES = [p for p in PAGES if p.url_path not in {"home", "exercises", "instructor"}]
 
 
@@ -24,8 +21,6 @@ def linked_ids(url_path: str) -> set[str]:
 @pytest.mark.parametrize("spec", TOPIC_PAGES, ids=lambda s: s.url_path)
 def test_topic_page_links_every_exercise_it_visualises(spec):
     expected = linked_ids(spec.url_path)
-    if not expected and spec.url_path in PAGES_BEFORE_THEIR_EXERCISES:
-        pytest.skip(f"the exercises of the {spec.url_path!r} page come with another branch")
     assert expected, f"no exercise links to the {spec.url_path!r} page"
     at = app_test().run()
     at.switch_page(spec.path).run()
