@@ -1,5 +1,5 @@
 """The animation component in a real browser: play advances the frames, pause stops them,
-step moves by one and the scrubber jumps (the Beta-Binomial page's flip-by-flip posterior)."""
+step moves by one either way and the scrubber jumps (the Beta-Binomial page's flip-by-flip posterior)."""
 
 from __future__ import annotations
 
@@ -37,8 +37,10 @@ def test_the_posterior_animation_plays_pauses_steps_and_scrubs(app_url, page, tm
     assert 0 < paused < len(FLIPS)
     page.wait_for_timeout(600)  # three frames' worth at 5 frames/s: none may come while paused
     assert frame_number(counter) == paused
-    player.get_by_role("button", name="Step").click()
+    player.get_by_role("button", name="Step", exact=True).click()
     expect(counter).to_have_text(f"frame {paused + 1} / {len(FLIPS)}")
+    player.get_by_role("button", name="Step back").click()
+    expect(counter).to_have_text(f"frame {paused} / {len(FLIPS)}")
     player.get_by_label("Frame").fill("7")
     expect(counter).to_have_text(f"frame 7 / {len(FLIPS)}")
     # Frame 7 has drawn the first seven flips, the latest highlighted.

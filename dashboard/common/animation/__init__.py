@@ -1,14 +1,19 @@
 """A Streamlit component that plays precomputed frames: play, pause, step, speed and a scrubber.
 
 The page computes every frame (numbers from :mod:`core`); the browser only draws them.
-The front end is one static HTML file shipped in this package (``frontend/index.html``):
-no CDN, no download and nothing to build. It speaks Streamlit's component protocol by
-hand (``streamlit:componentReady``, ``streamlit:render``, ``streamlit:setFrameHeight``).
+The front end is static files shipped in this package (``frontend/``): no CDN, no
+download and nothing to build. ``player.js`` speaks Streamlit's component protocol by
+hand (``streamlit:componentReady``, ``streamlit:render``, ``streamlit:setFrameHeight``)
+and owns the controls and the clock; each kind draws its frames in ``kinds/<kind>.js``.
 
 Kinds
 -----
 ``"curve"``
     One curve per frame over a shared x grid, built by :func:`curve_frames`.
+
+A new kind is a script ``frontend/kinds/<kind>.js`` that calls ``registerKind`` (see
+``player.js``), a ``<script>`` line for it in ``frontend/index.html``, and its required
+keys in :data:`KIND_KEYS`.
 """
 
 from __future__ import annotations
@@ -21,10 +26,14 @@ from typing import Any
 import numpy as np
 import streamlit.components.v1 as components
 
-__all__ = ["DIGITS", "KINDS", "MAX_PAYLOAD_CHARS", "animation", "curve_frames"]
+__all__ = ["DIGITS", "KINDS", "KIND_KEYS", "MAX_PAYLOAD_CHARS", "animation", "curve_frames"]
 
+#: Each kind the front end can draw, and the keys its frames must have.
+KIND_KEYS: dict[str, tuple[str, ...]] = {
+    "curve": ("x", "y", "labels"),
+}
 #: The kinds of animation the front end can draw.
-KINDS = ("curve",)
+KINDS = tuple(KIND_KEYS)
 #: Decimals kept by default: smooth curves, short JSON.
 DIGITS = 4
 #: The largest payload sent to the browser (JSON characters): a few MB at most.
@@ -98,10 +107,10 @@ def _check(frames: Mapping[str, Any], kind: str) -> None:
     if kind not in KINDS:
         raise ValueError(f"`kind` must be one of {KINDS}; got {kind!r}")
     if not isinstance(frames, Mapping):
-        raise TypeError(f"`frames` must be a mapping built by curve_frames; got {type(frames).__name__}")
-    missing = {"x", "y", "labels"} - set(frames)
+        raise TypeError(f"`frames` must be a mapping built for kind {kind!r}; got {type(frames).__name__}")
+    missing = set(KIND_KEYS[kind]) - set(frames)
     if missing:
-        raise ValueError(f"`frames` for kind {kind!r} lacks {sorted(missing)} (build it with curve_frames)")
+        raise ValueError(f"`frames` for kind {kind!r} lacks {sorted(missing)}")
 
 
 def animation(frames: Mapping[str, Any], *, kind: str, key: str, height: int = 380) -> None:

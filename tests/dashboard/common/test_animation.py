@@ -9,7 +9,7 @@ import pytest
 
 from dashboard.common import animation as anim
 
-FRONTEND = Path(anim.__file__).parent / "frontend" / "index.html"
+FRONTEND = Path(anim.__file__).parent / "frontend"
 
 
 def test_curve_frames_round_and_keep_arrays():
@@ -51,10 +51,25 @@ def test_animation_checks_kind_frames_height_and_size():
         anim.animation(big, kind="curve", key="k")
 
 
-def test_the_front_end_is_one_static_file_that_fetches_nothing():
-    html = FRONTEND.read_text(encoding="utf-8")
-    # No CDN, no download: no external URL in any src or href, no import or fetch.
-    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
-    assert "fetch(" not in html and "import " not in html
+def test_the_front_end_is_static_files_that_fetch_nothing():
+    files = sorted(p for p in FRONTEND.rglob("*") if p.is_file())
+    assert {p.suffix for p in files} == {".html", ".js", ".css"}
+    for path in files:
+        # The SVG namespace is a name, not an address anything fetches.
+        text = path.read_text(encoding="utf-8").replace("http://www.w3.org/2000/svg", "")
+        # No CDN, no download: no external URL in any src or href, no import or fetch.
+        assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text), path
+        assert not re.search(r"\bhttps?://", text), path
+        assert "fetch(" not in text and "import " not in text and "XMLHttpRequest" not in text, path
+    player = (FRONTEND / "player.js").read_text(encoding="utf-8")
     for message in ("streamlit:componentReady", "streamlit:render", "streamlit:setFrameHeight"):
-        assert message in html
+        assert message in player
+
+
+def test_every_kind_has_a_script_that_registers_it_and_index_loads_it():
+    html = (FRONTEND / "index.html").read_text(encoding="utf-8")
+    loaded = re.findall(r'<script src="kinds/(\w+)\.js"></script>', html)
+    assert sorted(loaded) == sorted(anim.KINDS)
+    for kind in anim.KINDS:
+        script = (FRONTEND / "kinds" / f"{kind}.js").read_text(encoding="utf-8")
+        assert f'registerKind("{kind}"' in script
