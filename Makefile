@@ -19,8 +19,10 @@ $(STAMP): requirements.txt requirements-dev.txt requirements-weights.txt pyproje
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+# one BLAS thread unless told otherwise: the dashboard's work is many small products, and
+# on a busy two-core machine two OpenBLAS threads waiting on each other run ~10x slower
 run: $(STAMP)
-	$(BIN)/streamlit run dashboard/streamlit_app.py --server.port $(PORT) \
+	OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} $(BIN)/streamlit run dashboard/streamlit_app.py --server.port $(PORT) \
 		--client.toolbarMode viewer --server.address localhost
 
 test: $(STAMP)

@@ -227,10 +227,17 @@ def test_new_exercise_writes_a_package(capsys: pytest.CaptureFixture[str], workd
 
 def test_dashboard_runs_streamlit(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[list[str]] = []
-    monkeypatch.setattr(subprocess, "call", lambda command: calls.append(command) or 0)
+    envs: list[dict[str, str]] = []
+    monkeypatch.setattr(subprocess, "call", lambda command, env: calls.append(command) or envs.append(env) or 0)
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
     code, _, _ = run(capsys, "dashboard", "--server.port", "8600")
     assert code == 0
     (command,) = calls
+    # One BLAS thread by default; a value the user set is kept.
+    assert envs[0]["OPENBLAS_NUM_THREADS"] == "1"
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")
+    run(capsys, "dashboard")
+    assert envs[1]["OPENBLAS_NUM_THREADS"] == "2"
     assert command[:4] == [sys.executable, "-m", "streamlit", "run"]
     assert command[4].endswith("dashboard/streamlit_app.py")
     options = command[5:]
