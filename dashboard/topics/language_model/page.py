@@ -16,6 +16,7 @@ import streamlit as st
 
 from core.lm import ModelNotInstalledError
 from dashboard.common import lm, widgets
+from dashboard.common.animation import animation
 from dashboard.common.exercise_links import show_exercise_links
 from dashboard.common.ui import (
     chart_shape,
@@ -39,6 +40,8 @@ CONTINUATION = "lm_continuation"
 MAX_STEPS = int(PARAMS["steps"].hi or 50)
 #: π_old's temperature: the model as it is.
 T_OLD = 1.0
+#: Pixels of the token player: the text, a bar row per shown token and the inverse CDF.
+PLAYER_HEIGHT = 560
 
 st.title("A real language model: SmolLM2-135M")
 widgets.normalise_query(PARAMS)  # before any widget: accept aliases and any case
@@ -172,7 +175,15 @@ def generate_tab(ids: tuple[int, ...] | None) -> None:
         f"seed {g_seed}, {g_steps} token{'s' if g_steps > 1 else ''}"
         + ("" if g_ids == ids else " (for an earlier prompt: press Generate again for this one)")
     )
-    st.markdown(strip.generated_html(lm.model().decode(list(g_ids)), result.text), unsafe_allow_html=True)
+    g_prompt = lm.model().decode(list(g_ids))
+    st.markdown(strip.generated_html(g_prompt, result.text), unsafe_allow_html=True)
+    st.markdown(
+        "**Step by step.** Frame k shows the first k tokens and the distribution the k-th was drawn "
+        f"from: the {compute.PLAYER_TOKENS} likeliest tokens at T = 1, after the temperature and after "
+        "top-k and top-p, and the inverse CDF under them: the sampler adds the probabilities up in "
+        "token-id order and draws the token whose share holds the uniform number u."
+    )
+    animation(result.frames(g_prompt), kind="tokens", key="token-animation", height=PLAYER_HEIGHT)
     show_chart(chart_spec(charts.candidates_chart, result.candidates), name="lm-step-candidates")
     st.caption(f"A column with no outline drew a token outside its {compute.STEP_TOP} likeliest; "
                "the table below gives its probability.")
