@@ -43,8 +43,9 @@ SHOWN_TOKENS = 20
 REST = "the rest"
 #: Tokens listed per generation step.
 STEP_TOP = 5
-#: Tokens the player draws as bars per step (the drawn one is added when outside them).
-PLAYER_TOKENS = 10
+#: Tokens kept per step for the player's bars (the drawn one is added when outside them);
+#: the page's "bars" setting shows up to this many.
+PLAYER_TOKENS = 20
 
 
 def _filters(top_k: int, top_p: float) -> tuple[int | None, float | None]:
@@ -146,9 +147,10 @@ class Generation:
     draws: tuple[motion.TokenStep, ...]
     names: dict[int, str]
 
-    def frames(self, prompt: str) -> dict[str, object]:
-        """The token player's frames of this generation after ``prompt`` (entropies in ``unit``)."""
-        return motion.token_frames(prompt, self.draws, self.names.__getitem__, unit=self.unit)
+    def frames(self, prompt: str, bars: int) -> dict[str, object]:
+        """The token player's frames of this generation after ``prompt``, ``bars`` bars a
+        step (entropies in ``unit``)."""
+        return motion.token_frames(prompt, self.draws, self.names.__getitem__, unit=self.unit, bars=bars)
 
 
 def generate(

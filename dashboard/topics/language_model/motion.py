@@ -132,12 +132,20 @@ def _rounded(values: ArrayLike, digits: int) -> list[float]:
     return [float(v) for v in np.round(np.asarray(values, dtype=np.float64), digits)]
 
 
+def _rows(step: TokenStep, bars: int | None) -> NDArray[np.intp]:
+    """Which of a step's shown tokens a frame draws: its first ``bars``, and the drawn one."""
+    n = len(step.shown) if bars is None else min(bars, len(step.shown))
+    first = np.arange(n)
+    return first if step.drawn_index < n else np.append(first, step.drawn_index)
+
+
 def token_frames(
     prompt: str,
     steps: Sequence[TokenStep],
     text_of: Callable[[int], str],
     *,
     unit: str = "nats",
+    bars: int | None = None,
     digits: int = DIGITS,
 ) -> dict[str, object]:
     """Frames of the ``"tokens"`` kind: frame ``k`` shows the first ``k`` drawn tokens.
@@ -156,6 +164,9 @@ def token_frames(
         A token id's shown text (whitespace made visible).
     unit : {"nats", "bits"}
         Unit of entropies and surprisals (perplexity is the same in either).
+    bars : int, optional
+        Bars per step: the first ``bars`` of each step's shown tokens, plus the drawn one
+        when it is not among them (all of them by default).
     digits : int, optional
         Decimals kept of probabilities.
 
@@ -170,10 +181,13 @@ def token_frames(
     Raises
     ------
     ValueError
-        If there are no steps.
+        If there are no steps, or ``bars`` is below 1.
     """
     if len(steps) == 0:
         raise ValueError("`steps` must hold at least one generation step")
+    if bars is not None and (not isinstance(bars, int | np.integer) or bars < 1):
+        raise ValueError(f"`bars` must be an int of at least 1; got {bars!r}")
+    rows = [_rows(s, bars) for s in steps]
     tokens = [text_of(s.token) for s in steps]
     surprisal_model = np.array([-math.log(s.p_drawn_model) for s in steps])
     # Perplexity of the text so far as the model (T = 1) scores it: exp of the mean surprisal.
@@ -187,13 +201,13 @@ def token_frames(
         "unit": unit,
         "tokens": tokens,
         "labels": labels,
-        "shown": [[text_of(int(i)) for i in s.shown] for s in steps],
-        "p_model": [_rounded(s.p_model, digits) for s in steps],
-        "p_tempered": [_rounded(s.p_tempered, digits) for s in steps],
-        "p_final": [_rounded(s.p_final, digits) for s in steps],
-        "kept": [[bool(k) for k in s.kept] for s in steps],
-        "cdf_low": [_rounded(s.cdf_low, 6) for s in steps],
-        "drawn": [s.drawn_index for s in steps],
+        "shown": [[text_of(int(i)) for i in s.shown[r]] for s, r in zip(steps, rows, strict=True)],
+        "p_model": [_rounded(s.p_model[r], digits) for s, r in zip(steps, rows, strict=True)],
+        "p_tempered": [_rounded(s.p_tempered[r], digits) for s, r in zip(steps, rows, strict=True)],
+        "p_final": [_rounded(s.p_final[r], digits) for s, r in zip(steps, rows, strict=True)],
+        "kept": [[bool(k) for k in s.kept[r]] for s, r in zip(steps, rows, strict=True)],
+        "cdf_low": [_rounded(s.cdf_low[r], 6) for s, r in zip(steps, rows, strict=True)],
+        "drawn": [int(np.flatnonzero(r == s.drawn_index)[0]) for s, r in zip(steps, rows, strict=True)],
         "u": _rounded([s.u for s in steps], 6),
         "p_drawn": _rounded([s.p_drawn for s in steps], 6),
         "surprisal": _rounded(surprisal, 4),

@@ -40,8 +40,13 @@ CONTINUATION = "lm_continuation"
 MAX_STEPS = int(PARAMS["steps"].hi or 50)
 #: π_old's temperature: the model as it is.
 T_OLD = 1.0
-#: Pixels of the token player: the text, a bar row per shown token and the inverse CDF.
-PLAYER_HEIGHT = 560
+
+
+def player_height(bars: int) -> int:
+    """Pixels of the token player: controls, text and numbers, a 22-pixel row per bar (one
+    more for a draw outside them), and the legend and inverse CDF."""
+    return 110 + 118 + 22 * (bars + 1) + 70
+
 
 st.title("A real language model: SmolLM2-135M")
 widgets.normalise_query(PARAMS)  # before any widget: accept aliases and any case
@@ -177,13 +182,15 @@ def generate_tab(ids: tuple[int, ...] | None) -> None:
     )
     g_prompt = lm.model().decode(list(g_ids))
     st.markdown(strip.generated_html(g_prompt, result.text), unsafe_allow_html=True)
-    st.markdown(
+    col_text, col_bars = st.columns([3, 1])
+    bars = widgets.number(PARAMS["bars"], col_bars)
+    col_text.markdown(
         "**Step by step.** Frame k shows the first k tokens and the distribution the k-th was drawn "
-        f"from: the {compute.PLAYER_TOKENS} likeliest tokens at T = 1, after the temperature and after "
-        "top-k and top-p, and the inverse CDF under them: the sampler adds the probabilities up in "
-        "token-id order and draws the token whose share holds the uniform number u."
+        "from: its likeliest tokens at T = 1, after the temperature and after top-k and top-p, and "
+        "the inverse CDF under them: the sampler adds the probabilities up in token-id order and "
+        "draws the token whose share holds the uniform number u."
     )
-    animation(result.frames(g_prompt), kind="tokens", key="token-animation", height=PLAYER_HEIGHT)
+    animation(result.frames(g_prompt, bars), kind="tokens", key="token-animation", height=player_height(bars))
     show_chart(chart_spec(charts.candidates_chart, result.candidates), name="lm-step-candidates")
     st.caption(f"A column with no outline drew a token outside its {compute.STEP_TOP} likeliest; "
                "the table below gives its probability.")

@@ -114,3 +114,18 @@ def test_frames_hold_one_step_per_token_and_a_running_perplexity():
     for k, s in enumerate(steps):
         assert frames["shown"][k][frames["drawn"][k]] == f"t{s.token}"
     assert len(json.dumps(frames)) < 10_000  # compact: a few hundred numbers
+
+
+def test_bars_cut_each_step_to_its_likeliest_and_keep_the_draw():
+    z = np.zeros(10, dtype=np.float32)
+    z[:3] = 5.0
+    outside = token_step(z, temperature=1.0, top_k=None, top_p=None, u=0.9999, n=5)  # draws token 9
+    inside = token_step(z, temperature=1.0, top_k=None, top_p=None, u=0.0, n=5)  # draws token 0
+    frames = token_frames("x", [outside, inside], str, bars=2)
+    assert frames["shown"] == [["0", "1", "9"], ["0", "1"]] and frames["drawn"] == [2, 0]
+    p = special.softmax(z.astype(np.float64))
+    np.testing.assert_allclose(frames["p_final"][0], p[[0, 1, 9]], atol=1e-4)
+    np.testing.assert_allclose(frames["cdf_low"][0], np.cumsum(p)[[0, 1, 9]] - p[[0, 1, 9]], atol=1e-6)
+    assert token_frames("x", [outside], str)["shown"] == [["0", "1", "2", "3", "4", "9"]]
+    with pytest.raises(ValueError, match="`bars` must be an int of at least 1"):
+        token_frames("x", [outside], str, bars=0)

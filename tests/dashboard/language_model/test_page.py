@@ -293,6 +293,22 @@ def test_the_token_player_shows_each_draw_and_its_distribution(at, lm):
     in_bits = token_player(at)
     assert in_bits["tokens"] == frames["tokens"] and in_bits["unit"] == "bits"
     np.testing.assert_allclose(in_bits["entropy"], np.array(frames["entropy"]) / math.log(2), atol=1e-3)
+    at.number_input(key="bars").set_value(4).run()  # four bars a step, and the draw when outside them
+    four = token_player(at)
+    assert four["tokens"] == frames["tokens"]
+    for k in range(5):
+        assert four["shown"][k][:4] == frames["shown"][k][:4] and len(four["shown"][k]) in (4, 5)
+        assert four["shown"][k][four["drawn"][k]] == frames["tokens"][k]
     at.button[0].click().run()  # Draw a token: one more frame, the first five unchanged
     six = token_player(at)
     assert len(six["tokens"]) == 6 and six["tokens"][:5] == frames["tokens"]
+
+
+def test_a_link_sets_the_player_bars(lm):
+    at = page_test("language_model.py")
+    at.query_params.update({"bars": "3", "steps": "2"})
+    at.run()
+    at.button[1].click().run()  # Generate
+    assert not at.exception and not at.error
+    assert at.number_input(key="bars").value == 3
+    assert all(len(shown) in (3, 4) for shown in token_player(at)["shown"])
