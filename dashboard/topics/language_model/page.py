@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from core.lm import ModelNotInstalledError
 from dashboard.common import lm, widgets
@@ -142,6 +143,17 @@ def next_token_tab(ids: tuple[int, ...] | None) -> None:
     )
 
 
+def show_player(where: DeltaGenerator, result: compute.Generation, prompt_text: str, bars: int) -> None:
+    """The generation replayed token by token, ``bars`` bars a step, under its explanation."""
+    where.markdown(
+        "**Step by step.** Frame k shows the first k tokens and the distribution the k-th was drawn "
+        "from: its likeliest tokens at T = 1, after the temperature and after top-k and top-p, and "
+        "the inverse CDF under them: the sampler adds the probabilities up in token-id order and "
+        "draws the token whose share holds the uniform number u."
+    )
+    animation(result.frames(prompt_text, bars), kind="tokens", key="token-animation", height=player_height(bars))
+
+
 # ------------------------------------------------------------------ generate
 @st.fragment
 def generate_tab(ids: tuple[int, ...] | None) -> None:
@@ -184,13 +196,11 @@ def generate_tab(ids: tuple[int, ...] | None) -> None:
     st.markdown(strip.generated_html(g_prompt, result.text), unsafe_allow_html=True)
     col_text, col_bars = st.columns([3, 1])
     bars = widgets.number(PARAMS["bars"], col_bars)
-    col_text.markdown(
-        "**Step by step.** Frame k shows the first k tokens and the distribution the k-th was drawn "
-        "from: its likeliest tokens at T = 1, after the temperature and after top-k and top-p, and "
-        "the inverse CDF under them: the sampler adds the probabilities up in token-id order and "
-        "draws the token whose share holds the uniform number u."
-    )
-    animation(result.frames(g_prompt, bars), kind="tokens", key="token-animation", height=player_height(bars))
+    if not revealed:
+        col_text.caption(f"The step-by-step player is {reveal.HIDDEN}: its first frame reads off the "
+                         "exercise's answer.")
+    else:
+        show_player(col_text, result, g_prompt, bars)
     show_chart(chart_spec(charts.candidates_chart, result.candidates), name="lm-step-candidates")
     st.caption(f"A column with no outline drew a token outside its {compute.STEP_TOP} likeliest; "
                "the table below gives its probability.")

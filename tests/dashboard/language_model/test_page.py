@@ -312,3 +312,13 @@ def test_a_link_sets_the_player_bars(lm):
     assert not at.exception and not at.error
     assert at.number_input(key="bars").value == 3
     assert all(len(shown) in (3, 4) for shown in token_player(at)["shown"])
+
+
+def test_a_page_opened_from_an_exercise_hides_the_token_player(lm):
+    at = page_test("language_model.py")
+    at.query_params.update({"exercise": "lm.top_k_entropy", "student": "s1", "steps": "2"})
+    at.run()
+    at.button[1].click().run()  # Generate
+    assert not at.exception and not at.error
+    assert at.get("component_instance") == []
+    assert any("player is hidden until you submit" in c.value for c in at.caption)
