@@ -87,9 +87,9 @@ def test_bad_step_arguments_are_named():
         token_step(z, temperature=1.0, top_k=None, top_p=None, u=0.5, n=0)
     with pytest.raises(ValueError, match="`logits` must be one row"):
         token_step(np.stack([z, z]), temperature=1.0, top_k=None, top_p=None, u=0.5, n=3)
-    with pytest.raises(ValueError, match="u"):
+    with pytest.raises(ValueError, match=r"`u` must lie in \[0, 1\)"):
         token_step(z, temperature=1.0, top_k=None, top_p=None, u=1.0, n=3)
-    with pytest.raises(ValueError, match="temperature"):
+    with pytest.raises(ValueError, match="`temperature` must be > 0"):
         token_step(z, temperature=0.0, top_k=None, top_p=None, u=0.5, n=3)
     with pytest.raises(ValueError, match="`steps` must hold at least one"):
         token_frames("a", [], str)

@@ -97,6 +97,8 @@ registerKind("tokens", (() => {
         if (k === i - 1) span.className = "latest";
         tokens.appendChild(span);
       });
+      const line = stage.querySelector("#text");
+      line.scrollTop = line.scrollHeight;  // a long text keeps its newest token in view
       const shown = f.shown[s];
       rows.forEach((row, r) => {
         const on = r < shown.length;
