@@ -10,6 +10,9 @@ Kinds
 -----
 ``"curve"``
     One curve per frame over a shared x grid, built by :func:`curve_frames`.
+``"tokens"``
+    A language model's generation, a drawn token per frame with the distribution it was
+    drawn from, built by :func:`dashboard.topics.language_model.motion.token_frames`.
 
 A new kind is a script ``frontend/kinds/<kind>.js`` that calls ``registerKind`` (see
 ``player.js``), a ``<script>`` line for it in ``frontend/index.html``, and its required
@@ -31,6 +34,8 @@ __all__ = ["DIGITS", "KINDS", "KIND_KEYS", "MAX_PAYLOAD_CHARS", "animation", "cu
 #: Each kind the front end can draw, and the keys its frames must have.
 KIND_KEYS: dict[str, tuple[str, ...]] = {
     "curve": ("x", "y", "labels"),
+    "tokens": ("prompt", "tokens", "labels", "shown", "p_model", "p_tempered", "p_final", "kept", "cdf_low",
+               "drawn", "u", "p_drawn", "surprisal", "entropy", "perplexity", "n_kept", "unit"),
 }
 #: The kinds of animation the front end can draw.
 KINDS = tuple(KIND_KEYS)
@@ -119,7 +124,8 @@ def animation(frames: Mapping[str, Any], *, kind: str, key: str, height: int = 3
     Parameters
     ----------
     frames : mapping
-        The frames, from the builder of ``kind`` (:func:`curve_frames` for ``"curve"``).
+        The frames, from the builder of ``kind`` (:func:`curve_frames` for ``"curve"``, :func:`~dashboard.topics.language_model.motion.token_frames` for
+        ``"tokens"``).
     kind : str
         One of :data:`KINDS`.
     key : str

@@ -20,6 +20,7 @@ from core.information import cross_entropy_from_logits, entropy, kl_divergence, 
 from dashboard.common.limits import CACHE_ENTRIES
 from dashboard.common.lm import model, next_logits, readable, top_tokens
 from dashboard.common.units import in_unit
+from dashboard.topics.language_model import motion
 
 __all__ = [
     "REST",
@@ -42,6 +43,9 @@ SHOWN_TOKENS = 20
 REST = "the rest"
 #: Tokens listed per generation step.
 STEP_TOP = 5
+#: Tokens kept per step for the player's bars (the drawn one is added when outside them);
+#: the page's "bars" setting shows up to this many.
+PLAYER_TOKENS = 20
 
 
 def _filters(top_k: int, top_p: float) -> tuple[int | None, float | None]:
@@ -132,19 +136,29 @@ class Generation:
     (at T = 1), ``entropy`` (of the sampled distribution, in ``unit``), ``kept``
     (tokens the filters kept) and ``top`` (the :data:`STEP_TOP` likeliest, as text).
     ``candidates`` is long: ``step``, ``rank``, ``token``, ``p_final``, ``drawn``.
+    ``draws`` keeps each step for the token player (:mod:`.motion`), ``names`` the
+    readable text of every token id they show.
     """
 
     text: str
     steps: pd.DataFrame
     candidates: pd.DataFrame
     unit: str
+    draws: tuple[motion.TokenStep, ...]
+    names: dict[int, str]
+
+    def frames(self, prompt: str, bars: int) -> dict[str, object]:
+        """The token player's frames of this generation after ``prompt``, ``bars`` bars a
+        step (entropies in ``unit``)."""
+        return motion.token_frames(prompt, self.draws, self.names.__getitem__, unit=self.unit, bars=bars)
 
 
 def generate(
     ids: tuple[int, ...], temperature: float, top_k: int, top_p: float, seed: int, steps: int, unit: str
 ) -> Generation:
     """Draw ``steps`` tokens after ``ids`` with the key/value cache, one uniform per step
-    from ``numpy.random.default_rng(seed)`` (core.sampling.sample_categorical)."""
+    from ``numpy.random.default_rng(seed)`` turned into a token by
+    core.sampling.sample_categorical's inverse CDF."""
     drawn = _generate(ids, temperature, top_k, top_p, seed, steps)
     if unit == "nats":
         return drawn
@@ -159,39 +173,40 @@ def _generate(ids: tuple[int, ...], temperature: float, top_k: int, top_p: float
     rng = np.random.default_rng(seed)
     session = lm.session(np.asarray(ids, dtype=np.int64))
     logits = session.next_logits
-    rows: list[dict[str, object]] = []
-    candidates: list[dict[str, object]] = []
-    drawn_ids: list[int] = []
+    drawn: list[motion.TokenStep] = []
     for step in range(1, steps + 1):
-        p_final = sampling.sampling_probs(logits, temperature=temperature, top_k=k, top_p=p)
-        p_model = sampling.sampling_probs(logits)
-        token = int(sampling.sample_categorical(p_final, rng=rng))
-        top = top_tokens(p_final, STEP_TOP)
-        rows.append(
-            {
-                "step": step,
-                "token": readable(lm.token_text(token)),
-                "token_id": token,
-                "p_drawn": float(p_final[token]),
-                "p_model": float(p_model[token]),
-                "entropy": float(entropy(p_final)),
-                "kept": int((p_final > 0).sum()),
-                "top": ", ".join(f"{readable(lm.token_text(int(i)))} {p_final[i]:.3f}" for i in top),
-            }
-        )
-        candidates.extend(
-            {"step": step, "rank": r + 1, "token": readable(lm.token_text(int(i))), "p_final": float(p_final[i]),
-             "drawn": int(i) == token}
-            for r, i in enumerate(top)
-        )
-        drawn_ids.append(token)
+        # One uniform per step, turned into a token by core's inverse CDF (the player shows it).
+        drawn.append(motion.token_step(logits, temperature=temperature, top_k=k, top_p=p, u=float(rng.random()),
+                                       n=PLAYER_TOKENS))
         if step < steps:
-            logits = session.append([token])
+            logits = session.append([drawn[-1].token])
+    text = [readable(lm.token_text(int(i))) for s in drawn for i in s.shown]
+    names = dict(zip((int(i) for s in drawn for i in s.shown), text, strict=True))
+    rows = [
+        {
+            "step": step,
+            "token": names[s.token],
+            "token_id": s.token,
+            "p_drawn": s.p_drawn,
+            "p_model": s.p_drawn_model,
+            "entropy": s.entropy_final,
+            "kept": s.n_kept,
+            "top": ", ".join(f"{names[int(i)]} {q:.3f}" for i, q in zip(s.shown[:STEP_TOP], s.p_final, strict=False)),
+        }
+        for step, s in enumerate(drawn, start=1)
+    ]
+    candidates = [
+        {"step": step, "rank": r + 1, "token": names[int(i)], "p_final": float(q), "drawn": int(i) == s.token}
+        for step, s in enumerate(drawn, start=1)
+        for r, (i, q) in enumerate(zip(s.shown[:STEP_TOP], s.p_final, strict=False))
+    ]
     return Generation(
-        text=lm.decode(np.asarray(drawn_ids, dtype=np.int64)),
+        text=lm.decode(np.asarray([s.token for s in drawn], dtype=np.int64)),
         steps=pd.DataFrame(rows),
         candidates=pd.DataFrame(candidates),
         unit="nats",
+        draws=tuple(drawn),
+        names=names,
     )
 
 

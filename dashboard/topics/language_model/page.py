@@ -13,9 +13,11 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from core.lm import ModelNotInstalledError
 from dashboard.common import lm, widgets
+from dashboard.common.animation import animation
 from dashboard.common.exercise_links import show_exercise_links
 from dashboard.common.ui import (
     chart_shape,
@@ -39,6 +41,13 @@ CONTINUATION = "lm_continuation"
 MAX_STEPS = int(PARAMS["steps"].hi or 50)
 #: π_old's temperature: the model as it is.
 T_OLD = 1.0
+
+
+def player_height(bars: int) -> int:
+    """Pixels of the token player: controls, text and numbers, a 22-pixel row per bar (one
+    more for a draw outside them), and the legend and inverse CDF."""
+    return 110 + 118 + 22 * (bars + 1) + 70
+
 
 st.title("A real language model: SmolLM2-135M")
 widgets.normalise_query(PARAMS)  # before any widget: accept aliases and any case
@@ -134,6 +143,17 @@ def next_token_tab(ids: tuple[int, ...] | None) -> None:
     )
 
 
+def show_player(where: DeltaGenerator, result: compute.Generation, prompt_text: str, bars: int) -> None:
+    """The generation replayed token by token, ``bars`` bars a step, under its explanation."""
+    where.markdown(
+        "**Step by step.** Frame k shows the first k tokens and the distribution the k-th was drawn "
+        "from: its likeliest tokens at T = 1, after the temperature and after top-k and top-p, and "
+        "the inverse CDF under them: the sampler adds the probabilities up in token-id order and "
+        "draws the token whose share holds the uniform number u."
+    )
+    animation(result.frames(prompt_text, bars), kind="tokens", key="token-animation", height=player_height(bars))
+
+
 # ------------------------------------------------------------------ generate
 @st.fragment
 def generate_tab(ids: tuple[int, ...] | None) -> None:
@@ -172,7 +192,15 @@ def generate_tab(ids: tuple[int, ...] | None) -> None:
         f"seed {g_seed}, {g_steps} token{'s' if g_steps > 1 else ''}"
         + ("" if g_ids == ids else " (for an earlier prompt: press Generate again for this one)")
     )
-    st.markdown(strip.generated_html(lm.model().decode(list(g_ids)), result.text), unsafe_allow_html=True)
+    g_prompt = lm.model().decode(list(g_ids))
+    st.markdown(strip.generated_html(g_prompt, result.text), unsafe_allow_html=True)
+    col_text, col_bars = st.columns([3, 1])
+    bars = widgets.number(PARAMS["bars"], col_bars)
+    if not revealed:
+        col_text.caption(f"The step-by-step player is {reveal.HIDDEN}: its first frame reads off the "
+                         "exercise's answer.")
+    else:
+        show_player(col_text, result, g_prompt, bars)
     show_chart(chart_spec(charts.candidates_chart, result.candidates), name="lm-step-candidates")
     st.caption(f"A column with no outline drew a token outside its {compute.STEP_TOP} likeliest; "
                "the table below gives its probability.")

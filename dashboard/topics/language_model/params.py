@@ -76,6 +76,16 @@ PARAMS = PageParams(
             help="How many tokens one generation draws, one step at a time.",
         ),
         Param(
+            "bars",
+            "Tokens per step in the player",
+            "int",
+            10,
+            lo=3,
+            hi=20,
+            step=1,
+            help="How many of each step's likeliest tokens the player draws as bars (the drawn one is always among them).",
+        ),
+        Param(
             "sentence",
             "Sentence to score",
             "text",

@@ -7,6 +7,7 @@ with the page's or core's functions.
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -21,6 +22,10 @@ pytestmark = pytest.mark.xdist_group("lm")
 PROMPT = str(PARAMS["prompt"].default)
 SENTENCE = str(PARAMS["sentence"].default)
 FOUR = 0.5e-4 + 1e-9  # a metric shown with 4 decimals
+
+
+#: Whitespace as the page shows it in token texts.
+VISIBLE = str.maketrans({" ": "␣", "\n": "↵", "\t": "⇥", "\r": "␍"})
 
 
 def shown(at, label: str) -> float:
@@ -234,3 +239,86 @@ def test_the_continuation_is_redrawn_on_its_button(at, lm):
     five = ratios()
     assert five["token_id"].tolist() == first["token_id"].tolist()[:5]  # one uniform per step: a prefix
     assert not any("Draw the continuation" in i.value for i in at.info)
+
+
+def token_player(at) -> dict:
+    """The frames of the generate tab's token player (the page's one "tokens" animation)."""
+    (args,) = [a for a in (json.loads(el.proto.json_args) for el in at.get("component_instance"))
+               if a["kind"] == "tokens"]
+    return args["frames"]
+
+
+def test_the_token_player_shows_each_draw_and_its_distribution(at, lm):
+    assert at.get("component_instance") == []  # no player before a generation
+    at.slider(key="temperature").set_value(0.8)
+    at.slider(key="top_p").set_value(0.9)
+    at.number_input(key="seed").set_value(2)
+    at.slider(key="steps").set_value(5)
+    at.button[1].click().run()  # Generate
+    assert not at.exception and not at.error
+    frames = token_player(at)
+    steps = next(d.value for d in at.dataframe if "p_drawn" in d.value.columns)
+    assert frames["tokens"] == list(steps["token"]) and len(frames["labels"]) == 6  # frame k: k tokens
+    assert frames["prompt"] == PROMPT
+    # One uniform per step from default_rng(seed), turned into a token by the inverse CDF of
+    # softmax(z / T) cut to Hugging Face's nucleus (cumulative sums in token-id order).
+    us = np.random.default_rng(2).random(5)
+    np.testing.assert_allclose(frames["u"], us, atol=1e-6)
+    ids = [int(i) for i in lm.encode(PROMPT)]
+    drawn = [int(t) for t in steps["token_id"]]
+    logits = lm.logits(ids + drawn)[len(ids) - 1 : len(ids) + 4].astype(np.float64)
+    log_p_model = []
+    for k, (z, u) in enumerate(zip(logits, us, strict=True)):
+        tempered = special.softmax(z / 0.8)
+        order = np.argsort(tempered)  # ascending, as Hugging Face's TopPLogitsWarper
+        cut = np.cumsum(tempered[order]) <= 1 - 0.9
+        cut[-1] = False
+        final = tempered.copy()
+        final[order[cut]] = 0.0
+        final /= final.sum()
+        assert drawn[k] == int(np.searchsorted(np.cumsum(final), u, side="right"))
+        top = np.argsort(-z, kind="stable")[:10]
+        names = [lm.token_text(int(i)).translate(VISIBLE) for i in top]
+        assert frames["shown"][k][:10] == names
+        np.testing.assert_allclose(frames["p_final"][k][:10], final[top], atol=6e-5)
+        np.testing.assert_allclose(frames["p_model"][k][:10], special.softmax(z)[top], atol=6e-5)
+        assert frames["kept"][k][:10] == [bool(final[i] > 0) for i in top]
+        assert frames["n_kept"][k] == int((final > 0).sum())
+        assert frames["shown"][k][frames["drawn"][k]] == frames["tokens"][k]
+        assert frames["entropy"][k] == pytest.approx(stats.entropy(final), abs=1e-3)
+        log_p_model.append(special.log_softmax(z)[drawn[k]])
+    np.testing.assert_allclose(frames["perplexity"], np.exp(-np.cumsum(log_p_model) / np.arange(1, 6)), rtol=1e-3)
+    # Bits rescale the entropies; the draws and their cached forward passes stay.
+    at.radio(key="unit").set_value("bits").run()
+    in_bits = token_player(at)
+    assert in_bits["tokens"] == frames["tokens"] and in_bits["unit"] == "bits"
+    np.testing.assert_allclose(in_bits["entropy"], np.array(frames["entropy"]) / math.log(2), atol=1e-3)
+    at.number_input(key="bars").set_value(4).run()  # four bars a step, and the draw when outside them
+    four = token_player(at)
+    assert four["tokens"] == frames["tokens"]
+    for k in range(5):
+        assert four["shown"][k][:4] == frames["shown"][k][:4] and len(four["shown"][k]) in (4, 5)
+        assert four["shown"][k][four["drawn"][k]] == frames["tokens"][k]
+    at.button[0].click().run()  # Draw a token: one more frame, the first five unchanged
+    six = token_player(at)
+    assert len(six["tokens"]) == 6 and six["tokens"][:5] == frames["tokens"]
+
+
+def test_a_link_sets_the_player_bars(lm):
+    at = page_test("language_model.py")
+    at.query_params.update({"bars": "3", "steps": "2"})
+    at.run()
+    at.button[1].click().run()  # Generate
+    assert not at.exception and not at.error
+    assert at.number_input(key="bars").value == 3
+    assert all(len(shown) in (3, 4) for shown in token_player(at)["shown"])
+
+
+def test_a_page_opened_from_an_exercise_hides_the_token_player(lm):
+    at = page_test("language_model.py")
+    at.query_params.update({"exercise": "lm.top_k_entropy", "student": "s1", "steps": "2"})
+    at.run()
+    at.button[1].click().run()  # Generate
+    assert not at.exception and not at.error
+    assert at.get("component_instance") == []
+    assert any("player is hidden until you submit" in c.value for c in at.caption)
