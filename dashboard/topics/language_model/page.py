@@ -201,6 +201,16 @@ def generate_tab(ids: tuple[int, ...] | None) -> None:
                          "exercise's answer.")
     else:
         show_player(col_text, result, g_prompt, bars)
+    if not revealed:
+        # Step 1 is drawn from the exercise's distribution: its probabilities after the
+        # filters, entropy and kept count would read off the answer; the T = 1 ones do not.
+        st.caption(f"The per-step numbers after temperature, top-k and top-p are {reveal.HIDDEN}.")
+        st.dataframe(result.steps[["step", "token", "token_id", "p_model"]], hide_index=True, column_config={
+            "token": st.column_config.TextColumn("token drawn"),
+            "token_id": st.column_config.NumberColumn("id", format="%d"),
+            "p_model": st.column_config.NumberColumn("p at T = 1", format="%.4f"),
+        })
+        return
     show_chart(chart_spec(charts.candidates_chart, result.candidates), name="lm-step-candidates")
     st.caption(f"A column with no outline drew a token outside its {compute.STEP_TOP} likeliest; "
                "the table below gives its probability.")

@@ -322,3 +322,8 @@ def test_a_page_opened_from_an_exercise_hides_the_token_player(lm):
     assert not at.exception and not at.error
     assert at.get("component_instance") == []
     assert any("player is hidden until you submit" in c.value for c in at.caption)
+    # Step 1 is drawn from the exercise's filtered distribution: only the T = 1 numbers show.
+    (table,) = [t for t in at.dataframe if "step" in t.value.columns]  # the Generate tab's
+    assert list(table.value.columns) == ["step", "token", "token_id", "p_model"]
+    assert not at.get("arrow_vega_lite_chart") or all(
+        "entropy" not in str(c.proto.spec) and "p_drawn" not in str(c.proto.spec) for c in at.get("arrow_vega_lite_chart"))
