@@ -10,6 +10,9 @@ Kinds
 -----
 ``"curve"``
     One curve per frame over a shared x grid, built by :func:`curve_frames`.
+``"warmup"``
+    A sampler's warm-up: step size, acceptance, inverse metric and draws per iteration,
+    built by ``dashboard.topics.mcmc.warmup_motion.warmup_frames``.
 
 A new kind is a script ``frontend/kinds/<kind>.js`` that calls ``registerKind`` (see
 ``player.js``), a ``<script>`` line for it in ``frontend/index.html``, and its required
@@ -31,6 +34,9 @@ __all__ = ["DIGITS", "KINDS", "KIND_KEYS", "MAX_PAYLOAD_CHARS", "animation", "cu
 #: Each kind the front end can draw, and the keys its frames must have.
 KIND_KEYS: dict[str, tuple[str, ...]] = {
     "curve": ("x", "y", "labels"),
+    # Built by dashboard.topics.mcmc.warmup_motion.warmup_frames.
+    "warmup": ("iteration", "n_warmup", "step_size", "accept", "accept_window", "target_accept", "windows",
+               "metric", "coords", "x", "y", "labels"),
 }
 #: The kinds of animation the front end can draw.
 KINDS = tuple(KIND_KEYS)
