@@ -83,14 +83,16 @@ registerKind("warmup", (() => {
     count: (f) => f.iteration.length,
     layout(stage, f, h) {
       const svg = svgNode("svg", {id: "plot", width: "100%", height: h, role: "img", "aria-label": "warm-up animation"}, stage);
-      const W = svg.clientWidth || 700, H = h;
+      // H leaves a margin under the bottom axes: the caption above may wrap to more lines
+      // than when the player measured its height.
+      const W = svg.clientWidth || 700, H = h - 24;
       const withDraws = f.x && f.x.length > 0;
-      const gap = 64, left = 52, top = 22, colW = (W - left - gap - 12) / 2, rowH = (H - top - 2 * 44) / 2;
+      const gap = 64, left = 52, top = 22, below = 62, colW = (W - left - gap - 12) / 2, rowH = (H - top - 2 * below + 24) / 2;
       const boxes = {
         step: {x: left, y: top, w: colW, h: rowH},
         accept: {x: left + colW + gap, y: top, w: colW, h: rowH},
-        metric: {x: left, y: top + rowH + 44, w: withDraws ? colW : 2 * colW + gap, h: rowH},
-        draws: {x: left + colW + gap, y: top + rowH + 44, w: colW, h: rowH},
+        metric: {x: left, y: top + rowH + below, w: withDraws ? colW : 2 * colW + gap, h: rowH},
+        draws: {x: left + colW + gap, y: top + rowH + below, w: colW, h: rowH},
       };
       const nw = f.n_warmup;
       const sxStep = scale(0, nw, boxes.step.x, boxes.step.x + boxes.step.w, false);
@@ -98,8 +100,8 @@ registerKind("warmup", (() => {
       const [s0, s1] = extent(flat(f.step_size), true);
       const syStep = scale(s0 / 1.2, s1 * 1.2, boxes.step.y + boxes.step.h, boxes.step.y, true);
       const syAcc = scale(0, 1, boxes.accept.y + boxes.accept.h, boxes.accept.y, false);
-      const gStep = panel(svg, boxes.step, "Step size (log scale)", sxStep, syStep, "warm-up iteration");
-      const gAcc = panel(svg, boxes.accept, `Acceptance, last ${f.accept_window} iterations (target ${f.target_accept})`, sxAcc, syAcc, "warm-up iteration");
+      const gStep = panel(svg, boxes.step, "Step size (log axis)", sxStep, syStep, "warm-up iteration");
+      const gAcc = panel(svg, boxes.accept, `Acceptance, last ${f.accept_window} (target ${f.target_accept})`, sxAcc, syAcc, "warm-up iteration");
       shade(gStep, f, boxes.step, sxStep);
       shade(gAcc, f, boxes.accept, sxAcc);
       svgNode("line", {x1: boxes.accept.x, x2: boxes.accept.x + boxes.accept.w, y1: syAcc(f.target_accept),
@@ -113,7 +115,7 @@ registerKind("warmup", (() => {
       const mb = boxes.metric, nc = f.coords.length;
       const [m0, m1] = extent(flat(f.metric).concat(f.true_var || []), true);
       const syM = scale(m0 / 1.5, m1 * 1.5, mb.y + mb.h, mb.y, true);
-      const gM = panel(svg, mb, "Inverse mass matrix diagonal (log scale)", null, syM);
+      const gM = panel(svg, mb, "Inverse mass matrix (log axis)", null, syM);
       const slot = mb.w / nc;
       const coords = f.coords.map((name, j) => {
         const cx = mb.x + slot * (j + 0.5), bw = Math.min(36, slot * 0.6);
@@ -127,9 +129,6 @@ registerKind("warmup", (() => {
                                                                    r: 2.5, fill: COLOURS[c % 8]}, gM));
         return {bar, dots};
       });
-      if (f.true_var) {
-        svgNode("text", {x: mb.x + mb.w, y: mb.y - 6, "text-anchor": "end"}, gM).textContent = "— target's variance";
-      }
 
       let draws = null;
       if (withDraws) {
@@ -138,7 +137,7 @@ registerKind("warmup", (() => {
         const px = (x1 - x0) * 0.05, py = (y1 - y0) * 0.05;
         const sx = scale(x0 - px, x1 + px, db.x, db.x + db.w, false);
         const sy = scale(y0 - py, y1 + py, db.y + db.h, db.y, false);
-        const gD = panel(svg, db, `Warm-up draws (${f.coords[0]}, ${f.coords[1] || ""})`, sx, sy, "");
+        const gD = panel(svg, db, `Draws (${f.coords[0]}, ${f.coords[1] || ""})`, sx, sy, "");
         draws = f.x.map((row, c) => ({
           points: row.map((v, k) => `M${sx(v).toFixed(1)},${sy(f.y[c][k]).toFixed(1)}h0`),
           path: svgNode("path", {fill: "none", stroke: COLOURS[c % 8], "stroke-width": 4, "stroke-linecap": "round",
