@@ -5,12 +5,11 @@ scrubs, drawing the step-size path up to the frame shown."""
 from __future__ import annotations
 
 import os
-import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import wait_for_app
+from tests.e2e.helpers import play_pause_and_step, wait_for_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -20,28 +19,10 @@ LAST = N_WARMUP - 1
 PLAYERS = 'iframe[title*="animation"]'
 
 
-def frame_number(counter) -> int:
-    match = re.fullmatch(r"frame (\d+) / \d+", counter.inner_text())
-    assert match, counter.inner_text()
-    return int(match.group(1))
-
-
 def check_controls(page, player) -> None:
-    """Play, pause, step, step back and scrub one player."""
+    """Play, pause, step, step back and scrub one player, its drawing following the frame."""
     counter = player.get_by_test_id("frame-counter")
-    expect(counter).to_have_text(f"frame 0 / {LAST}", timeout=TIMEOUT)
-    player.get_by_label("Speed").select_option("30")
-    player.get_by_role("button", name="Play").click()
-    expect(counter).not_to_have_text(f"frame 0 / {LAST}", timeout=TIMEOUT)
-    player.get_by_role("button", name="Pause").click()
-    paused = frame_number(counter)
-    assert 0 < paused < LAST
-    page.wait_for_timeout(400)
-    assert frame_number(counter) == paused  # twelve frames' worth at 30 frames/s: none came
-    player.get_by_role("button", name="Step", exact=True).click()
-    expect(counter).to_have_text(f"frame {paused + 1} / {LAST}")
-    player.get_by_role("button", name="Step back").click()
-    expect(counter).to_have_text(f"frame {paused} / {LAST}")
+    play_pause_and_step(page, player, LAST, 30, timeout=TIMEOUT)
     player.get_by_label("Frame").fill("100")
     expect(counter).to_have_text(f"frame 100 / {LAST}")
     # Each chain's step-size line runs through frames 0..100: 101 points.
