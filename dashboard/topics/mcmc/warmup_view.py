@@ -6,6 +6,7 @@ sampler with Stan's and nutpie's adaptation side by side and samples both.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import streamlit as st
@@ -66,7 +67,8 @@ def show_warmup(done: list[McmcRun]) -> None:
             animation(run.warmup, kind="warmup", key=f"warmup-animation-{side}", height=WARMUP_HEIGHT)
             shown, total = len(run.warmup["iteration"]), run.warmup["n_warmup"]
             st.caption(
-                f"{run.label}: {shown} of {total} warm-up iterations as frames"
+                f"{run.label}: {shown} of {total} warm-up iterations as frames (at 30 frames/s "
+                f"the whole warm-up plays in {math.ceil(shown / 30)} s)"
                 + (" (thinned; every window's closing is a frame)" if shown < total else "")
                 + ". Bars: the inverse mass matrix, geometric mean over chains (dots: each chain)"
                 + ("; black ticks: the target's variances." if run.warmup["true_var"] is not None else ".")
