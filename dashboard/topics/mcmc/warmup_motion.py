@@ -1,5 +1,8 @@
 """Frames of the warm-up animation (kind ``"warmup"``) from a run's warm-up record.
 
+The frames' iterations depend only on the warm-up's length (evenly spaced, plus both
+sides of each of Stan's window closings), so runs compared side by side stay in step.
+
 Pure functions, no streamlit: a run's :class:`core.mcmc.warmup_history.WarmupHistory`
 and warm-up draws become a compact payload of arrays (not per-frame records), one frame
 per shown warm-up iteration: the step size, the acceptance over the last
@@ -15,6 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from core.mcmc.adaptation import metric_window_ends
 from core.mcmc.warmup_history import WarmupHistory
 from core.validation import check_int
 from dashboard.common.animation import DIGITS
@@ -144,7 +148,9 @@ def warmup_frames(
         raise ValueError(f"`names` must name the first {min(dim, max_coordinates)} coordinates; got {len(names)}")
     # Chain 1's windows are shaded and counted (Stan's are every chain's; nutpie's differ a little).
     first = [(int(a), int(b)) for a, b in history.windows[0]] if history.windows else []
-    its = frame_iterations(n, [b for _, b in first], max_frames)
+    # Frames at Stan's closings for this warm-up length whatever the adaptation, so two runs
+    # of one length played side by side show the same iteration at the same frame.
+    its = frame_iterations(n, [end + 1 for end in metric_window_ends(n)[1]], max_frames)
     k = min(dim, check_int(max_coordinates, "max_coordinates", minimum=1))
     # The metric used at iteration i: the last update taking effect at or before i.
     upd = np.searchsorted(history.metric_iteration, its, side="right") - 1

@@ -77,6 +77,13 @@ def test_stans_closings_are_frames_and_the_metric_changes_exactly_there():
     assert "5 of 5 windows closed" in f["labels"][-1] and "0 of 5 windows closed" in f["labels"][0]
 
 
+def test_two_runs_of_one_length_share_their_frames():
+    stan = mcmc.nuts(TARGET, n_chains=2, n_warmup=1000, n_draws=10, rng=1)
+    fisher = mcmc.nuts(TARGET, n_chains=2, n_warmup=1000, n_draws=10, rng=1, adaptation="fisher")
+    frames = [wm.warmup_frames(t.warmup_history, t.warmup_draws, NAMES)["iteration"] for t in (stan, fisher)]
+    assert frames[0] == frames[1] and len(frames[0]) == wm.WARMUP_FRAMES
+
+
 def test_a_one_dimensional_target_and_a_many_dimensional_one():
     one = mcmc.nuts(tg.gaussian(1), n_chains=2, n_warmup=100, n_draws=10, rng=1)
     f = wm.warmup_frames(one.warmup_history, one.warmup_draws, ["x"])

@@ -40,7 +40,8 @@ registerKind("warmup", (() => {
     }
     return [0, 1, 2, 3, 4].map((k) => s.d0 + (s.d1 - s.d0) * k / 4);
   }
-  const fmt = (v) => (Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0)) ? v.toExponential(0) : +v.toPrecision(2);
+  const fmt = (v) => (Math.abs(v) >= 1e5 || (Math.abs(v) < 0.01 && v !== 0)) ? v.toExponential(0)
+    : Math.abs(v) >= 100 ? String(Math.round(v)) : String(+v.toPrecision(2));
 
   // A panel: frame, title, axes with ticks; returns its group and scales.
   function panel(svg, box, title, sx, sy, xTitle) {
@@ -87,7 +88,7 @@ registerKind("warmup", (() => {
       // than when the player measured its height.
       const W = svg.clientWidth || 700, H = h - 24;
       const withDraws = f.x && f.x.length > 0;
-      const gap = 64, left = 52, top = 22, below = 62, colW = (W - left - gap - 12) / 2, rowH = (H - top - 2 * below + 24) / 2;
+      const gap = 64, left = 52, top = 22, below = 62, colW = (W - left - gap - 22) / 2, rowH = (H - top - 2 * below + 24) / 2;
       const boxes = {
         step: {x: left, y: top, w: colW, h: rowH},
         accept: {x: left + colW + gap, y: top, w: colW, h: rowH},
@@ -119,7 +120,8 @@ registerKind("warmup", (() => {
       const slot = mb.w / nc;
       const coords = f.coords.map((name, j) => {
         const cx = mb.x + slot * (j + 0.5), bw = Math.min(36, slot * 0.6);
-        svgNode("text", {x: cx, y: mb.y + mb.h + 14, "text-anchor": "middle"}, gM).textContent = name;
+        svgNode("text", {x: cx, y: mb.y + mb.h + 14, "text-anchor": "middle", style: slot < 36 ? "font-size: 9px" : ""},
+                gM).textContent = name;
         const bar = svgNode("rect", {x: cx - bw / 2, width: bw, fill: "#56B4E9", "fill-opacity": 0.55, class: "metric-bar"}, gM);
         if (f.true_var) {
           const y = syM(f.true_var[j]);
