@@ -164,7 +164,8 @@ def warmup_frames(
         x, y = _round(warmup_draws[:, its, 0]), _round(warmup_draws[:, its, 1])
     labels = []
     for j, it in enumerate(its):
-        text = (f"Warm-up iteration {it + 1} of {n}: step size {np.median(history.step_size[:, it]):.3g} "
+        step = "proposal scale" if history.adaptation == "metropolis" else "step size"
+        text = (f"Warm-up iteration {it + 1} of {n}: {step} {np.median(history.step_size[:, it]):.3g} "
                 f"(median over chains), acceptance over the last {min(ACCEPT_WINDOW, it + 1)} "
                 f"{float(accept[:, j].mean()):.2f} (target {history.target_accept:g})")
         if first:

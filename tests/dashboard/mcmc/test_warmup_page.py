@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from core import mcmc
 from dashboard.topics.mcmc import runs
+from dashboard.topics.mcmc.params import PARAMS, stan_vs_fisher
 from tests.dashboard.mcmc.test_page import open_page
 
 
@@ -88,3 +89,13 @@ def test_gibbs_has_no_warmup_to_play():
     assert not at.exception and not at.error
     assert warmup_players(at) == []
     assert any("no warm-up to show" in c.value for c in at.caption)
+
+
+def test_stan_vs_fisher_values_are_valid_and_differ_only_in_the_adaptation():
+    values = stan_vs_fisher({"sampler": "NUTS", "accept": 0.9, "max_depth": 6, "adapt": False})
+    for key, value in values.items():
+        assert PARAMS[key].check(value) == value  # every value is one the page accepts
+    assert values["sampler"] == values["sampler_b"] == "NUTS"
+    assert (values["accept_b"], values["max_depth_b"], values["adapt_b"]) == (0.9, 6, False)
+    assert (values["adaptation"], values["adaptation_b"]) == ("stan", "fisher")
+    assert stan_vs_fisher({"sampler": "Gibbs"})["sampler_b"] == "NUTS"  # Gibbs adapts nothing

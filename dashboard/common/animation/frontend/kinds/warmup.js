@@ -101,7 +101,7 @@ registerKind("warmup", (() => {
       const [s0, s1] = extent(flat(f.step_size), true);
       const syStep = scale(s0 / 1.2, s1 * 1.2, boxes.step.y + boxes.step.h, boxes.step.y, true);
       const syAcc = scale(0, 1, boxes.accept.y + boxes.accept.h, boxes.accept.y, false);
-      const gStep = panel(svg, boxes.step, "Step size (log axis)", sxStep, syStep, "warm-up iteration");
+      const gStep = panel(svg, boxes.step, f.adaptation === "metropolis" ? "Proposal scale (log axis)" : "Step size (log axis)", sxStep, syStep, "warm-up iteration");
       const gAcc = panel(svg, boxes.accept, `Acceptance, last ${f.accept_window} (target ${f.target_accept})`, sxAcc, syAcc, "warm-up iteration");
       shade(gStep, f, boxes.step, sxStep);
       shade(gAcc, f, boxes.accept, sxAcc);
@@ -116,7 +116,7 @@ registerKind("warmup", (() => {
       const mb = boxes.metric, nc = f.coords.length;
       const [m0, m1] = extent(flat(f.metric).concat(f.true_var || []), true);
       const syM = scale(m0 / 1.5, m1 * 1.5, mb.y + mb.h, mb.y, true);
-      const gM = panel(svg, mb, "Inverse mass matrix (log axis)", null, syM);
+      const gM = panel(svg, mb, f.adaptation === "metropolis" ? "Proposal variances (log axis)" : "Inverse mass matrix (log axis)", null, syM);
       const slot = mb.w / nc;
       const coords = f.coords.map((name, j) => {
         const cx = mb.x + slot * (j + 0.5), bw = Math.min(36, slot * 0.6);
