@@ -89,15 +89,20 @@ def trailing_mean(values: NDArray[np.float64], window: int) -> NDArray[np.float6
     return np.asarray((c[:, hi] - c[:, lo]) / (hi - lo), dtype=np.float64)
 
 
+def _json(x: NDArray[np.float64]) -> Any:
+    """Nested lists with None where a number is not finite (JSON has no inf or nan)."""
+    return np.where(np.isfinite(x), x, None).tolist() if x.size else x.tolist()
+
+
 def _round(values: Any, digits: int = DIGITS) -> Any:
     """Nested lists of numbers rounded to ``digits`` decimals (compact JSON)."""
-    return np.round(np.asarray(values, dtype=np.float64), digits).tolist()
+    return _json(np.round(np.asarray(values, dtype=np.float64), digits))
 
 
 def _significant(values: Any) -> Any:
     """Positive numbers spanning decades (step sizes, variances): 4 significant digits."""
     x = np.asarray(values, dtype=np.float64)
-    return np.vectorize(lambda v: float(f"{v:.4g}"), otypes=[float])(x).tolist() if x.size else x.tolist()
+    return _json(np.vectorize(lambda v: float(f"{v:.4g}"), otypes=[float])(x)) if x.size else x.tolist()
 
 
 def warmup_frames(

@@ -93,6 +93,15 @@ def test_a_one_dimensional_target_and_a_many_dimensional_one():
     assert np.array(f["metric"]).shape == (wm.WARMUP_FRAMES, 2, wm.WARMUP_COORDINATES) and len(f["coords"]) == 10
 
 
+def test_numbers_json_cannot_hold_become_null():
+    tr = mcmc.nuts(TARGET, n_chains=2, n_warmup=30, n_draws=10, rng=1)
+    draws = tr.warmup_draws.copy()
+    draws[0, 5, 0] = np.inf
+    f = wm.warmup_frames(tr.warmup_history, draws, NAMES)
+    assert f["x"][0][5] is None and f["x"][0][4] == round(float(draws[0, 4, 0]), 4)
+    json.dumps(f, allow_nan=False)
+
+
 def test_bad_input_is_refused():
     tr = mcmc.nuts(TARGET, n_chains=2, n_warmup=0, n_draws=10, rng=1)
     with pytest.raises(ValueError, match="no warm-up iterations"):

@@ -74,7 +74,8 @@ registerKind("warmup", (() => {
   // A time series per chain: its points' text, drawn up to the frame, and a moving dot.
   function series(g, values, sx, sy, f) {
     return values.map((row, c) => ({
-      points: row.map((v, k) => `${sx(f.iteration[k]).toFixed(1)},${sy(v).toFixed(1)}`),
+      // null (a number JSON cannot hold) leaves a gap: no point, the dot stays where it was.
+      points: row.map((v, k) => (v === null ? null : `${sx(f.iteration[k]).toFixed(1)},${sy(v).toFixed(1)}`)),
       line: svgNode("polyline", {fill: "none", stroke: COLOURS[c % 8], "stroke-width": 1.5, "stroke-opacity": 0.85}, g),
       dot: svgNode("circle", {r: 4, fill: COLOURS[c % 8], stroke: "#fff", "stroke-width": 1, class: "current"}, g),
     }));
@@ -141,7 +142,7 @@ registerKind("warmup", (() => {
         const sy = scale(y0 - py, y1 + py, db.y + db.h, db.y, false);
         const gD = panel(svg, db, `Draws (${f.coords[0]}, ${f.coords[1] || ""})`, sx, sy, "");
         draws = f.x.map((row, c) => ({
-          points: row.map((v, k) => `M${sx(v).toFixed(1)},${sy(f.y[c][k]).toFixed(1)}h0`),
+          points: row.map((v, k) => (v === null || f.y[c][k] === null ? "" : `M${sx(v).toFixed(1)},${sy(f.y[c][k]).toFixed(1)}h0`)),
           path: svgNode("path", {fill: "none", stroke: COLOURS[c % 8], "stroke-width": 4, "stroke-linecap": "round",
                                  "stroke-opacity": 0.5, class: "draws"}, gD),
           dot: svgNode("circle", {r: 5, fill: COLOURS[c % 8], stroke: "#000", "stroke-width": 1, class: "current"}, gD),
@@ -153,7 +154,8 @@ registerKind("warmup", (() => {
     draw(stage, f, i) {
       const p = parts, it = f.iteration[i];
       for (const s of p.step.concat(p.accept)) {
-        s.line.setAttribute("points", s.points.slice(0, i + 1).join(" "));
+        s.line.setAttribute("points", s.points.slice(0, i + 1).filter(Boolean).join(" "));
+        if (s.points[i] === null) continue;
         const [x, y] = s.points[i].split(",");
         s.dot.setAttribute("cx", x);
         s.dot.setAttribute("cy", y);
@@ -172,6 +174,7 @@ registerKind("warmup", (() => {
       if (p.draws) {
         for (const [c, d] of p.draws.entries()) {
           d.path.setAttribute("d", d.points.slice(0, i + 1).join(""));
+          if (!d.points[i]) continue;
           d.dot.setAttribute("cx", d.sx(f.x[c][i]));
           d.dot.setAttribute("cy", d.sy(f.y[c][i]));
         }
