@@ -47,6 +47,17 @@ def test_stan_and_fisher_warmups_play_side_by_side(app_url, page, tmp_path):
     # switches every 10 moved draws early on: the left player shades fewer windows.
     windows = [p.locator("rect.window").count() for p in players]
     assert windows[0] < windows[1]
+    # Stan's mass matrix holds within a window and changes as it closes: the metric from
+    # iterations 75..99 takes effect at iteration 100 (frame 100).
+    bar = players[0].locator("rect.metric-bar").first
+    heights = []
+    for frame in (98, 99, 100):
+        players[0].get_by_label("Frame").fill(str(frame))
+        expect(players[0].get_by_test_id("frame-counter")).to_have_text(f"frame {frame} / {LAST}")
+        heights.append(bar.get_attribute("height"))
+    assert heights[0] == heights[1] != heights[2]
+    for player in players:
+        player.get_by_label("Frame").fill("100")  # both mid warm-up for the screenshot
     shots = os.environ.get("PROBSTATS_SCREENSHOTS") or str(tmp_path)
     section = page.get_by_role("heading", name="Watch the warm-up")
     section.scroll_into_view_if_needed()
