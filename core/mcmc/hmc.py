@@ -26,10 +26,11 @@ from core.mcmc._common import (
     empty_stats,
     start_points,
 )
-from core.mcmc.adaptation import StanWarmup
+from core.mcmc.adaptation import StanWarmup, metric_window_ends
 from core.mcmc.fisher_adaptation import FisherWarmup, symmetric_accept
 from core.mcmc.targets import Target
 from core.mcmc.trace import Trace
+from core.mcmc.warmup_history import WarmupRecorder, stan_windows, switch_windows
 from core.validation import check_choice, check_finite, check_int, check_positive, check_scalar
 
 __all__ = ["ADAPTATIONS", "DIVERGENCE_THRESHOLD", "hmc", "leapfrog_step"]
@@ -146,6 +147,11 @@ def run_gradient_sampler(
     final_inv_m = np.empty((n_chains, d))
     trajectories: list[list[Array]] | None = [] if keep_trajectories else None
     n_grad = n_grad_sampling = 0
+    recorder = WarmupRecorder(adaptation, n_chains, n_warmup, d, target_accept)
+    init_buffer, base_window, term_buffer = windows
+    first, ends = metric_window_ends(n_warmup, init_buffer=init_buffer, term_buffer=term_buffer,
+                                     base_window=base_window)
+    closed: list[list[tuple[int, int]]] = []
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         for c in range(n_chains):
             chain = HamiltonianChain(target, rngs[c], keep_trajectories=False)
@@ -158,13 +164,19 @@ def run_gradient_sampler(
             q = x0[c]
             logp, g = chain.grad_at(q)
             eps = warmup.start(q, logp, g)
+            recorder.start(c, chain.inv_m)
             for i in range(n_warmup):
                 q1, logp, g, st, _ = transition(q, logp, g, eps)
                 moved, q = q1 is not q, q1
                 warm[c, i] = q
                 report.step()
                 eps = warmup.update(i, q, logp, g, moved, st)
+                # Read from outside the adapter: the step used, its acceptance, the metric now.
+                recorder.record(c, i, st[1], st[0], chain.inv_m)
             eps = warmup.final_step_size()
+            # Stan's windows follow the schedule; nutpie's close at its estimator switches.
+            closed.append(switch_windows(getattr(warmup, "switches", [])) if adaptation == "fisher"
+                          else stan_windows(first, ends))
             n_grad_warm = chain.n_grad
             chain.keep = keep_trajectories  # trajectories of the kept draws only
             kept: list[Array] = []
@@ -200,6 +212,7 @@ def run_gradient_sampler(
         step_size=final_eps,
         inv_metric=final_inv_m,
         trajectories=trajectories,
+        warmup_history=recorder.finish(final_eps, closed),
     )
 
 

@@ -20,6 +20,7 @@ from core.mcmc._common import (
 from core.mcmc.adaptation import WelfordVariance, metric_window_ends
 from core.mcmc.targets import Target
 from core.mcmc.trace import Trace
+from core.mcmc.warmup_history import WarmupRecorder, stan_windows
 from core.validation import as_float_array, check_finite, check_scalar
 
 __all__ = ["metropolis", "mh_acceptance_probability"]
@@ -110,6 +111,9 @@ def metropolis(
     first, ends = metric_window_ends(nw)
     window_ends = set(ends)
     since_restart = 0
+    recorder = WarmupRecorder("metropolis", nc, nw, d, delta)
+    for c in range(nc):
+        recorder.start(c, sd**2)
 
     draws = np.empty((nc, nd, d))
     warm = np.empty((nc, nw, d))
@@ -127,25 +131,29 @@ def metropolis(
             report.step()
             if i < nw:
                 warm[:, i] = x
-                if not adapt:
-                    continue
-                # Robbins-Monro on log s with the acceptance pooled over chains.
-                since_restart += 1
-                gain = since_restart**-0.6
-                log_scale += gain * (float(accept_prob.mean()) - delta)
-                if ends and first <= i <= ends[-1]:
-                    for c in range(nc):
-                        window.add(x[c])
-                    if i in window_ends:
-                        sd = np.sqrt(window.regularised_variance())
-                        window.restart()
-                        since_restart = 0
+                if adapt:
+                    # Robbins-Monro on log s with the acceptance pooled over chains.
+                    since_restart += 1
+                    gain = since_restart**-0.6
+                    log_scale += gain * (float(accept_prob.mean()) - delta)
+                    if ends and first <= i <= ends[-1]:
+                        for c in range(nc):
+                            window.add(x[c])
+                        if i in window_ends:
+                            sd = np.sqrt(window.regularised_variance())
+                            window.restart()
+                            since_restart = 0
+                variances = sd**2  # the variances in force from the next iteration
+                for c in range(nc):
+                    recorder.record(c, i, scale, float(accept_prob[c]), variances)
             else:
                 j = i - nw
                 draws[:, j] = x
                 stats["accept_stat"][:, j] = accept_prob
                 stats["step_size"][:, j] = scale
                 stats["energy"][:, j] = -logp
+    final_scale = np.full(nc, math.exp(log_scale) if adapt else fixed_scale)
+    windows = stan_windows(first, ends) if adapt else []
     return Trace(
         sampler="metropolis",
         target=t.name,
@@ -154,9 +162,10 @@ def metropolis(
         n_grad_evals=0,
         n_grad_evals_sampling=0,
         warmup_draws=warm,
-        step_size=np.full(nc, math.exp(log_scale) if adapt else fixed_scale),
+        step_size=final_scale,
         inv_metric=np.tile(sd**2, (nc, 1)),
         trajectories=None,
+        warmup_history=recorder.finish(final_scale, [windows] * nc),
     )
 
 

@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from core.mcmc.diagnostics import ebfmi, ess_bulk, ess_tail, mcse_mean, rhat
+from core.mcmc.warmup_history import WarmupHistory
 
 __all__ = ["STAT_NAMES", "Trace"]
 
@@ -51,6 +52,9 @@ class Trace:
     trajectories : list or None
         Leapfrog trajectories kept for plotting (HMC/NUTS with ``keep_trajectories``):
         ``trajectories[c][i]`` is an array (n_points, dim) for draw i of chain c.
+    warmup_history : WarmupHistory or None
+        Step sizes, acceptance, adaptation windows and inverse metrics of warm-up
+        (HMC, NUTS, Metropolis; None for Gibbs, which tunes nothing).
     """
 
     sampler: str
@@ -63,6 +67,7 @@ class Trace:
     step_size: NDArray[np.float64]
     inv_metric: NDArray[np.float64]
     trajectories: list[list[NDArray[np.float64]]] | None = field(default=None)
+    warmup_history: WarmupHistory | None = field(default=None)
 
     @property
     def n_chains(self) -> int:

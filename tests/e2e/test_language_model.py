@@ -13,8 +13,7 @@ import pytest
 from playwright.sync_api import expect
 from scipy import special, stats
 
-from tests.e2e.helpers import wait_for_app
-from tests.e2e.test_animation import play_pause_and_step
+from tests.e2e.helpers import play_pause_and_step, wait_for_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.xdist_group("lm")]
 
@@ -77,7 +76,7 @@ def test_the_token_player_plays_pauses_steps_and_scrubs(app_url, page, lm, tmp_p
     counter = player.get_by_test_id("frame-counter")
     expect(counter).to_have_text(f"frame 0 / {steps}", timeout=TIMEOUT)
     expect(player.locator("#tokens span")).to_have_count(0)
-    play_pause_and_step(page, player, steps)
+    play_pause_and_step(page, player, steps, 5, timeout=TIMEOUT)
     player.get_by_label("Frame").fill("5")
     expect(counter).to_have_text(f"frame 5 / {steps}")
     # Frame 5 shows the first five drawn tokens, the fifth highlighted and marked in its bars.

@@ -13,6 +13,9 @@ Kinds
 ``"tokens"``
     A language model's generation, a drawn token per frame with the distribution it was
     drawn from, built by :func:`dashboard.topics.language_model.motion.token_frames`.
+``"warmup"``
+    A sampler's warm-up: step size, acceptance, inverse metric and draws per iteration,
+    built by ``dashboard.topics.mcmc.warmup_motion.warmup_frames``.
 
 A new kind is a script ``frontend/kinds/<kind>.js`` that calls ``registerKind`` (see
 ``player.js``), a ``<script>`` line for it in ``frontend/index.html``, and its required
@@ -36,6 +39,9 @@ KIND_KEYS: dict[str, tuple[str, ...]] = {
     "curve": ("x", "y", "labels"),
     "tokens": ("prompt", "tokens", "labels", "shown", "p_model", "p_tempered", "p_final", "kept", "cdf_low",
                "drawn", "u", "p_drawn", "surprisal", "entropy", "perplexity", "n_kept", "unit"),
+    # Built by dashboard.topics.mcmc.warmup_motion.warmup_frames.
+    "warmup": ("iteration", "n_warmup", "step_size", "accept", "accept_window", "target_accept", "windows",
+               "metric", "coords", "x", "y", "labels"),
 }
 #: The kinds of animation the front end can draw.
 KINDS = tuple(KIND_KEYS)

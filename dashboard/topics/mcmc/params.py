@@ -9,6 +9,8 @@ uses the same keys with :data:`SECOND` appended.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from core.mcmc.hmc import ADAPTATIONS
 from core.mcmc.registry import SAMPLERS, TARGETS, ParamSpec
 from dashboard.common.page_params import PageParams, Param
@@ -25,6 +27,7 @@ __all__ = [
     "TARGET_LABELS",
     "option_key",
     "sampler_name",
+    "stan_vs_fisher",
     "target_name",
 ]
 
@@ -62,6 +65,32 @@ def option_key(sampler: str, option: str, side: int) -> str:
     """The URL key of ``option`` of ``sampler`` on side 0 (left) or 1 (right)."""
     key = ADAPTATION_KEY if option == "adaptation" else OPTION_KEYS[sampler][option]
     return key + (SECOND if side else "")
+
+
+def stan_vs_fisher(values: Mapping[str, object]) -> dict[str, object]:
+    """The values that set up "same sampler, stan vs fisher adaptation" side by side.
+
+    ``values`` are the page's current values by URL key (missing keys: their defaults).
+    The left sampler is kept if it adapts a mass matrix (HMC, NUTS), NUTS otherwise; the
+    right one becomes the same sampler with the left one's options, so only the
+    adaptation differs: ``stan`` on the left, ``fisher`` on the right.
+
+    Examples
+    --------
+    >>> v = stan_vs_fisher({"sampler": "HMC", "n_leapfrog": 12})
+    >>> v["compare"], v["sampler_b"], v["adaptation"], v["adaptation_b"], v["n_leapfrog_b"]
+    (True, 'HMC', 'stan', 'fisher', 12)
+    """
+    current = {**PARAMS.defaults(), **values}
+    name = sampler_name(str(current["sampler"]))
+    if not SAMPLERS[name].adaptations:
+        name = "nuts"
+    out: dict[str, object] = {"compare": True, "sampler": SAMPLERS[name].label, "sampler_b": SAMPLERS[name].label,
+                              "adapt_b": current["adapt"], ADAPTATION_KEY: ADAPTATIONS[0],
+                              ADAPTATION_KEY + SECOND: "fisher"}
+    for key in OPTION_KEYS[name].values():
+        out[key + SECOND] = current[key]
+    return out
 
 
 def _choice(key: str, label: str, names: dict[str, str], default: str, help: str) -> Param:

@@ -3,7 +3,8 @@
 A run is keyed by everything it depends on (target and its parameters, sampler, tuning
 and options, sizes, seed), so a repeated run comes from the store without sampling and a
 new seed samples afresh. What is kept is small: the kept draws, the last warm-up draw,
-and leapfrog paths of the first MCMC_PATH_DRAWS iterations.
+leapfrog paths of the first MCMC_PATH_DRAWS iterations, the warm-up record with at most
+MCMC_WARMUP_UPDATES metric updates, and the warm-up animation's frames (thinned).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from core import mcmc as core_mcmc
 from core.mcmc.diagnostics import rank_histograms
 from core.mcmc.registry import SAMPLERS, run_sampler
 from dashboard.common.limits import CACHE_ENTRIES
+from dashboard.topics.mcmc.warmup_motion import warmup_frames
 
 __all__ = [
     "ESS_FLAG",
@@ -34,6 +36,7 @@ __all__ = [
     "MCMC_SCATTER_POINTS",
     "MCMC_TABLE_COORDINATES",
     "MCMC_TRACE_ROWS",
+    "MCMC_WARMUP_UPDATES",
     "RHAT_FLAG",
     "McmcRun",
     "RunSettings",
@@ -55,6 +58,8 @@ MCMC_TABLE_COORDINATES = 10
 #: the first MCMC_PATH_DRAWS kept iterations of each chain (a stored run stays small).
 MCMC_PATH_MAX_DIM = 2
 MCMC_PATH_DRAWS = 200
+#: Metric updates kept of a run's warm-up record (nutpie's adaptation updates every iteration).
+MCMC_WARMUP_UPDATES = 240
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,8 @@ class McmcRun:
     ``scatter``: ``chain``, ``draw``, ``x``, ``y`` (first two coordinates, thinned; empty
     for a 1-D target). ``ranks``: ``coordinate``, ``chain``, ``bin_start``, ``bin_end``,
     ``count``, ``expected``. ``autocorrelation``: ``coordinate``, ``chain``, ``lag``,
-    ``autocorrelation``.
+    ``autocorrelation``. ``warmup``: the frames of the warm-up animation
+    (dashboard.topics.mcmc.warmup_motion), None without a warm-up record or warm-up.
     """
 
     key: str
@@ -108,6 +114,7 @@ class McmcRun:
     ranks: pd.DataFrame
     autocorrelation: pd.DataFrame
     thin: int
+    warmup: dict[str, Any] | None = None
 
 
 def _flags(rhat_value: float, bulk: float, tail: float) -> str:
@@ -197,17 +204,23 @@ def _sample(
         keep_trajectories=target.dim <= MCMC_PATH_MAX_DIM,
     )
     seconds = time.perf_counter() - start
-    # What the store keeps: the last warm-up draw (where the first kept iteration starts)
-    # and the first MCMC_PATH_DRAWS trajectories of each chain.
+    dim = trace.draws.shape[2]
+    names = list(names_of(dim))
+    history = trace.warmup_history
+    warmup = None
+    if history is not None and history.n_warmup > 0:  # frames from the full warm-up, thinned
+        warmup = warmup_frames(history, trace.warmup_draws, names, true_var=target.var)
+        history = history.thinned(MCMC_WARMUP_UPDATES)
+    # What the store keeps: the last warm-up draw (where the first kept iteration starts),
+    # the first MCMC_PATH_DRAWS trajectories of each chain and the thinned warm-up record.
     trace = dataclasses.replace(
         trace,
         warmup_draws=trace.warmup_draws[:, -1:],
         trajectories=None if trace.trajectories is None
         else [paths[:MCMC_PATH_DRAWS] for paths in trace.trajectories],
+        warmup_history=history,
     )
     truth = target.mean
-    dim = trace.draws.shape[2]
-    names = list(names_of(dim))
     rows = []
     for i in range(min(dim, MCMC_TABLE_COORDINATES)):
         chains = trace.draws[:, :, i]
@@ -278,4 +291,5 @@ def _sample(
         ranks=pd.concat(rank_frames, ignore_index=True),
         autocorrelation=pd.concat(acf_frames, ignore_index=True),
         thin=thin,
+        warmup=warmup,
     )

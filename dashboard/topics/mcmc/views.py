@@ -32,6 +32,7 @@ from dashboard.topics.mcmc.runs import (
     RHAT_FLAG,
     McmcRun,
 )
+from dashboard.topics.mcmc.warmup_view import show_warmup
 from dashboard.topics.mcmc.widgets import sync_url, widget
 
 __all__ = ["show_diagnostics", "show_results"]
@@ -121,6 +122,7 @@ def show_results(kind: str, params: dict[str, Any], done: list[McmcRun]) -> None
         with where:
             show_diagnostics(run, narrow=len(done) > 1)
     _charts(kind, params, tuple(done))
+    show_warmup(done)
 
 
 def _density_chart(view: compute.McmcTargetView, run: McmcRun, ranges: tuple[tuple[float, float], ...],
