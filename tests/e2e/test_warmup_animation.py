@@ -22,6 +22,8 @@ PLAYERS = 'iframe[title*="animation"]'
 def check_controls(page, player) -> None:
     """Play, pause, step, step back and scrub one player, its drawing following the frame."""
     counter = player.get_by_test_id("frame-counter")
+    expect(counter).to_have_text(f"frame 0 / {LAST}", timeout=TIMEOUT)
+    expect(player.get_by_label("Speed")).to_have_value("30")  # the page's starting speed
     play_pause_and_step(page, player, LAST, 30, timeout=TIMEOUT)
     player.get_by_label("Frame").fill("100")
     expect(counter).to_have_text(f"frame 100 / {LAST}")

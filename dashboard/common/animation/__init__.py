@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import streamlit.components.v1 as components
 
-__all__ = ["DIGITS", "KINDS", "KIND_KEYS", "MAX_PAYLOAD_CHARS", "animation", "curve_frames"]
+__all__ = ["DIGITS", "KINDS", "KIND_KEYS", "MAX_PAYLOAD_CHARS", "SPEEDS", "animation", "curve_frames"]
 
 #: Each kind the front end can draw, and the keys its frames must have.
 KIND_KEYS: dict[str, tuple[str, ...]] = {
@@ -124,7 +124,11 @@ def _check(frames: Mapping[str, Any], kind: str) -> None:
         raise ValueError(f"`frames` for kind {kind!r} lacks {sorted(missing)}")
 
 
-def animation(frames: Mapping[str, Any], *, kind: str, key: str, height: int = 380) -> None:
+#: The speeds the player offers, in frames per second (its Speed menu).
+SPEEDS = (1, 2, 5, 10, 30, 60)
+
+
+def animation(frames: Mapping[str, Any], *, kind: str, key: str, height: int = 380, speed: int = 2) -> None:
     """Show ``frames`` in the player component.
 
     Parameters
@@ -138,6 +142,9 @@ def animation(frames: Mapping[str, Any], *, kind: str, key: str, height: int = 3
         The component's widget key (also its identity across reruns).
     height : int, optional
         Height in pixels of the whole player, controls included.
+    speed : int, optional
+        The speed the player starts at, frames per second: one of :data:`SPEEDS` (a
+        flip a second reads well; a warm-up of hundreds of frames wants 30).
 
     Raises
     ------
@@ -148,9 +155,11 @@ def animation(frames: Mapping[str, Any], *, kind: str, key: str, height: int = 3
     _check(frames, kind)
     if not isinstance(height, int) or height <= 0:
         raise ValueError(f"`height` must be a positive int of pixels; got {height!r}")
+    if speed not in SPEEDS:
+        raise ValueError(f"`speed` must be one of {SPEEDS} frames per second; got {speed!r}")
     # What the browser will receive: thin the frames rather than send more.
     size = len(json.dumps(frames))
     if size > MAX_PAYLOAD_CHARS:
         raise ValueError(f"`frames` is about {size:,} characters; thin it below {MAX_PAYLOAD_CHARS:,}")
-    _component(kind=kind, frames=dict(frames), height=height, key=key, default=None)
+    _component(kind=kind, frames=dict(frames), height=height, speed=speed, key=key, default=None)
 

@@ -64,11 +64,11 @@ def show_warmup(done: list[McmcRun]) -> None:
                 st.caption(f"{run.label}: no warm-up to show (Gibbs tunes nothing; "
                            "or the run had no warm-up iterations).")
                 continue
-            animation(run.warmup, kind="warmup", key=f"warmup-animation-{side}", height=WARMUP_HEIGHT)
+            animation(run.warmup, kind="warmup", key=f"warmup-animation-{side}", height=WARMUP_HEIGHT, speed=30)
             shown, total = len(run.warmup["iteration"]), run.warmup["n_warmup"]
             st.caption(
-                f"{run.label}: {shown} of {total} warm-up iterations as frames (at 30 frames/s "
-                f"the whole warm-up plays in {math.ceil(shown / 30)} s)"
+                f"{run.label}: {shown} of {total} warm-up iterations as frames (at the starting 30 "
+                f"frames/s the whole warm-up plays in {math.ceil(shown / 30)} s)"
                 + (" (thinned; every window's closing is a frame)" if shown < total else "")
                 + ". Bars: the inverse mass matrix, geometric mean over chains (dots: each chain)"
                 + ("; black ticks: the target's variances." if run.warmup["true_var"] is not None else ".")

@@ -46,6 +46,8 @@ def test_animation_checks_kind_frames_height_and_size():
         anim.animation({"x": [0], "y": [[1]]}, kind="curve", key="k")
     with pytest.raises(ValueError, match="`height` must be a positive int"):
         anim.animation(frames, kind="curve", key="k", height=0)
+    with pytest.raises(ValueError, match="`speed` must be one of"):
+        anim.animation(frames, kind="curve", key="k", speed=3)
     big = {**frames, "labels": ["x" * (anim.MAX_PAYLOAD_CHARS + 1)]}
     with pytest.raises(ValueError, match="thin it below"):
         anim.animation(big, kind="curve", key="k")
@@ -64,6 +66,11 @@ def test_the_front_end_is_static_files_that_fetch_nothing():
     player = (FRONTEND / "player.js").read_text(encoding="utf-8")
     for message in ("streamlit:componentReady", "streamlit:render", "streamlit:setFrameHeight"):
         assert message in player
+
+
+def test_the_speed_menu_offers_exactly_the_speeds_a_page_may_start_at():
+    html = (FRONTEND / "index.html").read_text(encoding="utf-8")
+    assert tuple(int(v) for v in re.findall(r'<option value="(\d+)"', html)) == anim.SPEEDS
 
 
 def test_every_kind_has_a_script_that_registers_it_and_index_loads_it():

@@ -105,6 +105,8 @@ function startPlayer() {
       Object.assign(player, {kind: kind, frames: frames, signature: signature, playing: false,
                              n: kind.count(frames)});
       el("scrubber").max = player.n - 1;
+      // New frames start at the page's speed (a warm-up of hundreds of frames wants 30/s).
+      if (args.speed) { player.fps = Number(args.speed); el("speed").value = String(args.speed); }
       layout();
       show(0);
     }
