@@ -173,7 +173,8 @@ class FisherWarmup:
 
         From ε = 0.1, one momentum for every trial: double ε while one leapfrog step's
         acceptance min(1, e^{−ΔH}) stays above the target (until it is at most the target,
-        or ε > 10⁵), or halve it until the acceptance reaches the target (or ε < 10⁻¹⁰).
+        or ε > 10⁵), or halve it, stepping backward in time as nuts-rs does, until the
+        acceptance reaches the target (or ε < 10⁻¹⁰).
         A step with |ΔH| past 1000 or not finite ends the search at 0.1 and leaves dual
         averaging as it was. The step found is used once as it is, without jitter.
         """
@@ -181,7 +182,7 @@ class FisherWarmup:
         p = chain.momentum()
         h0 = chain.energy(logp, p)
 
-        def accept(eps: float) -> float | None:
+        def accept(eps: float) -> float | None:  # a negative ε steps backward
             _, p1, _, lp1 = chain.leapfrog(q, p, g, eps)
             error = chain.energy(lp1, p1) - h0
             if not (math.isfinite(error) and error <= MAX_ENERGY_ERROR):
@@ -199,7 +200,7 @@ class FisherWarmup:
             if not forward and (stat >= target or eps < 1e-10):
                 return self._searched(eps, restart=True)
             eps = 2.0 * eps if forward else 0.5 * eps
-            stat = accept(eps)
+            stat = accept(eps if forward else -eps)
             if stat is None:
                 return self._searched(INITIAL_STEP, restart=False)
         return self._searched(INITIAL_STEP, restart=False)

@@ -89,8 +89,9 @@ def test_step_search_brackets_the_target_with_one_momentum(start: list[float], t
     eps = warmup._search(q, float(logp), g)
     if _one_step_accept(q, p, INITIAL_STEP) > target:  # doubled up to the first failure
         assert _one_step_accept(q, p, eps) <= target < _one_step_accept(q, p, eps / 2)
-    else:  # halved down to the first success
-        assert _one_step_accept(q, p, 2 * eps) <= target <= _one_step_accept(q, p, eps)
+    else:  # halved down to the first success, each trial a step backward (−ε)
+        before = 2 * eps if 2 * eps == INITIAL_STEP else -2 * eps
+        assert _one_step_accept(q, p, before) <= target <= _one_step_accept(q, p, -eps)
     assert np.log2(eps / INITIAL_STEP) == pytest.approx(round(np.log2(eps / INITIAL_STEP)))
     assert warmup.adapt.mu == pytest.approx(np.log(10 * eps))  # dual averaging restarted there
 
