@@ -8,8 +8,8 @@ its models are PyMC models compiled with numba); its end-to-end row includes the
 compile, which dominates it.
 
 Three seeds cannot separate fisher from nutpie on the Gaussians: the figure's SD per
-seed is about 4 / 12 / 11 on gauss2 / gauss10 / gauss100 in both (min bulk-ESS over the
-coordinates of 4,000 draws), so a 3-seed mean carries an SE of about 2.5 / 7 / 6. Over 40
+seed is about 4 / 13 / 11 on gauss2 / gauss10 / gauss100 in both (min bulk-ESS over the
+coordinates of 4,000 draws), so a 3-seed mean carries an SE of about 2.5 / 7.5 / 6. Over 40
 seeds paired by seed (SEED + 15 onward) fisher and nutpie 0.16.8 gave 45.2 and 45.2,
 262.0 and 261.3, 214.8 and 212.5 (SE about 2), with step sizes within 0.5%. On those
 Gaussians the Fisher diagonal is exact (iid) or isotropic (ρ = 0.9), so only the step
