@@ -15,6 +15,8 @@ seeds paired by seed (SEED + 15 onward) fisher and nutpie 0.16.8 gave 45.2 and 4
 Gaussians the Fisher diagonal is exact (iid) or isotropic (ρ = 0.9), so only the step
 size and the NUTS transition, both nuts-rs's, set the figure; it rises steeply with the
 step size (×1.4 on gauss10 for a step 10% larger), which the target acceptance fixes.
+The banana's figure ranges from 0.4 to 19 between seeds; over the same 40 seeds fisher
+gave 5.5 and nutpie 5.0 (SE 0.6 each).
 """
 
 from __future__ import annotations
