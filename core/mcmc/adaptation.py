@@ -32,6 +32,7 @@ class DualAveraging:
     x_t = μ − √t s̄_t/γ, x̄_n = n^{−κ} x_t + (1 − n^{−κ}) x̄_{n−1}; the step size used
     next is exp(x_t), the one kept after warm-up exp(x̄). μ = log(10 ε₀). n counts the
     iterations since the average last restarted (``restart_average``); t counts all.
+    ``max_step_size`` caps exp(x_t) (nuts-rs 0.18 caps it at π; Stan does not cap it).
 
     Examples
     --------
@@ -50,8 +51,10 @@ class DualAveraging:
         gamma: float = 0.05,
         t0: float = 10.0,
         kappa: float = 0.75,
+        max_step_size: float = math.inf,
     ) -> None:
         self.target_accept = target_accept
+        self.log_max = math.log(max_step_size)
         self.gamma = gamma
         self.t0 = t0
         self.kappa = kappa
@@ -76,7 +79,7 @@ class DualAveraging:
         stat = min(1.0, accept_stat) if not math.isnan(accept_stat) else 0.0
         eta = 1.0 / (self.counter + self.t0)
         self.s_bar = (1.0 - eta) * self.s_bar + eta * (self.target_accept - stat)
-        x = self.mu - self.s_bar * math.sqrt(self.counter) / self.gamma
+        x = min(self.mu - self.s_bar * math.sqrt(self.counter) / self.gamma, self.log_max)
         x_eta = self.n_averaged ** (-self.kappa)
         self.x_bar = (1.0 - x_eta) * self.x_bar + x_eta * x
         return math.exp(x)
