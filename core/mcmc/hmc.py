@@ -28,9 +28,17 @@ from core.mcmc._common import (
 )
 from core.mcmc.adaptation import StanWarmup
 from core.mcmc.fisher_adaptation import FisherWarmup, symmetric_accept
+from core.mcmc.moves import PointRecorder, leapfrog_moves
 from core.mcmc.targets import Target
 from core.mcmc.trace import Trace
-from core.validation import check_choice, check_finite, check_int, check_positive, check_scalar
+from core.validation import (
+    check_bool,
+    check_choice,
+    check_finite,
+    check_int,
+    check_positive,
+    check_scalar,
+)
 
 __all__ = ["ADAPTATIONS", "DIVERGENCE_THRESHOLD", "hmc", "leapfrog_step"]
 
@@ -56,6 +64,7 @@ class HamiltonianChain:
         self.rng = rng
         self.dim = target.dim
         self.keep = keep_trajectories
+        self.recorder: PointRecorder | None = None  # set for the kept draws with keep_moves
         self.n_grad = 0
         self.set_inv_metric(np.ones(target.dim))
 
@@ -127,13 +136,15 @@ def run_gradient_sampler(
     windows: tuple[int, int, int] = (75, 25, 50),
     progress: ProgressCallback | None = None,
     adaptation: str = "stan",
+    keep_moves: bool = False,
 ) -> Trace:
     """Warm up each chain (Stan's or nutpie's adaptation), then sample it.
 
     ``windows`` is Stan's (init_buffer, window, term_buffer), see metric_window_ends;
     ``adaptation`` is ``"stan"`` (core.mcmc.adaptation) or ``"fisher"`` (core.mcmc.fisher_adaptation).
     A transition's stats are (accept, ε, depth, n_leapfrog, divergent, H, ΔH,
-    symmetric accept); the first seven are kept per draw.
+    symmetric accept); the first seven are kept per draw. ``keep_moves`` gives each
+    chain a PointRecorder for its kept draws (core.mcmc.moves).
     """
     report = Progress(progress, n_chains * (n_warmup + n_draws))
     rngs = chain_generators(rng, n_chains)
@@ -145,6 +156,7 @@ def run_gradient_sampler(
     final_eps = np.empty(n_chains)
     final_inv_m = np.empty((n_chains, d))
     trajectories: list[list[Array]] | None = [] if keep_trajectories else None
+    recorders: list[PointRecorder] = []
     n_grad = n_grad_sampling = 0
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         for c in range(n_chains):
@@ -167,6 +179,9 @@ def run_gradient_sampler(
             eps = warmup.final_step_size()
             n_grad_warm = chain.n_grad
             chain.keep = keep_trajectories  # trajectories of the kept draws only
+            if keep_moves:
+                chain.recorder = PointRecorder()
+                recorders.append(chain.recorder)
             kept: list[Array] = []
             for i in range(n_draws):
                 q, logp, g, st, traj = transition(q, logp, g, warmup.sampling_step(eps))
@@ -200,6 +215,7 @@ def run_gradient_sampler(
         step_size=final_eps,
         inv_metric=final_inv_m,
         trajectories=trajectories,
+        moves=leapfrog_moves(recorders, d, nuts=name == "nuts") if keep_moves else None,
     )
 
 
@@ -235,6 +251,7 @@ def hmc(
     keep_trajectories: bool = False,
     progress: ProgressCallback | None = None,
     adaptation: str = "stan",
+    keep_moves: bool = False,
 ) -> Trace:
     """Static Hamiltonian Monte Carlo: a fixed integration time (or step count) per transition.
 
@@ -268,6 +285,9 @@ def hmc(
         1.0 at the end), e.g. to move a progress bar.
     adaptation : {"stan", "fisher"}, optional
         Warm-up's mass-matrix adaptation, as in :func:`core.mcmc.nuts`.
+    keep_moves : bool, optional
+        Keep every kept iteration's leapfrog points and momenta, whether it was accepted
+        and whether it diverged (``Trace.moves``, a :class:`~core.mcmc.moves.LeapfrogMoves`).
 
     Returns
     -------
@@ -300,6 +320,7 @@ def hmc(
     if not 0.0 <= jit < 1.0:
         raise ValueError(f"`jitter` must lie in [0, 1); got {jit}")
     check_choice(adaptation, "adaptation", ADAPTATIONS)
+    keep = check_bool(keep_moves, "keep_moves")
 
     def make_transition(chain: HamiltonianChain) -> Transition:
         def transition(q: Array, logp: float, g: Array, eps: float) -> Any:
@@ -309,18 +330,26 @@ def hmc(
             h0 = chain.energy(logp, p0)
             q1, p1, g1, lp1 = q, p0, g, logp
             path = [q] if chain.keep else None
-            for _ in range(steps):
+            rec = chain.recorder
+            if rec is not None:
+                rec.begin(q, p0)
+            for k in range(steps):
                 q1, p1, g1, lp1 = chain.leapfrog(q1, p1, g1, e)
                 if path is not None:
                     path.append(q1)
+                if rec is not None:
+                    rec.add(q1, p1, k, k + 1)
             h1 = chain.energy(lp1, p1)
             error = h1 - h0
             divergent = error > DIVERGENCE_THRESHOLD
             accept = 0.0 if math.isnan(error) or divergent else min(1.0, math.exp(-error))
-            if chain.rng.random() < accept:
+            moved = chain.rng.random() < accept
+            if moved:
                 q, logp, g, h = q1, lp1, g1, h1
             else:
                 h = h0
+            if rec is not None:
+                rec.end(moved, divergent)
             traj = None if path is None else np.array(path)
             stats = (accept, e, 0, steps, divergent, h, error, symmetric_accept(error))
             return q, logp, g, stats, traj
@@ -341,6 +370,7 @@ def hmc(
         keep_trajectories=keep_trajectories,
         progress=progress,
         adaptation=adaptation,
+        keep_moves=keep,
     )
 
 

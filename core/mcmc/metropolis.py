@@ -18,9 +18,10 @@ from core.mcmc._common import (
     start_points,
 )
 from core.mcmc.adaptation import WelfordVariance, metric_window_ends
+from core.mcmc.moves import MetropolisMoves
 from core.mcmc.targets import Target
 from core.mcmc.trace import Trace
-from core.validation import as_float_array, check_finite, check_scalar
+from core.validation import as_float_array, check_bool, check_finite, check_scalar
 
 __all__ = ["metropolis", "mh_acceptance_probability"]
 
@@ -36,6 +37,7 @@ def metropolis(
     init: ArrayLike | None = None,
     proposal_scale: float | None = None,
     progress: ProgressCallback | None = None,
+    keep_moves: bool = False,
 ) -> Trace:
     """Random-walk Metropolis-Hastings with a Gaussian proposal tuned in warm-up.
 
@@ -60,6 +62,9 @@ def metropolis(
     progress : callable, optional
         ``progress(fraction)`` is called as the run goes (every 100 iterations, and with
         1.0 at the end), e.g. to move a progress bar.
+    keep_moves : bool, optional
+        Keep every kept iteration's proposal and whether it was accepted
+        (``Trace.moves``, a :class:`~core.mcmc.moves.MetropolisMoves`).
 
     Returns
     -------
@@ -97,6 +102,7 @@ def metropolis(
         fixed_scale = float(check_finite(proposal_scale, "proposal_scale"))
         if fixed_scale <= 0:
             raise ValueError(f"`proposal_scale` must be > 0; got {fixed_scale}")
+    keep = check_bool(keep_moves, "keep_moves")
     report = Progress(progress, nw + nd)
     gen = as_generator(rng)
     rngs = list(gen.spawn(nc))
@@ -114,6 +120,8 @@ def metropolis(
     draws = np.empty((nc, nd, d))
     warm = np.empty((nc, nw, d))
     stats = empty_stats(nc, nd)
+    proposals = np.empty((nc, nd, d)) if keep else None
+    moved = np.empty((nc, nd), dtype=bool) if keep else None
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         for i in range(nw + nd):
             scale = math.exp(log_scale) if adapt else fixed_scale
@@ -146,6 +154,9 @@ def metropolis(
                 stats["accept_stat"][:, j] = accept_prob
                 stats["step_size"][:, j] = scale
                 stats["energy"][:, j] = -logp
+                if proposals is not None and moved is not None:
+                    proposals[:, j] = proposal
+                    moved[:, j] = accepted
     return Trace(
         sampler="metropolis",
         target=t.name,
@@ -157,6 +168,7 @@ def metropolis(
         step_size=np.full(nc, math.exp(log_scale) if adapt else fixed_scale),
         inv_metric=np.tile(sd**2, (nc, 1)),
         trajectories=None,
+        moves=None if proposals is None or moved is None else MetropolisMoves(proposals, moved),
     )
 
 

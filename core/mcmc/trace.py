@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from core.mcmc.diagnostics import ebfmi, ess_bulk, ess_tail, mcse_mean, rhat
+from core.mcmc.moves import Moves
 
 __all__ = ["STAT_NAMES", "Trace"]
 
@@ -51,6 +52,9 @@ class Trace:
     trajectories : list or None
         Leapfrog trajectories kept for plotting (HMC/NUTS with ``keep_trajectories``):
         ``trajectories[c][i]`` is an array (n_points, dim) for draw i of chain c.
+    moves : MetropolisMoves, GibbsMoves, LeapfrogMoves or None
+        What each kept transition did (samplers called with ``keep_moves=True``), see
+        :mod:`core.mcmc.moves`.
     """
 
     sampler: str
@@ -63,6 +67,7 @@ class Trace:
     step_size: NDArray[np.float64]
     inv_metric: NDArray[np.float64]
     trajectories: list[list[NDArray[np.float64]]] | None = field(default=None)
+    moves: Moves | None = field(default=None)
 
     @property
     def n_chains(self) -> int:
