@@ -54,6 +54,11 @@ class MetropolisMoves:
     proposal: Array
     accepted: NDArray[np.bool_]
 
+    @property
+    def n_draws(self) -> int:
+        """Iterations recorded per chain."""
+        return int(self.accepted.shape[1])
+
     def head(self, n_draws: int, n_coords: int) -> MetropolisMoves:
         """The first ``n_draws`` iterations and ``n_coords`` coordinates (a smaller record)."""
         nd, nc = _cut(n_draws, n_coords, self.proposal.shape[2], self.proposal.shape[1])
@@ -66,6 +71,11 @@ class GibbsMoves:
     coordinate's update in sweep order; the last update of a sweep is the draw."""
 
     steps: Array
+
+    @property
+    def n_draws(self) -> int:
+        """Sweeps recorded per chain."""
+        return int(self.steps.shape[1])
 
     def head(self, n_draws: int, n_coords: int) -> GibbsMoves:
         """The first ``n_draws`` sweeps and ``n_coords`` coordinates."""
@@ -140,6 +150,11 @@ class LeapfrogMoves:
     accepted: NDArray[np.bool_]
     divergent: NDArray[np.bool_]
     trees: list[NutsTree] | None = None
+
+    @property
+    def n_draws(self) -> int:
+        """Iterations recorded per chain."""
+        return int(self.offsets.shape[1] - 1)
 
     def iteration(self, chain: int, draw: int) -> tuple[Array, IntArray, IntArray]:
         """(points, parent, time) of one iteration (local indices)."""

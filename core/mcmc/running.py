@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,13 +19,27 @@ __all__ = ["RunningDiagnostics", "even_checkpoints", "running_diagnostics"]
 class RunningDiagnostics:
     """Diagnostics of the first ``checkpoints[k]`` draws of every chain.
 
-    ``rhat`` and ``ess_bulk`` are shaped (n_checkpoints, dim); nan where the prefix is
-    constant in that coordinate (no chain has moved yet), where both are undefined.
+    ``rhat`` and ``ess_bulk`` are shaped (n_checkpoints, dim); nan where they are
+    undefined: the prefix has no variance within its (split) chains, as when no chain
+    has moved yet in that coordinate.
     """
 
     checkpoints: NDArray[np.int64]
     rhat: NDArray[np.float64]
     ess_bulk: NDArray[np.float64]
+
+
+def _defined(diagnostic: Callable[[NDArray[np.float64]], float], prefix: NDArray[np.float64]) -> float:
+    """The diagnostic of a prefix, or nan where it is undefined: early on, a Metropolis
+    chain may not have moved yet (no variance at all, or none within any chain)."""
+    if np.ptp(prefix) == 0 or np.all(np.ptp(prefix, axis=1) == 0):
+        return math.nan
+    with np.errstate(divide="ignore", invalid="ignore"):
+        try:
+            value = diagnostic(prefix)
+        except ZeroDivisionError:  # no variance within the split halves
+            return math.nan
+    return value if math.isfinite(value) else math.nan
 
 
 def even_checkpoints(n_draws: int, count: int) -> NDArray[np.int64]:
@@ -83,7 +99,5 @@ def running_diagnostics(draws: ArrayLike, checkpoints: ArrayLike) -> RunningDiag
     ess = np.full((cuts.size, dim), np.nan)
     for k, n in enumerate(cuts):
         for i in range(dim):
-            prefix = arr[:, :n, i]
-            if np.ptp(prefix) > 0:  # a constant prefix has no R-hat or ESS
-                r[k, i], ess[k, i] = rhat(prefix), ess_bulk(prefix)
+            r[k, i], ess[k, i] = _defined(rhat, arr[:, :n, i]), _defined(ess_bulk, arr[:, :n, i])
     return RunningDiagnostics(checkpoints=cuts.astype(np.int64), rhat=r, ess_bulk=ess)

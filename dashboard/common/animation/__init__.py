@@ -10,6 +10,9 @@ Kinds
 -----
 ``"curve"``
     One curve per frame over a shared x grid, built by :func:`curve_frames`.
+``"mcmc"``
+    Chains moving over a target's density (canvas), built by
+    ``dashboard.topics.mcmc.motion``.
 
 A new kind is a script ``frontend/kinds/<kind>.js`` that calls ``registerKind`` (see
 ``player.js``), a ``<script>`` line for it in ``frontend/index.html``, and its required
@@ -18,6 +21,7 @@ keys in :data:`KIND_KEYS`.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -31,6 +35,8 @@ __all__ = ["DIGITS", "KINDS", "KIND_KEYS", "MAX_PAYLOAD_CHARS", "animation", "cu
 #: Each kind the front end can draw, and the keys its frames must have.
 KIND_KEYS: dict[str, tuple[str, ...]] = {
     "curve": ("x", "y", "labels"),
+    # dashboard.topics.mcmc.motion builds these
+    "mcmc": ("mode", "sampler", "names", "range", "grid", "colours", "n_frames", "chains"),
 }
 #: The kinds of animation the front end can draw.
 KINDS = tuple(KIND_KEYS)
@@ -40,7 +46,14 @@ DIGITS = 4
 MAX_PAYLOAD_CHARS = 4_000_000
 
 _FRONTEND = Path(__file__).resolve().parent / "frontend"
-_component = components.declare_component("animation", path=str(_FRONTEND))
+
+
+@functools.cache
+def _component() -> Any:
+    """The component, declared on first use: Streamlit registers a component only when it
+    is declared inside a script run, and the server's warm-up thread (no script run)
+    may import this module first, which would leave it unserved (404)."""
+    return components.declare_component("animation", path=str(_FRONTEND))
 
 
 def _rounded(values: Any, name: str, digits: int) -> list[float]:
@@ -140,5 +153,5 @@ def animation(frames: Mapping[str, Any], *, kind: str, key: str, height: int = 3
     size = len(json.dumps(frames))
     if size > MAX_PAYLOAD_CHARS:
         raise ValueError(f"`frames` is about {size:,} characters; thin it below {MAX_PAYLOAD_CHARS:,}")
-    _component(kind=kind, frames=dict(frames), height=height, key=key, default=None)
+    _component()(kind=kind, frames=dict(frames), height=height, key=key, default=None)
 

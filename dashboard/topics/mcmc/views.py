@@ -24,7 +24,7 @@ from dashboard.common.ui import (
     show_input_error,
     spec_of,
 )
-from dashboard.topics.mcmc import charts, compute
+from dashboard.topics.mcmc import charts, compute, motion_view
 from dashboard.topics.mcmc.runs import (
     ESS_FLAG,
     MCMC_PATH_DRAWS,
@@ -121,6 +121,7 @@ def show_results(kind: str, params: dict[str, Any], done: list[McmcRun]) -> None
         with where:
             show_diagnostics(run, narrow=len(done) > 1)
     _charts(kind, params, tuple(done))
+    motion_view.show_motion(kind, params, tuple(done))
 
 
 def _density_chart(view: compute.McmcTargetView, run: McmcRun, ranges: tuple[tuple[float, float], ...],

@@ -34,6 +34,11 @@ def test_a_constant_prefix_has_no_diagnostics():
     run = running_diagnostics(draws, [5, 10])
     assert np.isnan(run.rhat[0, 0]) and np.isnan(run.ess_bulk[0, 0])
     assert np.isfinite(run.rhat[1, 0])
+    # Each chain constant but the chains apart: no within-chain variance, so no R-hat.
+    apart = np.repeat([[[0.0]], [[1.0]]], 8, axis=1)
+    assert np.isnan(running_diagnostics(apart, [8]).rhat).all()
+    halves = np.array([[0.0] * 4 + [1.0] * 4, [2.0] * 4 + [3.0] * 4])[:, :, None]  # each half constant
+    assert np.isnan(running_diagnostics(halves, [8]).rhat).all()
 
 
 def test_even_checkpoints():
