@@ -36,6 +36,19 @@ def open_player(page, url):
     return player, player.get_by_test_id("frame-counter")
 
 
+def painted(page, rgb) -> int:
+    """Pixels within 10 of colour ``rgb`` in every channel in the left 60% of the canvas
+    (the plane; the diagnostics panel, whose lines share the colours, is to its right)."""
+    frame = page.locator(IFRAME).first.element_handle().content_frame()
+    return frame.evaluate("""([r, g, b]) => {
+      const c = document.getElementById("mcmc-canvas"), d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4)
+        if ((i / 4) % c.width < 0.6 * c.width && Math.abs(d[i] - r) < 10 && Math.abs(d[i + 1] - g) < 10 && Math.abs(d[i + 2] - b) < 10) n++;
+      return n;
+    }""", list(rgb))
+
+
 def shot(page, tmp_path, name):
     folder = os.environ.get("PROBSTATS_SCREENSHOTS") or str(tmp_path)
     page.locator(IFRAME).first.screenshot(path=os.path.join(folder, name))
@@ -55,6 +68,8 @@ def test_each_sampler_plays_pauses_steps_and_scrubs(app_url, page, tmp_path, sam
     page.wait_for_timeout(500)  # five frames' worth at 10 frames/s: none may come while paused
     assert frame_number(counter) == paused
     expect(player.locator("#label")).to_have_text(f"Iteration {paused + 1} of 100, 4 chains")
+    # The canvas really shows the chains: pixels of the first chain's colour (#0072B2).
+    assert painted(page, (0, 114, 178)) > 20
     shot(page, tmp_path, f"{sampler.lower()}.png")
     player.get_by_role("button", name="Step", exact=True).click()
     expect(counter).to_have_text(f"frame {paused + 1} / 99")
