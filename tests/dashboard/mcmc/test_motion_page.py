@@ -49,6 +49,10 @@ def test_every_sampler_is_animated_with_the_runs_draws(label, sampler, options):
     for c in range(3):
         np.testing.assert_allclose(positions(frames, c), trace.draws[c], atol=5e-4)
     assert any(h.value == "Watch it move" for h in at.subheader)
+    # The shading is the target's density on the plotted ranges (core's grid, scaled to 1).
+    axes = [np.linspace(lo, hi, frames["grid"]["nx"]) for lo, hi in frames["range"]]
+    grid = mcmc.density_grid(mcmc.correlated_gaussian(0.9), axes[0], axes[1])
+    np.testing.assert_allclose(np.array(frames["grid"]["values"]).reshape(grid.shape), grid / grid.max(), atol=5e-4)
 
 
 def test_gibbs_and_the_step_by_step_mode_from_the_url():
