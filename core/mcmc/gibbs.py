@@ -104,11 +104,14 @@ def gibbs_bivariate_gaussian(
     x2 = gen.uniform(-INIT_RADIUS, INIT_RADIUS, nc)
     out = np.empty((nc, nw + nd, 2))
     steps = np.empty((nc, nd, 2, 2)) if keep else None
+    start = np.stack([x1, x2], axis=1)  # then the last burn-in sweep's position
     for i in range(nw + nd):
         x1 = r * x2 + sd * gen.standard_normal(nc)
         if steps is not None and i >= nw:
             steps[:, i - nw, 0] = np.stack([x1, x2], axis=1)  # x₁ moved, x₂ not yet
         x2 = r * x1 + sd * gen.standard_normal(nc)
+        if i == nw - 1:
+            start = np.stack([x1, x2], axis=1)
         out[:, i, 0] = x1
         out[:, i, 1] = x2
         report.step()
@@ -119,7 +122,7 @@ def gibbs_bivariate_gaussian(
     moves = None
     if steps is not None:
         steps[:, :, 1] = draws  # after x₂'s update the sweep's draw
-        moves = GibbsMoves(steps)
+        moves = GibbsMoves(steps, start)
     return _trace("gibbs", f"correlated_gaussian(rho={r:g})", draws.copy(), out[:, :nw].copy(), energy,
                   moves)
 

@@ -122,6 +122,7 @@ def metropolis(
     stats = empty_stats(nc, nd)
     proposals = np.empty((nc, nd, d)) if keep else None
     moved = np.empty((nc, nd), dtype=bool) if keep else None
+    start = x.copy()  # replaced by the last warm-up position below
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         for i in range(nw + nd):
             scale = math.exp(log_scale) if adapt else fixed_scale
@@ -133,6 +134,8 @@ def metropolis(
             x = np.where(accepted[:, None], proposal, x)
             logp = np.where(accepted, logp_new, logp)
             report.step()
+            if i == nw - 1:
+                start = x.copy()
             if i < nw:
                 warm[:, i] = x
                 if not adapt:
@@ -168,7 +171,7 @@ def metropolis(
         step_size=np.full(nc, math.exp(log_scale) if adapt else fixed_scale),
         inv_metric=np.tile(sd**2, (nc, 1)),
         trajectories=None,
-        moves=None if proposals is None or moved is None else MetropolisMoves(proposals, moved),
+        moves=None if proposals is None or moved is None else MetropolisMoves(proposals, moved, start),
     )
 
 

@@ -49,10 +49,12 @@ def _cut(n_draws: Any, n_coords: Any, dim: int, have: int) -> tuple[int, int]:
 @dataclass(frozen=True, eq=False)
 class MetropolisMoves:
     """Metropolis: ``proposal`` (chain, draw, dim), the point proposed at each kept
-    iteration, and ``accepted`` (chain, draw), whether the chain moved there."""
+    iteration, ``accepted`` (chain, draw), whether the chain moved there, and ``start``
+    (chain, dim), where each chain stood before its first kept iteration."""
 
     proposal: Array
     accepted: NDArray[np.bool_]
+    start: Array
 
     @property
     def n_draws(self) -> int:
@@ -62,15 +64,18 @@ class MetropolisMoves:
     def head(self, n_draws: int, n_coords: int) -> MetropolisMoves:
         """The first ``n_draws`` iterations and ``n_coords`` coordinates (a smaller record)."""
         nd, nc = _cut(n_draws, n_coords, self.proposal.shape[2], self.proposal.shape[1])
-        return MetropolisMoves(self.proposal[:, :nd, :nc].copy(), self.accepted[:, :nd].copy())
+        return MetropolisMoves(self.proposal[:, :nd, :nc].copy(), self.accepted[:, :nd].copy(),
+                               self.start[:, :nc].copy())
 
 
 @dataclass(frozen=True, eq=False)
 class GibbsMoves:
     """Gibbs: ``steps`` (chain, draw, coordinate update, dim), the position after each
-    coordinate's update in sweep order; the last update of a sweep is the draw."""
+    coordinate's update in sweep order (the last update of a sweep is the draw), and
+    ``start`` (chain, dim), where each chain stood before its first kept sweep."""
 
     steps: Array
+    start: Array
 
     @property
     def n_draws(self) -> int:
@@ -80,7 +85,7 @@ class GibbsMoves:
     def head(self, n_draws: int, n_coords: int) -> GibbsMoves:
         """The first ``n_draws`` sweeps and ``n_coords`` coordinates."""
         nd, nc = _cut(n_draws, n_coords, self.steps.shape[3], self.steps.shape[1])
-        return GibbsMoves(self.steps[:, :nd, :, :nc].copy())
+        return GibbsMoves(self.steps[:, :nd, :, :nc].copy(), self.start[:, :nc].copy())
 
 
 @dataclass(frozen=True, eq=False)
@@ -155,6 +160,11 @@ class LeapfrogMoves:
     def n_draws(self) -> int:
         """Iterations recorded per chain."""
         return int(self.offsets.shape[1] - 1)
+
+    @property
+    def start(self) -> Array:
+        """(chain, dim): where each chain stood before its first recorded iteration."""
+        return np.array([p[0] for p in self.points])
 
     def iteration(self, chain: int, draw: int) -> tuple[Array, IntArray, IntArray]:
         """(points, parent, time) of one iteration (local indices)."""

@@ -257,8 +257,8 @@ def overview_frames(
     Returns
     -------
     dict
-        Frame ``f`` is iteration ``f``; ``chains[c]`` holds ``start`` (the last warm-up
-        draw), ``pos`` (every draw, flat x, y) and the sampler's moves; ``hist`` the
+        Frame ``f`` is iteration ``f``; ``chains[c]`` holds ``start`` (where the chain
+        stood before its first kept iteration), ``pos`` (every draw, flat x, y) and the sampler's moves; ``hist`` the
         pooled marginal counts at checkpoints (``at``: the frame each applies from);
         ``diag`` R-hat and bulk-ESS per coordinate at checkpoints (None where undefined).
     """
@@ -269,7 +269,7 @@ def overview_frames(
         raise ValueError(f"`colours` must have one colour per chain ({t.n_chains}); got {len(colours)}")
     bounds = _ranges(ranges)
     draws = t.draws[:, :n, :2]
-    start = t.warmup_draws[:, -1, :2] if t.warmup_draws.shape[1] else t.draws[:, 0, :2]
+    start = t.moves.start[:, :2]
 
     hist_at = np.unique(np.round(np.linspace(0, n - 1, min(HIST_CHECKPOINTS, n))).astype(int))
     counts = []
@@ -342,7 +342,7 @@ def detail_frames(
     its = range(i0, min(i0 + k, t.moves.n_draws))
     if len(colours) <= c:
         raise ValueError(f"`colours` has no colour for chain {c}")
-    start = t.warmup_draws[c, -1, :2] if t.warmup_draws.shape[1] else t.draws[c, 0, :2]
+    start = t.moves.start[c, :2]
     moves = t.moves
     iters: list[int] = []
     subs: list[int] = []

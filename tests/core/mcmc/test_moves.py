@@ -226,6 +226,18 @@ def test_run_sampler_passes_keep_moves_and_head_cuts():
     assert isinstance(gibbs.moves, GibbsMoves) and gibbs.moves.head(100, 1).steps.shape == (2, 60, 2, 1)
 
 
+@pytest.mark.parametrize("sampler", ["metropolis", "gibbs", "hmc", "nuts"])
+def test_the_start_is_where_each_chain_stood_before_its_first_kept_iteration(sampler):
+    trace = run(sampler)
+    np.testing.assert_array_equal(trace.moves.start, trace.warmup_draws[:, -1])  # type: ignore[union-attr]
+    if sampler == "gibbs":
+        return  # its start is drawn, not given
+    init = np.array([[0.3, -0.2], [1.0, 0.5]])
+    cold = getattr(mcmc, sampler)(tg.correlated_gaussian(RHO), n_chains=2, n_warmup=0, n_draws=5, rng=1, init=init,
+                                  keep_moves=True, **({} if sampler == "metropolis" else {"step_size": 0.3}))
+    np.testing.assert_array_equal(cold.moves.start, init)  # type: ignore[union-attr]
+
+
 def test_validation():
     target = tg.gaussian(2)
     for call in (mcmc.metropolis, mcmc.hmc, mcmc.nuts):
