@@ -23,6 +23,7 @@ from numpy.typing import ArrayLike, NDArray
 __all__ = [
     "PROB_SUM_ATOL",
     "as_float_array",
+    "check_bool",
     "check_choice",
     "check_counts",
     "check_finite",
@@ -298,6 +299,23 @@ def check_int(x: Any, name: str, *, minimum: int | None = None, maximum: int | N
     if maximum is not None and x > maximum:
         raise ValueError(f"`{name}` must be <= {maximum}; got {x}")
     return x
+
+
+def check_bool(value: Any, name: str) -> bool:
+    """Check a True/False flag (numpy's bool too; not 0/1 or a string).
+
+    Examples
+    --------
+    >>> check_bool(True, "keep_moves")
+    True
+    >>> check_bool("yes", "keep_moves")
+    Traceback (most recent call last):
+    ...
+    TypeError: `keep_moves` must be True or False; got 'yes'
+    """
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"`{name}` must be True or False; got {value!r}")
+    return bool(value)
 
 
 def check_choice(value: Any, name: str, choices: Sequence[Any]) -> Any:

@@ -6,6 +6,9 @@
   :func:`hmc`, :func:`nuts`, :func:`gibbs_bivariate_gaussian`, :func:`gibbs_normal_gamma`.
 - :mod:`core.mcmc.diagnostics`: split R-hat, bulk/tail ESS, MCSE, autocorrelation,
   E-BFMI, the same numbers as ArviZ.
+- :mod:`core.mcmc.running`: :func:`running_diagnostics`, R-hat and bulk-ESS of each
+  prefix of a run (as the draws arrive); :mod:`core.mcmc.moves`: what each transition did
+  (samplers' ``keep_moves``).
 - :mod:`core.mcmc.registry`: :data:`TARGETS` and :data:`SAMPLERS` by name (factories,
   labels, parameter specs), :func:`run_cost` (a run's gradient-evaluation bound) and
   :func:`run_sampler`, which refuses a run over :data:`MAX_RUN_GRADIENTS`.
@@ -30,8 +33,10 @@ from core.mcmc.gibbs import (
 )
 from core.mcmc.hmc import DIVERGENCE_THRESHOLD, hmc, leapfrog_step
 from core.mcmc.metropolis import metropolis, mh_acceptance_probability
+from core.mcmc.moves import STOP_REASONS, GibbsMoves, LeapfrogMoves, MetropolisMoves, NutsTree
 from core.mcmc.nuts import nuts
 from core.mcmc.registry import MAX_RUN_GRADIENTS, SAMPLERS, TARGETS, run_cost, run_sampler
+from core.mcmc.running import RunningDiagnostics, even_checkpoints, running_diagnostics
 from core.mcmc.targets import (
     Target,
     banana,
@@ -51,8 +56,14 @@ __all__ = [
     "MAX_RUN_GRADIENTS",
     "SAMPLERS",
     "STAT_NAMES",
+    "STOP_REASONS",
     "TARGETS",
+    "GibbsMoves",
+    "LeapfrogMoves",
+    "MetropolisMoves",
     "NormalGammaPosterior",
+    "NutsTree",
+    "RunningDiagnostics",
     "Target",
     "Trace",
     "autocorrelation",
@@ -65,6 +76,7 @@ __all__ = [
     "ess_bulk",
     "ess_mean",
     "ess_tail",
+    "even_checkpoints",
     "from_log_density",
     "funnel",
     "gaussian",
@@ -83,4 +95,5 @@ __all__ = [
     "rhat",
     "run_cost",
     "run_sampler",
+    "running_diagnostics",
 ]

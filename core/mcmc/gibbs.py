@@ -22,15 +22,16 @@ from core.mcmc._common import (
     check_run,
     empty_stats,
 )
+from core.mcmc.moves import GibbsMoves
 from core.mcmc.targets import _check_rho
 from core.mcmc.trace import Trace
-from core.validation import check_finite, check_positive
+from core.validation import check_bool, check_finite, check_positive
 
 __all__ = ["NormalGammaPosterior", "gibbs_bivariate_gaussian", "gibbs_normal_gamma", "normal_gamma_posterior"]
 
 
 def _trace(name: str, target: str, draws: NDArray[np.float64], warm: NDArray[np.float64],
-           energy: NDArray[np.float64]) -> Trace:
+           energy: NDArray[np.float64], moves: GibbsMoves | None = None) -> Trace:
     nc, nd, d = draws.shape
     stats = empty_stats(nc, nd)
     stats["accept_stat"][:] = 1.0  # every Gibbs update is accepted
@@ -46,6 +47,7 @@ def _trace(name: str, target: str, draws: NDArray[np.float64], warm: NDArray[np.
         step_size=np.zeros(nc),
         inv_metric=np.ones((nc, d)),
         trajectories=None,
+        moves=moves,
     )
 
 
@@ -57,6 +59,7 @@ def gibbs_bivariate_gaussian(
     n_draws: int = 1000,
     rng: RngLike = None,
     progress: ProgressCallback | None = None,
+    keep_moves: bool = False,
 ) -> Trace:
     """Gibbs sampling of the standard bivariate Gaussian with correlation ``rho``.
 
@@ -71,6 +74,9 @@ def gibbs_bivariate_gaussian(
     progress : callable, optional
         ``progress(fraction)`` is called as the run goes (every 100 iterations, and with
         1.0 at the end), e.g. to move a progress bar.
+    keep_moves : bool, optional
+        Keep the position after each coordinate update of every kept sweep
+        (``Trace.moves``, a :class:`~core.mcmc.moves.GibbsMoves`).
 
     Returns
     -------
@@ -90,15 +96,22 @@ def gibbs_bivariate_gaussian(
     """
     r = _check_rho(rho)
     nc, nw, nd = check_run(n_chains, n_warmup, n_draws)
+    keep = check_bool(keep_moves, "keep_moves")
     report = Progress(progress, nw + nd)
     gen = as_generator(rng)
     sd = math.sqrt(1.0 - r * r)
     x1 = gen.uniform(-INIT_RADIUS, INIT_RADIUS, nc)
     x2 = gen.uniform(-INIT_RADIUS, INIT_RADIUS, nc)
     out = np.empty((nc, nw + nd, 2))
+    steps = np.empty((nc, nd, 2, 2)) if keep else None
+    start = np.stack([x1, x2], axis=1)  # then the last burn-in sweep's position
     for i in range(nw + nd):
         x1 = r * x2 + sd * gen.standard_normal(nc)
+        if steps is not None and i >= nw:
+            steps[:, i - nw, 0] = np.stack([x1, x2], axis=1)  # x₁ moved, x₂ not yet
         x2 = r * x1 + sd * gen.standard_normal(nc)
+        if i == nw - 1:
+            start = np.stack([x1, x2], axis=1)
         out[:, i, 0] = x1
         out[:, i, 1] = x2
         report.step()
@@ -106,7 +119,12 @@ def gibbs_bivariate_gaussian(
     # −log π for the standard bivariate normal with correlation ρ.
     quad = (draws[..., 0] ** 2 - 2 * r * draws[..., 0] * draws[..., 1] + draws[..., 1] ** 2) / (1 - r * r)
     energy = 0.5 * quad + math.log(2 * math.pi * sd)
-    return _trace("gibbs", f"correlated_gaussian(rho={r:g})", draws.copy(), out[:, :nw].copy(), energy)
+    moves = None
+    if steps is not None:
+        steps[:, :, 1] = draws  # after x₂'s update the sweep's draw
+        moves = GibbsMoves(steps, start)
+    return _trace("gibbs", f"correlated_gaussian(rho={r:g})", draws.copy(), out[:, :nw].copy(), energy,
+                  moves)
 
 
 @dataclass(frozen=True)

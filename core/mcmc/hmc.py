@@ -28,10 +28,18 @@ from core.mcmc._common import (
 )
 from core.mcmc.adaptation import StanWarmup, metric_window_ends
 from core.mcmc.fisher_adaptation import FisherWarmup, symmetric_accept
+from core.mcmc.moves import PointRecorder, leapfrog_moves
 from core.mcmc.targets import Target
 from core.mcmc.trace import Trace
 from core.mcmc.warmup_history import WarmupRecorder, stan_windows, switch_windows
-from core.validation import check_choice, check_finite, check_int, check_positive, check_scalar
+from core.validation import (
+    check_bool,
+    check_choice,
+    check_finite,
+    check_int,
+    check_positive,
+    check_scalar,
+)
 
 __all__ = ["ADAPTATIONS", "DIVERGENCE_THRESHOLD", "hmc", "leapfrog_step"]
 
@@ -57,6 +65,7 @@ class HamiltonianChain:
         self.rng = rng
         self.dim = target.dim
         self.keep = keep_trajectories
+        self.recorder: PointRecorder | None = None  # set for the kept draws with keep_moves
         self.n_grad = 0
         self.set_inv_metric(np.ones(target.dim))
 
@@ -128,13 +137,15 @@ def run_gradient_sampler(
     windows: tuple[int, int, int] = (75, 25, 50),
     progress: ProgressCallback | None = None,
     adaptation: str = "stan",
+    keep_moves: bool = False,
 ) -> Trace:
     """Warm up each chain (Stan's or nutpie's adaptation), then sample it.
 
     ``windows`` is Stan's (init_buffer, window, term_buffer), see metric_window_ends;
     ``adaptation`` is ``"stan"`` (core.mcmc.adaptation) or ``"fisher"`` (core.mcmc.fisher_adaptation).
     A transition's stats are (accept, ε, depth, n_leapfrog, divergent, H, ΔH,
-    symmetric accept); the first seven are kept per draw.
+    symmetric accept); the first seven are kept per draw. ``keep_moves`` gives each
+    chain a PointRecorder for its kept draws (core.mcmc.moves).
     """
     report = Progress(progress, n_chains * (n_warmup + n_draws))
     rngs = chain_generators(rng, n_chains)
@@ -146,6 +157,7 @@ def run_gradient_sampler(
     final_eps = np.empty(n_chains)
     final_inv_m = np.empty((n_chains, d))
     trajectories: list[list[Array]] | None = [] if keep_trajectories else None
+    recorders: list[PointRecorder] = []
     n_grad = n_grad_sampling = 0
     recorder = WarmupRecorder(adaptation, n_chains, n_warmup, d, target_accept)
     init_buffer, base_window, term_buffer = windows
@@ -179,6 +191,9 @@ def run_gradient_sampler(
                           else stan_windows(first, ends))
             n_grad_warm = chain.n_grad
             chain.keep = keep_trajectories  # trajectories of the kept draws only
+            if keep_moves:
+                chain.recorder = PointRecorder()
+                recorders.append(chain.recorder)
             kept: list[Array] = []
             for i in range(n_draws):
                 q, logp, g, st, traj = transition(q, logp, g, warmup.sampling_step(eps))
@@ -213,6 +228,7 @@ def run_gradient_sampler(
         inv_metric=final_inv_m,
         trajectories=trajectories,
         warmup_history=recorder.finish(final_eps, closed),
+        moves=leapfrog_moves(recorders, d, nuts=name == "nuts") if keep_moves else None,
     )
 
 
@@ -248,6 +264,7 @@ def hmc(
     keep_trajectories: bool = False,
     progress: ProgressCallback | None = None,
     adaptation: str = "stan",
+    keep_moves: bool = False,
 ) -> Trace:
     """Static Hamiltonian Monte Carlo: a fixed integration time (or step count) per transition.
 
@@ -281,6 +298,9 @@ def hmc(
         1.0 at the end), e.g. to move a progress bar.
     adaptation : {"stan", "fisher"}, optional
         Warm-up's mass-matrix adaptation, as in :func:`core.mcmc.nuts`.
+    keep_moves : bool, optional
+        Keep every kept iteration's leapfrog points and momenta, whether it was accepted
+        and whether it diverged (``Trace.moves``, a :class:`~core.mcmc.moves.LeapfrogMoves`).
 
     Returns
     -------
@@ -313,6 +333,7 @@ def hmc(
     if not 0.0 <= jit < 1.0:
         raise ValueError(f"`jitter` must lie in [0, 1); got {jit}")
     check_choice(adaptation, "adaptation", ADAPTATIONS)
+    keep = check_bool(keep_moves, "keep_moves")
 
     def make_transition(chain: HamiltonianChain) -> Transition:
         def transition(q: Array, logp: float, g: Array, eps: float) -> Any:
@@ -322,18 +343,26 @@ def hmc(
             h0 = chain.energy(logp, p0)
             q1, p1, g1, lp1 = q, p0, g, logp
             path = [q] if chain.keep else None
-            for _ in range(steps):
+            rec = chain.recorder
+            if rec is not None:
+                rec.begin(q, p0)
+            for k in range(steps):
                 q1, p1, g1, lp1 = chain.leapfrog(q1, p1, g1, e)
                 if path is not None:
                     path.append(q1)
+                if rec is not None:
+                    rec.add(q1, p1, k, k + 1)
             h1 = chain.energy(lp1, p1)
             error = h1 - h0
             divergent = error > DIVERGENCE_THRESHOLD
             accept = 0.0 if math.isnan(error) or divergent else min(1.0, math.exp(-error))
-            if chain.rng.random() < accept:
+            moved = chain.rng.random() < accept
+            if moved:
                 q, logp, g, h = q1, lp1, g1, h1
             else:
                 h = h0
+            if rec is not None:
+                rec.end(moved, divergent)
             traj = None if path is None else np.array(path)
             stats = (accept, e, 0, steps, divergent, h, error, symmetric_accept(error))
             return q, logp, g, stats, traj
@@ -354,6 +383,7 @@ def hmc(
         keep_trajectories=keep_trajectories,
         progress=progress,
         adaptation=adaptation,
+        keep_moves=keep,
     )
 
 

@@ -18,10 +18,11 @@ from core.mcmc._common import (
     start_points,
 )
 from core.mcmc.adaptation import WelfordVariance, metric_window_ends
+from core.mcmc.moves import MetropolisMoves
 from core.mcmc.targets import Target
 from core.mcmc.trace import Trace
 from core.mcmc.warmup_history import WarmupRecorder, stan_windows
-from core.validation import as_float_array, check_finite, check_scalar
+from core.validation import as_float_array, check_bool, check_finite, check_scalar
 
 __all__ = ["metropolis", "mh_acceptance_probability"]
 
@@ -37,6 +38,7 @@ def metropolis(
     init: ArrayLike | None = None,
     proposal_scale: float | None = None,
     progress: ProgressCallback | None = None,
+    keep_moves: bool = False,
 ) -> Trace:
     """Random-walk Metropolis-Hastings with a Gaussian proposal tuned in warm-up.
 
@@ -61,6 +63,9 @@ def metropolis(
     progress : callable, optional
         ``progress(fraction)`` is called as the run goes (every 100 iterations, and with
         1.0 at the end), e.g. to move a progress bar.
+    keep_moves : bool, optional
+        Keep every kept iteration's proposal and whether it was accepted
+        (``Trace.moves``, a :class:`~core.mcmc.moves.MetropolisMoves`).
 
     Returns
     -------
@@ -98,6 +103,7 @@ def metropolis(
         fixed_scale = float(check_finite(proposal_scale, "proposal_scale"))
         if fixed_scale <= 0:
             raise ValueError(f"`proposal_scale` must be > 0; got {fixed_scale}")
+    keep = check_bool(keep_moves, "keep_moves")
     report = Progress(progress, nw + nd)
     gen = as_generator(rng)
     rngs = list(gen.spawn(nc))
@@ -118,6 +124,9 @@ def metropolis(
     draws = np.empty((nc, nd, d))
     warm = np.empty((nc, nw, d))
     stats = empty_stats(nc, nd)
+    proposals = np.empty((nc, nd, d)) if keep else None
+    moved = np.empty((nc, nd), dtype=bool) if keep else None
+    start = x.copy()  # replaced by the last warm-up position below
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         for i in range(nw + nd):
             scale = math.exp(log_scale) if adapt else fixed_scale
@@ -129,6 +138,8 @@ def metropolis(
             x = np.where(accepted[:, None], proposal, x)
             logp = np.where(accepted, logp_new, logp)
             report.step()
+            if i == nw - 1:
+                start = x.copy()
             if i < nw:
                 warm[:, i] = x
                 if adapt:
@@ -152,6 +163,9 @@ def metropolis(
                 stats["accept_stat"][:, j] = accept_prob
                 stats["step_size"][:, j] = scale
                 stats["energy"][:, j] = -logp
+                if proposals is not None and moved is not None:
+                    proposals[:, j] = proposal
+                    moved[:, j] = accepted
     final_scale = np.full(nc, math.exp(log_scale) if adapt else fixed_scale)
     windows = stan_windows(first, ends) if adapt else []
     return Trace(
@@ -166,6 +180,7 @@ def metropolis(
         inv_metric=np.tile(sd**2, (nc, 1)),
         trajectories=None,
         warmup_history=recorder.finish(final_scale, [windows] * nc),
+        moves=None if proposals is None or moved is None else MetropolisMoves(proposals, moved, start),
     )
 
 

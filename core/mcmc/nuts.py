@@ -25,9 +25,10 @@ from core.mcmc.hmc import (
     check_sampler_options,
     run_gradient_sampler,
 )
+from core.mcmc.moves import STOP_REASONS, PointRecorder
 from core.mcmc.targets import Target
 from core.mcmc.trace import Trace
-from core.validation import check_choice, check_int
+from core.validation import check_bool, check_choice, check_int
 
 __all__ = ["nuts"]
 
@@ -67,6 +68,12 @@ class _NutsTransition:
         self.sum_sym = 0.0  # nutpie's symmetric acceptance, see core.mcmc.fisher_adaptation
         self.divergent = False
         self.path: list[Array] | None = None  # where leaves append positions, if kept
+        # keep_moves: the recorder, the direction being built, the local index and time of
+        # the tree's end in that direction, and where the U-turn or divergence stopped it.
+        self.rec: PointRecorder | None = None
+        self.direction = 1
+        self.edge_local = self.edge_time = 0
+        self.stop_span: tuple[int, int] | None = None
 
     def _leaf(self, edge: tuple[Any, ...]) -> tuple[Any, ...]:
         """One leapfrog step from ``edge``: a tree of depth 0 (see :meth:`_build`)."""
@@ -90,6 +97,12 @@ class _NutsTransition:
         self.sum_sym += 2.0 * z / (1.0 + z)
         if self.path is not None:
             self.path.append(q)
+        rec = self.rec
+        if rec is not None:
+            self.edge_time += self.direction
+            self.edge_local = rec.add(q, p, self.edge_local, self.edge_time)
+            if self.divergent and self.stop_span is None:
+                self.stop_span = (self.edge_local, self.edge_local)
         return (not self.divergent, (q, p, g, logp), (q, logp, g, h), ps, ps, p, p, p, log_w)
 
     def _build(self, depth: int, edge: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -100,6 +113,7 @@ class _NutsTransition:
         """
         if depth == 0:
             return self._leaf(edge)
+        first = 0 if self.rec is None else self.rec.n_local
         init = self._leaf(edge) if depth == 1 else self._build(depth - 1, edge)
         if not init[0]:
             return init
@@ -127,7 +141,24 @@ class _NutsTransition:
                 and ps_end.dot(rho_ext2) > 0.0
                 and ps_init_end.dot(rho_ext2) > 0.0
             )
+        if not persist and self.rec is not None and self.stop_span is None:
+            self.stop_span = (first, self.rec.n_local - 1)  # this subtree turned back
         return (persist, edge, prop, ps_beg, ps_end, rho, p_beg, p_end, lsw)
+
+    def _finish_record(self, rec: PointRecorder, draw: Array) -> None:
+        """Close the iteration's record: why it stopped, where, and which point was drawn."""
+        n = rec.n_local
+        if self.divergent:
+            stop = STOP_REASONS.index("divergence")
+        elif self.stop_span is not None:
+            stop = STOP_REASONS.index("u-turn")
+        else:
+            stop = STOP_REASONS.index("max depth")
+        span = self.stop_span if self.stop_span is not None else (0, n - 1)
+        # The proposal carries the very array the leaf recorded, so identity finds it.
+        pick = next(k for k in range(n) if rec.points[rec.base + k] is draw)
+        rec.end(pick != 0, self.divergent)
+        rec.finish_tree(stop, span, pick)
 
     def __call__(self, q: Array, logp: float, g: Array, eps: float) -> Any:
         chain = self.chain
@@ -143,6 +174,11 @@ class _NutsTransition:
         half_fwd, half_bck = 0.5 * step_fwd, 0.5 * step_bck
         fwd_path: list[Array] | None = [] if chain.keep else None
         bck_path: list[Array] | None = [] if chain.keep else None
+        rec = self.rec = chain.recorder
+        ends = {1: (0, 0), -1: (0, 0)}  # (local index, time) of the tree's two ends
+        if rec is not None:
+            rec.begin(q, p)
+            self.stop_span = None
 
         edge_fwd = edge_bck = (q, p, g, logp)
         sample = (q, logp, g, h0)
@@ -152,7 +188,13 @@ class _NutsTransition:
         log_sum_weight = 0.0
         depth = 0
         while depth < self.max_depth:
-            if self.random() > 0.5:
+            forward = self.random() > 0.5
+            first = 0
+            if rec is not None:
+                self.direction = 1 if forward else -1
+                self.edge_local, self.edge_time = ends[self.direction]
+                first = rec.n_local
+            if forward:
                 rho_bck = rho
                 p_bck_fwd, ps_bck_fwd = p_fwd_fwd, ps_fwd_fwd
                 self.step, self.half, self.path = step_fwd, half_fwd, fwd_path
@@ -164,6 +206,9 @@ class _NutsTransition:
                 self.step, self.half, self.path = step_bck, half_bck, bck_path
                 (valid, edge_bck, prop, ps_bck_fwd, ps_bck_bck, rho_bck, p_bck_fwd, p_bck_bck,
                  lsw_sub) = self._build(depth, edge_bck)  # fmt: skip
+            if rec is not None:
+                ends[self.direction] = (self.edge_local, self.edge_time)
+                rec.doubling(self.direction, depth, first, rec.n_local - first)
             if not valid:
                 break
             depth += 1
@@ -186,6 +231,8 @@ class _NutsTransition:
                     and ps_bck_fwd.dot(rho_ext2) > 0.0
                 )
             if not persist:
+                if rec is not None and self.stop_span is None:
+                    self.stop_span = (0, rec.n_local - 1)  # the merged tree turned back
                 break
         chain.n_grad += self.n_leapfrog
         q1, logp1, g1, h1 = sample
@@ -194,6 +241,8 @@ class _NutsTransition:
         if fwd_path is not None and bck_path is not None:
             traj = np.array([*reversed(bck_path), q, *fwd_path])
         sym = self.sum_sym / self.n_leapfrog
+        if rec is not None:
+            self._finish_record(rec, q1)
         stats = (accept, eps, depth, self.n_leapfrog, self.divergent, h1, h1 - h0, sym)
         return q1, logp1, g1, stats, traj
 
@@ -215,6 +264,7 @@ def nuts(
     adapt_window: int = 25,
     progress: ProgressCallback | None = None,
     adaptation: str = "stan",
+    keep_moves: bool = False,
 ) -> Trace:
     """The No-U-Turn Sampler with Stan's or nutpie's warm-up (step size, diagonal metric).
 
@@ -249,6 +299,11 @@ def nuts(
         variance of the draws over Stan's doubling windows; ``"fisher"``, nutpie's
         √(var(draws)/var(gradients)) per coordinate (core.mcmc.fisher_adaptation), with its
         schedule, symmetric acceptance late in warm-up and a ±10% step-size jitter.
+    keep_moves : bool, optional
+        Keep every kept iteration's tree (``Trace.moves``, a
+        :class:`~core.mcmc.moves.LeapfrogMoves` with a :class:`~core.mcmc.moves.NutsTree`
+        per chain): its points and momenta, each doubling, why and where it stopped
+        (U-turn, divergence, max depth) and the point the multinomial sampling drew.
 
     Returns
     -------
@@ -316,6 +371,7 @@ def nuts(
         check_int(adapt_term_buffer, "adapt_term_buffer", minimum=0),
     )
     check_choice(adaptation, "adaptation", ADAPTATIONS)
+    keep = check_bool(keep_moves, "keep_moves")
 
     def make_transition(chain: HamiltonianChain) -> Transition:
         return _NutsTransition(chain, depth)
@@ -335,4 +391,5 @@ def nuts(
         windows=windows,
         progress=progress,
         adaptation=adaptation,
+        keep_moves=keep,
     )

@@ -24,7 +24,7 @@ from core.mcmc.metropolis import metropolis
 from core.mcmc.nuts import nuts
 from core.mcmc.targets import Target
 from core.mcmc.trace import Trace
-from core.validation import check_choice, check_int
+from core.validation import check_bool, check_choice, check_int
 
 __all__ = [
     "MAX_RUN_GRADIENTS",
@@ -416,6 +416,7 @@ def run_sampler(
     progress: ProgressCallback | None = None,
     keep_trajectories: bool = False,
     max_cost: int = MAX_RUN_GRADIENTS,
+    keep_moves: bool = False,
 ) -> Trace:
     """Run ``sampler`` on ``target`` with the options that apply, within a cost limit.
 
@@ -440,6 +441,8 @@ def run_sampler(
         Keep leapfrog paths (gradient samplers only).
     max_cost : int, optional
         Refuse (ValueError) a run whose :func:`run_cost` bound is above this.
+    keep_moves : bool, optional
+        Record what every kept transition did (``Trace.moves``, see core.mcmc.moves).
 
     Returns
     -------
@@ -467,7 +470,8 @@ def run_sampler(
             "tree depth, or let warm-up tune the step size"
         )
     kwargs: dict[str, Any] = dict(chosen, n_chains=n_chains, n_warmup=n_warmup,
-                                  n_draws=n_draws, rng=rng, progress=progress)
+                                  n_draws=n_draws, rng=rng, progress=progress,
+                                  keep_moves=check_bool(keep_moves, "keep_moves"))
     if spec.uses_gradient:
         kwargs["keep_trajectories"] = keep_trajectories
     return spec.call(target, **kwargs)

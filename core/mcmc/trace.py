@@ -10,6 +10,7 @@ from numpy.typing import NDArray
 
 from core.mcmc.diagnostics import ebfmi, ess_bulk, ess_tail, mcse_mean, rhat
 from core.mcmc.warmup_history import WarmupHistory
+from core.mcmc.moves import Moves
 
 __all__ = ["STAT_NAMES", "Trace"]
 
@@ -55,6 +56,9 @@ class Trace:
     warmup_history : WarmupHistory or None
         Step sizes, acceptance, adaptation windows and inverse metrics of warm-up
         (HMC, NUTS, Metropolis; None for Gibbs, which tunes nothing).
+    moves : MetropolisMoves, GibbsMoves, LeapfrogMoves or None
+        What each kept transition did (samplers called with ``keep_moves=True``), see
+        :mod:`core.mcmc.moves`.
     """
 
     sampler: str
@@ -68,6 +72,7 @@ class Trace:
     inv_metric: NDArray[np.float64]
     trajectories: list[list[NDArray[np.float64]]] | None = field(default=None)
     warmup_history: WarmupHistory | None = field(default=None)
+    moves: Moves | None = field(default=None)
 
     @property
     def n_chains(self) -> int:

@@ -16,6 +16,9 @@ Kinds
 ``"warmup"``
     A sampler's warm-up: step size, acceptance, inverse metric and draws per iteration,
     built by ``dashboard.topics.mcmc.warmup_motion.warmup_frames``.
+``"mcmc"``
+    Chains moving over a target's density (canvas), built by
+    ``dashboard.topics.mcmc.motion``.
 
 A new kind is a script ``frontend/kinds/<kind>.js`` that calls ``registerKind`` (see
 ``player.js``), a ``<script>`` line for it in ``frontend/index.html``, and its required
@@ -24,6 +27,7 @@ keys in :data:`KIND_KEYS`.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -42,6 +46,8 @@ KIND_KEYS: dict[str, tuple[str, ...]] = {
     # Built by dashboard.topics.mcmc.warmup_motion.warmup_frames.
     "warmup": ("iteration", "n_warmup", "step_size", "accept", "accept_window", "target_accept", "windows",
                "metric", "coords", "x", "y", "labels"),
+    # dashboard.topics.mcmc.motion builds these
+    "mcmc": ("mode", "sampler", "names", "range", "grid", "colours", "n_frames", "chains"),
 }
 #: The kinds of animation the front end can draw.
 KINDS = tuple(KIND_KEYS)
@@ -51,7 +57,14 @@ DIGITS = 4
 MAX_PAYLOAD_CHARS = 4_000_000
 
 _FRONTEND = Path(__file__).resolve().parent / "frontend"
-_component = components.declare_component("animation", path=str(_FRONTEND))
+
+
+@functools.cache
+def _component() -> Any:
+    """The component, declared on first use: Streamlit registers a component only when it
+    is declared inside a script run, and the server's warm-up thread (no script run)
+    may import this module first, which would leave it unserved (404)."""
+    return components.declare_component("animation", path=str(_FRONTEND))
 
 
 def _rounded(values: Any, name: str, digits: int) -> list[float]:
@@ -161,5 +174,5 @@ def animation(frames: Mapping[str, Any], *, kind: str, key: str, height: int = 3
     size = len(json.dumps(frames))
     if size > MAX_PAYLOAD_CHARS:
         raise ValueError(f"`frames` is about {size:,} characters; thin it below {MAX_PAYLOAD_CHARS:,}")
-    _component(kind=kind, frames=dict(frames), height=height, speed=speed, key=key, default=None)
+    _component()(kind=kind, frames=dict(frames), height=height, speed=speed, key=key, default=None)
 

@@ -16,6 +16,7 @@ from core.mcmc.registry import MAX_RUN_GRADIENTS, SAMPLERS, run_cost, sampler_op
 from dashboard.common.exercise_links import show_exercise_links
 from dashboard.common.ui import show_input_error, show_stale_chart
 from dashboard.topics.mcmc import compute, runs, views
+from dashboard.topics.mcmc.motion_view import MOTION_KEYS
 from dashboard.topics.mcmc.params import (
     PARAMS,
     SECOND,
@@ -26,7 +27,7 @@ from dashboard.topics.mcmc.params import (
 )
 from dashboard.topics.mcmc.widgets import read_url, sync_url, widget
 
-FRAGMENT_KEYS = ("path_chain", "path_iter")
+FRAGMENT_KEYS = ("path_chain", "path_iter", *MOTION_KEYS)
 
 st.title("MCMC: watching samplers explore a density")
 st.markdown(

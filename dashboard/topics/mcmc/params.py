@@ -19,6 +19,7 @@ __all__ = [
     "ADAPTATION_KEY",
     "CUSTOM_DEFAULT",
     "CUSTOM_KEYS",
+    "MOTION_MODES",
     "OPTION_KEYS",
     "PARAMS",
     "SAMPLER_DEFAULTS",
@@ -59,6 +60,8 @@ SECOND = "_b"
 SAMPLER_DEFAULTS = ("nuts", "metropolis")
 #: URL key of the warm-up's mass-matrix adaptation (HMC and NUTS, a choice, not a number).
 ADAPTATION_KEY = "adaptation"
+#: The "Watch it move" animation's two modes (URL key ``motion_mode``).
+MOTION_MODES = ("All chains, one iteration per frame", "One chain, one step per frame")
 
 
 def option_key(sampler: str, option: str, side: int) -> str:
@@ -157,6 +160,14 @@ def _declared() -> tuple[Param, ...]:
               help="The chain whose leapfrog path is drawn (HMC, NUTS)."),
         Param("path_iter", "…at kept iteration", "int", 1, lo=1, hi=5000, step=1,
               help="The kept iteration whose leapfrog path is drawn."),
+        Param("motion_mode", "Animate", "choice", MOTION_MODES[0], choices=MOTION_MODES,
+              aliases={"overview": MOTION_MODES[0], "detail": MOTION_MODES[1]},
+              help="All chains at once, or one chain step by step (each leapfrog point, "
+              "each proposal and verdict)."),
+        Param("motion_chain", "Chain", "int", 1, lo=1, hi=8, step=1,
+              help="The chain stepped through."),
+        Param("motion_iter", "From iteration", "int", 1, lo=1, hi=1000, step=1,
+              help="The first kept iteration stepped through (of the first 1,000)."),
     ]
     return tuple(params)
 

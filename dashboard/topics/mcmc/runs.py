@@ -24,6 +24,7 @@ import streamlit as st
 
 from core import mcmc as core_mcmc
 from core.mcmc.diagnostics import rank_histograms
+from core.mcmc.moves import LeapfrogMoves, Moves
 from core.mcmc.registry import SAMPLERS, run_sampler
 from dashboard.common.limits import CACHE_ENTRIES
 from dashboard.topics.mcmc.warmup_motion import warmup_frames
@@ -31,6 +32,8 @@ from dashboard.topics.mcmc.warmup_motion import warmup_frames
 __all__ = [
     "ESS_FLAG",
     "MCMC_MAX_LAG",
+    "MCMC_MOVE_DRAWS",
+    "MCMC_MOVE_POINTS",
     "MCMC_PATH_DRAWS",
     "MCMC_PATH_MAX_DIM",
     "MCMC_SCATTER_POINTS",
@@ -60,6 +63,11 @@ MCMC_PATH_MAX_DIM = 2
 MCMC_PATH_DRAWS = 200
 #: Metric updates kept of a run's warm-up record (nutpie's adaptation updates every iteration).
 MCMC_WARMUP_UPDATES = 240
+#: The animation's record (Trace.moves) is kept for the first MCMC_MOVE_DRAWS iterations
+#: of each chain, first two coordinates, and at most MCMC_MOVE_POINTS leapfrog points per
+#: chain (long NUTS trees keep fewer iterations), so a stored run stays small.
+MCMC_MOVE_DRAWS = 1000
+MCMC_MOVE_POINTS = 25_000
 
 
 @dataclass(frozen=True)
@@ -81,7 +89,8 @@ class McmcRun:
 
     ``key`` is its key in the store (everything the run depends on, as text).
     ``trace`` holds the post-warm-up draws (chain, draw, dim), only the last warm-up draw
-    of each chain, and at most MCMC_PATH_DRAWS trajectories per chain; ``seconds`` is the
+    of each chain, at most MCMC_PATH_DRAWS trajectories per chain, and the animation's
+    moves of the first iterations (MCMC_MOVE_DRAWS, MCMC_MOVE_POINTS); ``seconds`` is the
     wall time of the run when it was first computed; ``ess_per_kgrad`` is the smallest
     bulk ESS in the table per 1,000 gradient evaluations after warm-up (nan for samplers
     without gradients). The label names the warm-up's adaptation for HMC and NUTS.
@@ -190,6 +199,16 @@ def mcmc_run(
     return run
 
 
+def _kept_moves(moves: Moves | None) -> Moves | None:
+    """The part of a run's moves the store keeps (see MCMC_MOVE_DRAWS)."""
+    if moves is None:
+        return None
+    n = min(MCMC_MOVE_DRAWS, moves.n_draws)
+    if isinstance(moves, LeapfrogMoves):  # the iterations whose points fit in every chain
+        n = min(n, *(int(np.searchsorted(ends, MCMC_MOVE_POINTS, side="right")) - 1 for ends in moves.offsets))
+    return moves.head(max(n, 1), 2)
+
+
 def _sample(
     key: str, kind: str, settings: RunSettings, target: core_mcmc.Target,
     names_of: Callable[[int], tuple[str, ...]], progress: Any,
@@ -201,7 +220,7 @@ def _sample(
         settings.sampler, target, target_name=kind, tune=settings.tune,
         options=dict(settings.options), n_chains=n_chains, n_warmup=settings.n_warmup,
         n_draws=n_draws, rng=np.random.default_rng(settings.seed), progress=progress,
-        keep_trajectories=target.dim <= MCMC_PATH_MAX_DIM,
+        keep_trajectories=target.dim <= MCMC_PATH_MAX_DIM, keep_moves=target.dim >= 2,
     )
     seconds = time.perf_counter() - start
     dim = trace.draws.shape[2]
@@ -219,6 +238,7 @@ def _sample(
         trajectories=None if trace.trajectories is None
         else [paths[:MCMC_PATH_DRAWS] for paths in trace.trajectories],
         warmup_history=history,
+        moves=_kept_moves(trace.moves),
     )
     truth = target.mean
     rows = []

@@ -24,7 +24,7 @@ from dashboard.common.ui import (
     show_input_error,
     spec_of,
 )
-from dashboard.topics.mcmc import charts, compute
+from dashboard.topics.mcmc import charts, compute, motion_view
 from dashboard.topics.mcmc.runs import (
     ESS_FLAG,
     MCMC_PATH_DRAWS,
@@ -122,6 +122,7 @@ def show_results(kind: str, params: dict[str, Any], done: list[McmcRun]) -> None
         with where:
             show_diagnostics(run, narrow=len(done) > 1)
     _charts(kind, params, tuple(done))
+    motion_view.show_motion(kind, params, tuple(done))
     show_warmup(done)
 
 
