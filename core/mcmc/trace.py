@@ -9,8 +9,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from core.mcmc.diagnostics import ebfmi, ess_bulk, ess_tail, mcse_mean, rhat
-from core.mcmc.warmup_history import WarmupHistory
 from core.mcmc.moves import Moves
+from core.mcmc.warmup_history import WarmupHistory
 
 __all__ = ["STAT_NAMES", "Trace"]
 

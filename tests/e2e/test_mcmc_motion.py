@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 TIMEOUT = 60_000
 SMALL = "n_chains=4&n_warmup=100&n_draws=100"
-IFRAME = 'iframe[title*="animation"]'
+IFRAME = '[class*="st-key-mcmc-motion-"] iframe[title*="animation"]'  # not the warm-up's players
 
 
 def frame_number(counter) -> int:

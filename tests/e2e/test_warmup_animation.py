@@ -16,7 +16,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 TIMEOUT = 60_000
 N_WARMUP = 200  # every iteration is a frame: frames 0..199
 LAST = N_WARMUP - 1
-PLAYERS = 'iframe[title*="animation"]'
+# The warm-up's players (keys warmup-animation-<side>), not the "Watch it move" ones above.
+PLAYERS = '[class*="st-key-warmup-animation-"] iframe[title*="animation"]'
 
 
 def check_controls(page, player) -> None:
