@@ -21,12 +21,17 @@ from streamlit.testing.v1 import AppTest
 from dashboard.common.access import TOKEN_KEY
 from dashboard.practice import code_jobs
 from grader import Gradebook
-from grader.code_queue import job_status, pending_jobs
+from grader.code_queue import JOBS, job_status, pending_jobs
+from grader.course import COURSE_ENV
 from grader.variants import SECRET_ENV
 from tests.dashboard.helpers import page_test
 from tests.exercises.code_solutions import CORRECT
 from tests.grader.sandbox.queue_helpers import (
     fresh_queue_database,
+    kill_the_busy_one,
+    live_workers,
+    query,
+    slow_first_call,
     start_worker,
     stop_workers,
     wait_for,
@@ -35,6 +40,7 @@ from tests.hosted.course import Q3, SECRET, enrol, right_answers
 from tests.sandbox import need_sandbox
 
 KL = "code.kl_divergence"
+SLOW_KL = slow_first_call(CORRECT[KL], "def kl_divergence(p, q):")
 _DATABASES = itertools.count()
 PAGE = "student_exercises.py"
 
@@ -159,6 +165,60 @@ def test_a_job_that_raises_on_the_worker_ends_in_a_clear_message(
         assert "grading…" not in shown(session)
         assert any("grading failed on the course's worker" in e.value for e in session.error)
         assert scores(session) == []
+
+
+def test_the_course_rules_hold_for_queued_answers(
+    course: tuple[str, Gradebook, dict[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, book, tokens = course
+    rules = tmp_path / "course.toml"
+    rules.write_text("[defaults]\nattempts = 1\n", encoding="utf-8")
+    monkeypatch.setenv(COURSE_ENV, str(rules))
+    at = exercise_page(tokens["s1"])
+    # Two submissions while none is graded: both are queued; the worker refuses the second.
+    submit_code(at, KL, CORRECT[KL])
+    at = submit_code(at, KL, CORRECT[KL])
+    assert [s["status"] for s in pending_jobs(book, "s1")] == ["grading", "grading"]
+    worker = start_worker(url, tmp_path / "worker.log", {SECRET_ENV: SECRET})
+    try:
+        wait_for(lambda: pending_jobs(book, "s1") == [], "the worker to grade both jobs")
+    finally:
+        stop_workers([worker])
+    at.run()
+    limit = "refused: the attempt limit of 1 is reached"
+    assert any(limit in e.value for e in at.error), [e.value for e in at.error]
+    (row,) = book.attempts(student_id="s1")
+    assert row["score"] == 1.0
+    # Past the limit now: refused at once, nothing queued.
+    at = submit_code(at, KL, CORRECT[KL])
+    assert "grading…" not in shown(at) and any(limit in e.value for e in at.error)
+    assert pending_jobs(book, "s1") == []
+    assert query(url, "SELECT count(*) FROM probstats_code_jobs") == [(2,)]
+
+
+def test_a_job_whose_worker_is_killed_is_graded_by_the_other_and_shown_once(
+    course: tuple[str, Gradebook, dict[str, str]], tmp_path: Path
+) -> None:
+    url, book, tokens = course
+    logs = [tmp_path / "worker0.log", tmp_path / "worker1.log"]
+    workers = [start_worker(url, log, {SECRET_ENV: SECRET}) for log in logs]
+    try:
+        wait_for(lambda: live_workers(url) == 2, "two workers to send heartbeats")
+        at = submit_code(exercise_page(tokens["s1"]), KL, SLOW_KL)
+        job = only_job(book, "s1")
+        with book.engine.connect() as conn:
+            job_id = conn.scalar(JOBS.select().with_only_columns(JOBS.c.job_id).where(JOBS.c.key == job))
+        wait_for(lambda: query(url, "SELECT status FROM procrastinate_jobs WHERE id = %s", job_id)[0][0] == "doing",
+                 "the slow job to start")
+        kill_the_busy_one(workers)
+        assert "grading…" in shown(at.run())  # put back in the queue, not failed
+        wait_for(lambda: _status(book, job) != "grading", "the retried job")
+    finally:
+        stop_workers(workers)
+    at.run()
+    assert scores(at) == ["100%"] and "grading…" not in shown(at)
+    assert query(url, "SELECT status, attempts FROM procrastinate_jobs WHERE id = %s", job_id) == [("succeeded", 2)]
+    assert len(book.attempts(student_id="s1")) == 1
 
 
 def _status(book: Gradebook, job: str) -> Any:
