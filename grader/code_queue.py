@@ -1,6 +1,7 @@
 """A hosted course's code answers through the queue: stored now, graded by ``probstats worker``.
 
-In hosted mode on PostgreSQL the API does not run student code in its own process pool.
+In hosted mode on PostgreSQL (:func:`queue_on`) neither the API nor the Exercises page
+runs student code in its own process pool; the page submits with :func:`grade_or_queue`.
 :func:`split_code` takes a submission's code answers out; the rest is graded and stored
 at once as usual, and :func:`queue_code` records a *job* (table
 ``probstats_code_jobs``) and queues it (:func:`grader.queue.enqueue_answers`). A worker
