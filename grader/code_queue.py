@@ -171,7 +171,8 @@ def grade_or_queue(
 
     The web page's submit in queued mode; a code answer the course rules refuse now is
     answered at once (:func:`split_code`), and the worker grades the queued ones with
-    the same rules (:func:`grader.submissions.grade_submission`).
+    the same rules (:func:`grader.submissions.grade_submission`). The queue's tables
+    must exist (:func:`prepare_jobs`).
 
     Returns
     -------

@@ -20,9 +20,9 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.common.access import TOKEN_KEY
 from dashboard.practice import code_jobs
-from grader import Gradebook
-from grader.code_queue import JOBS, job_status, pending_jobs
-from grader.course import COURSE_ENV
+from grader import Gradebook, parse_submission
+from grader.code_queue import JOBS, grade_or_queue, job_status, pending_jobs, prepare_jobs
+from grader.course import COURSE_ENV, current_course
 from grader.variants import SECRET_ENV
 from tests.dashboard.helpers import page_test
 from tests.exercises.code_solutions import CORRECT
@@ -219,6 +219,25 @@ def test_a_job_whose_worker_is_killed_is_graded_by_the_other_and_shown_once(
     assert scores(at) == ["100%"] and "grading…" not in shown(at)
     assert query(url, "SELECT status, attempts FROM procrastinate_jobs WHERE id = %s", job_id) == [("succeeded", 2)]
     assert len(book.attempts(student_id="s1")) == 1
+
+
+def test_grade_or_queue_keeps_the_good_parts_and_queues_only_the_code(
+    course: tuple[str, Gradebook, dict[str, str]],
+) -> None:
+    _, book, _ = course
+    prepare_jobs(book)  # the page and the API do it once per process
+    registry = _registry()
+    answers = {**right_answers(registry, "s1", [Q3]), KL: {"code": CORRECT[KL]},
+               "code.entropy": {"code": ""}, "no.such_exercise": "1"}
+    submission = parse_submission({"student_id": "s1", "answers": answers}, source="web")
+    graded, job = grade_or_queue(submission, registry, gradebook=book, course=current_course())
+    assert graded is not None and job is not None
+    assert [(f.exercise_id, f.score) for f in graded.feedback] == [(Q3, 1.0)]
+    assert {e.exercise_id for e in graded.errors} == {"no.such_exercise"}
+    assert "code.entropy" in graded.skipped  # blank: graded at once as skipped, never queued
+    (state,) = pending_jobs(book, "s1")
+    assert (state["job"], state["exercise_ids"], state["status"]) == (job, [KL], "grading")
+    assert [r["exercise_id"] for r in book.attempts(student_id="s1")] == [Q3]
 
 
 def _status(book: Gradebook, job: str) -> Any:
