@@ -86,7 +86,10 @@ def _waiting(state: dict[str, Any]) -> bool:
 
 def _settle(book: Gradebook, student: str, exercise_id: str,
             on_graded: Callable[[GradedSubmission], None]) -> tuple[list[dict[str, Any]], bool]:
-    """The watched jobs of this exercise not yet graded; graded ones go to ``on_graded`` and stop being watched."""
+    """The watched jobs of this exercise still to show; graded ones go to ``on_graded``.
+
+    A graded job, and a failed one whose exercise was answered again since, stop being watched.
+    """
     watched = _watched(student)
     open_states, settled = [], False
     for key in list(watched):
@@ -99,6 +102,10 @@ def _settle(book: Gradebook, student: str, exercise_id: str,
             on_graded(graded_from_dict(state["result"]))
             watched.remove(key)
             settled = True
+        elif state["status"] == "failed" and _answered_after(
+            book, student, state["exercise_ids"], datetime.fromisoformat(state["submitted_at"])
+        ):
+            watched.remove(key)  # answered again since: the failure is old news
         else:
             open_states.append(state)
     return open_states, settled

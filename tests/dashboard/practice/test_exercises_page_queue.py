@@ -161,10 +161,22 @@ def test_a_job_that_raises_on_the_worker_ends_in_a_clear_message(
     finally:
         stop_workers([worker])
     assert _status(book, job) == "failed"
-    for session in (at.run(), exercise_page(tokens["s1"])):
+    sessions = [at.run(), exercise_page(tokens["s1"])]
+    for session in sessions:
         assert "grading…" not in shown(session)
         assert any("grading failed on the course's worker" in e.value for e in session.error)
         assert scores(session) == []
+    # Answered again and graded by a sound worker: the old failure is no longer shown.
+    submit_code(sessions[0], KL, CORRECT[KL])
+    worker = start_worker(url, tmp_path / "sound.log", {SECRET_ENV: SECRET})
+    try:
+        wait_for(lambda: [s["status"] for s in pending_jobs(book, "s1")] == ["failed"], "the new job's grading")
+    finally:
+        stop_workers([worker])
+    for session in [*(s.run() for s in sessions), exercise_page(tokens["s1"])]:
+        assert not session.error, [e.value for e in session.error]
+        assert "grading…" not in shown(session)
+    assert scores(sessions[0]) == ["100%"]
 
 
 def test_the_course_rules_hold_for_queued_answers(
