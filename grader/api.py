@@ -36,7 +36,6 @@ misconfigured server never starts.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -76,7 +75,7 @@ from grader.variants import course_secret
 __all__ = ["API_PREFIX", "CODE_QUEUE_ENV", "ApiError", "app_from_env", "create_app"]
 
 #: ``off`` keeps code grading in the API's own sandbox pool even on PostgreSQL.
-CODE_QUEUE_ENV = "PROBSTATS_CODE_QUEUE"
+CODE_QUEUE_ENV = code_queue_module.CODE_QUEUE_ENV
 
 API_PREFIX = "/api/v1"
 # Printable ASCII, as Stripe and the IETF draft allow; long enough for a UUID and more.
@@ -358,5 +357,4 @@ def app_from_env() -> FastAPI:
     ``PROBSTATS_CODE_QUEUE=off``.
     """
     book = Gradebook()
-    queued = book.engine.dialect.name == "postgresql" and os.environ.get(CODE_QUEUE_ENV, "").strip().lower() != "off"
-    return create_app(book, code_queue=queued)
+    return create_app(book, code_queue=code_queue_module.queue_on(book))

@@ -161,9 +161,9 @@ def build_parser(dashboard_help: str = "serve the dashboard (streamlit run)") ->
         help="hosted course: take code-grading jobs from the PostgreSQL queue",
         description=(
             "Take code-grading jobs from the queue in the course's PostgreSQL and run them in warm "
-            "bubblewrap sandboxes: the code answers probstats serve queued are graded and stored in "
-            "the gradebook, once per job. Needs the same PROBSTATS_COURSE_SECRET (and course file) as "
-            "probstats serve."
+            "bubblewrap sandboxes: the code answers that probstats serve and the hosted Exercises page "
+            "queued are graded and stored in the gradebook, once per job. Needs the same "
+            "PROBSTATS_COURSE_SECRET (and course file) as probstats serve and the dashboard."
         ),
     )
     p.add_argument("--db", help="PostgreSQL URL of the course (default: $PROBSTATS_DB)")

@@ -1,6 +1,7 @@
 """A hosted course's code answers through the queue: stored now, graded by ``probstats worker``.
 
-In hosted mode on PostgreSQL the API does not run student code in its own process pool.
+In hosted mode on PostgreSQL (:func:`queue_on`) neither the API nor the Exercises page
+runs student code in its own process pool; the page submits with :func:`grade_or_queue`.
 :func:`split_code` takes a submission's code answers out; the rest is graded and stored
 at once as usual, and :func:`queue_code` records a *job* (table
 ``probstats_code_jobs``) and queues it (:func:`grader.queue.enqueue_answers`). A worker
@@ -18,10 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 import uuid
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -33,16 +35,22 @@ from grader.plugins import Registry, UnknownExercise
 from grader.records import GradedSubmission, IdempotencyKey, Submission
 
 __all__ = [
+    "CODE_QUEUE_ENV",
     "JOBS",
     "grade_job",
+    "grade_or_queue",
     "job_key",
     "job_status",
     "pending_jobs",
     "prepare_jobs",
     "queue_code",
+    "queue_on",
     "split_code",
     "with_grading",
 ]
+
+#: ``off`` keeps code grading in the server's own sandbox pool even on PostgreSQL.
+CODE_QUEUE_ENV = "PROBSTATS_CODE_QUEUE"
 
 _metadata = sa.MetaData()
 #: One row per queued submission of code answers; the result is in the gradebook.
@@ -67,6 +75,13 @@ def prepare_jobs(gradebook: Gradebook) -> None:
     with gradebook.engine.begin() as conn:  # several server processes may start at once
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": PREPARE_LOCK})
         _metadata.create_all(conn)
+
+
+def queue_on(gradebook: Gradebook) -> bool:
+    """Whether code answers go through the queue: the gradebook is on PostgreSQL and
+    ``PROBSTATS_CODE_QUEUE`` is not ``off`` (the one switch of the API and the web page)."""
+    off = os.environ.get(CODE_QUEUE_ENV, "").strip().lower() == "off"
+    return gradebook.engine.dialect.name == "postgresql" and not off
 
 
 def _is_code(registry: Registry, exercise_id: str) -> bool:
@@ -146,6 +161,40 @@ def with_grading(response: Mapping[str, Any] | None, key: str, exercise_ids: lis
     base["job"] = key
     base["grading"] = [{"exercise_id": e, "status": "grading"} for e in sorted(exercise_ids)]
     return base
+
+
+def grade_or_queue(
+    submission: Submission, registry: Registry, *, gradebook: Gradebook, course: Course,
+    now: datetime | None = None,
+) -> tuple[GradedSubmission | None, str | None]:
+    """Grade and store a submission's other answers now, and queue its code answers.
+
+    The web page's submit in queued mode; a code answer the course rules refuse now is
+    answered at once (:func:`split_code`), and the worker grades the queued ones with
+    the same rules (:func:`grader.submissions.grade_submission`). The queue's tables
+    must exist (:func:`prepare_jobs`).
+
+    Returns
+    -------
+    graded : GradedSubmission or None
+        What was graded at once; None when every answer was queued.
+    job : str or None
+        The queued job's key (for :func:`job_status`); None when nothing was queued.
+    """
+    from grader.submissions import grade_submission
+
+    now = datetime.now(UTC) if now is None else now
+    rest, queued = split_code(submission, registry, course, gradebook.attempt_counts(submission.student_id), now)
+    graded = None
+    if rest.answers or rest.errors or not queued:
+        graded = grade_submission(rest, registry, gradebook=gradebook, course=course, now=now)
+    if not queued:
+        return graded, None
+    key = job_key(submission.student_id, None)
+    body = json.dumps(queued, sort_keys=True, default=str).encode()
+    queue_code(gradebook, key, student_id=submission.student_id, source=submission.source,
+               answers=queued, request_hash=hashlib.sha256(body).hexdigest(), now=now)
+    return graded, key
 
 
 def _result_key(student_id: str, key: str) -> IdempotencyKey:

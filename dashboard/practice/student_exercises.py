@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard.common import access, exercise_links
 from dashboard.common.pages import PAGES
-from dashboard.practice import gradebook, reveal
+from dashboard.practice import code_jobs, gradebook, reveal
 from grader import (
     AnswerError,
     Choice,
@@ -250,6 +250,12 @@ def tolerance_caption(answer: Any) -> str:
     return f"Answer: {answer.describe()}."
 
 
+def keep_result(result: GradedSubmission) -> None:
+    """Make ``result`` the feedback shown under the form (a queued job's, once graded)."""
+    st.session_state[LAST_RESULT] = result
+
+
+queued = code_jobs.enabled(course, book)
 st.caption(tolerance_caption(exercise.answer))
 with st.form(key=f"form:{exercise.id}"):
     raw_answer, slots = answer_widgets(exercise)
@@ -266,7 +272,16 @@ if submitted:
         submission = parse_submission(
             {"student_id": student, "answers": {exercise.id: raw_answer}}, source="web"
         )
-        st.session_state[LAST_RESULT] = grade_submission(submission, registry, gradebook=book)
+        if queued:
+            # Hosted on PostgreSQL: code answers go to the course's grading workers.
+            st.session_state[LAST_RESULT] = code_jobs.submit(submission, registry, book, course)
+        else:
+            st.session_state[LAST_RESULT] = grade_submission(submission, registry, gradebook=book)
+
+if queued:
+    # "grading…" for this exercise's queued code answers (a reload finds them too).
+    code_jobs.watch_pending(book, student)
+    code_jobs.show_jobs(book, student, exercise.id, on_graded=keep_result)
 
 last = st.session_state.get(LAST_RESULT)
 if last is not None and last.student_id == student and exercise.id in (

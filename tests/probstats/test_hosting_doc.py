@@ -22,7 +22,7 @@ def commands() -> list[str]:
 
 def test_the_doc_has_the_hosting_commands() -> None:
     found = {c.split()[0] for c in commands()}
-    assert {"secret", "roster", "serve", "dashboard", "gradebook", "sheet", "submit", "course", "check"} <= found
+    assert {"secret", "roster", "serve", "dashboard", "gradebook", "sheet", "submit", "course", "check", "worker"} <= found
 
 
 @pytest.mark.parametrize("line", commands())

@@ -16,7 +16,16 @@ import sqlalchemy as sa
 from grader.queue import conninfo, prepare
 from tests.databases import postgres_url
 
-__all__ = ["fresh_queue_database", "kill_the_busy_one", "live_workers", "query", "start_worker", "stop_workers", "wait_for"]
+__all__ = [
+    "fresh_queue_database",
+    "kill_the_busy_one",
+    "live_workers",
+    "query",
+    "slow_first_call",
+    "start_worker",
+    "stop_workers",
+    "wait_for",
+]
 
 
 def fresh_queue_database(tag: str) -> Iterator[str]:
@@ -32,6 +41,16 @@ def fresh_queue_database(tag: str) -> Iterator[str]:
     yield url
     with psycopg.connect(admin, autocommit=True) as db:
         db.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def slow_first_call(source: str, header: str) -> str:
+    """``source`` whose function ``header`` (``"def f(x):"``) spins for a while on its first call.
+
+    Still correct; slow enough to see "grading…" on a page, or to kill its worker mid-job.
+    """
+    assert f"{header}\n" in source, f"no {header!r} line in the source"
+    spin = "    if _first:\n        _first.clear()\n        n = 0\n        for i in range(20_000_000):\n            n += i\n"
+    return source.replace(f"{header}\n", f"_first = [True]\n\n{header}\n{spin}")
 
 
 def query(url: str, sql: str, *params: object) -> list[tuple]:

@@ -31,6 +31,7 @@ from tests.grader.sandbox.queue_helpers import (
     kill_the_busy_one,
     live_workers,
     query,
+    slow_first_call,
     start_worker,
     stop_workers,
     wait_for,
@@ -41,12 +42,7 @@ from tests.hosted.server import serving
 REGISTRY = build_registry()
 ENDLESS = "def entropy(p, base):\n    while True:\n        pass\n"
 JSON = {"Content-Type": "application/json"}
-# Correct, but its first call spins for a while: long enough to kill its worker mid-job.
-SLOW_ENTROPY = CORRECT["code.entropy"].replace(
-    "def entropy(p, base):\n",
-    "_first = [True]\n\ndef entropy(p, base):\n    if _first:\n        _first.clear()\n"
-    "        n = 0\n        for i in range(20_000_000):\n            n += i\n",
-)
+SLOW_ENTROPY = slow_first_call(CORRECT["code.entropy"], "def entropy(p, base):")
 
 
 @pytest.fixture
