@@ -101,3 +101,21 @@ def test_a_code_answer_typed_in_the_editor_is_numbered_and_graded(app_url, page,
     expect(checks).to_contain_text("correct")
     page.screenshot(path=os.path.join(shots, "code_editor_graded.png"), full_page=True)
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_the_gutter_scrolls_with_a_long_answer_and_esc_leaves_the_editor(app_url, page):
+    page.goto(f"{app_url}/exercises?student=e2e-dan&exercise={KL}")
+    wait_for_app(page)
+    editor = page.frame_locator('iframe[title*="code_editor"]')
+    area = editor.locator("textarea")
+    gutter = editor.get_by_test_id("line-numbers")
+    expect(area).to_be_visible(timeout=30_000)
+    area.fill("\n".join(f"x{i} = {i}" for i in range(1, 41)))  # 40 lines: more than the area shows
+    expect(gutter).to_have_text("\n".join(str(n) for n in range(1, 41)))
+    area.evaluate("e => { e.scrollTop = e.scrollHeight; e.dispatchEvent(new Event('scroll')); }")
+    scrolled = area.evaluate("e => e.scrollTop")
+    assert scrolled > 0
+    # Same line height and padding: equal offsets keep each number level with its line.
+    expect(gutter).to_have_js_property("scrollTop", scrolled)
+    area.press("Escape")
+    expect(area).not_to_be_focused()
