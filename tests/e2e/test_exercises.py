@@ -110,8 +110,12 @@ def test_the_gutter_scrolls_with_a_long_answer_and_esc_leaves_the_editor(app_url
     area = editor.locator("textarea")
     gutter = editor.get_by_test_id("line-numbers")
     expect(area).to_be_visible(timeout=30_000)
-    area.fill("\n".join(f"x{i} = {i}" for i in range(1, 41)))  # 40 lines: more than the area shows
+    lines = [f"x{i} = {i}" for i in range(1, 41)]  # 40 lines: more than the area shows
+    area.fill("\n".join(lines))
     expect(gutter).to_have_text("\n".join(str(n) for n in range(1, 41)))
+    area.press("Control+A")
+    area.press("Tab")  # a selection of many lines: each is indented
+    expect(area).to_have_value("\n".join("    " + line for line in lines))
     area.evaluate("e => { e.scrollTop = e.scrollHeight; e.dispatchEvent(new Event('scroll')); }")
     scrolled = area.evaluate("e => e.scrollTop")
     assert scrolled > 0
