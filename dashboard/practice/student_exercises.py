@@ -9,6 +9,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard.common import access, exercise_links
+from dashboard.common.code_editor import code_editor
 from dashboard.common.pages import PAGES
 from dashboard.practice import code_jobs, gradebook, reveal
 from grader import (
@@ -149,13 +150,12 @@ def answer_widgets(exercise: Exercise) -> tuple[Any, dict[str, Any]]:
                 raw[name] = text.strip()
         return raw, slots
     if isinstance(answer, Code):
-        # A plain text area: no editor component works offline and under AppTest; the
-        # submitted code is shown with line numbers beside the checks' results.
-        source = st.text_area(
-            f"Your code: define `{answer.signature}`", value=answer.starter(), height=260, key=key,
-            help="Runs in a sandbox on random inputs and edge cases; only "
-            f"{', '.join(answer.imports)} may be imported.",
-        )
+        # Line numbers while typing, since the checks' messages name lines; the submitted
+        # code is shown numbered beside the checks' results too.
+        source = code_editor(answer.starter(), key=key, height=260,
+                             label=f"Your code: define {answer.signature}")
+        st.caption(f"Runs in a sandbox on random inputs and edge cases; only "
+                   f"{', '.join(answer.imports)} may be imported.")
         return {"code": source}, {"answer": st.empty()}
     if isinstance(answer, Number):
         text = st.text_input("Your answer", key=key, placeholder="a number or an expression, e.g. exp(3)")

@@ -51,3 +51,24 @@ def chart_specs(at: AppTest) -> list[dict[str, Any]]:
 def chart_rows(chart: alt.TopLevelMixin) -> dict[str, list[dict]]:
     """The chart's inline datasets (name -> rows), as Vega-Lite receives them."""
     return chart.to_dict()["datasets"]
+
+
+def code_editor_args(at: AppTest, key: str) -> dict[str, Any]:
+    """The arguments the page sent to the code editor component keyed ``key``.
+
+    AppTest runs no component JavaScript: it sees the component as an element with its
+    JSON arguments (``value``, ``label``, ``height``, ``key``).
+    """
+    editors = [e for e in at.get("component_instance") if e.proto.component_name.endswith(".code_editor")]
+    (args,) = [a for a in (json.loads(e.proto.json_args) for e in editors) if a["key"] == key]
+    return args
+
+
+def type_code(at: AppTest, key: str, code: str) -> AppTest:
+    """Put ``code`` in the code editor keyed ``key``, as its browser side would send it.
+
+    The component's text lives in ``st.session_state[key]``; AppTest has no widget for it.
+    """
+    code_editor_args(at, key)  # the page must show that editor
+    at.session_state[key] = code
+    return at

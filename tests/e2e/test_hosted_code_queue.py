@@ -61,9 +61,11 @@ def queued_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
 def test_a_student_s_code_answer_shows_grading_then_its_checks(queued_app, page):
     base, tokens = queued_app
     log_in(page, f"{base}/exercises?exercise={KL}", tokens["s1"])
-    area = page.locator("textarea").first
+    # The code editor component (an iframe) sends its text 300 ms after typing stops.
+    area = page.frame_locator('iframe[title*="code_editor"]').locator("textarea")
     expect(area).to_be_visible(timeout=30_000)
     area.fill(SLOW_KL)
+    expect(area).to_have_attribute("data-sent", "yes")
     page.get_by_role("button", name="Submit").click()
     expect(page.get_by_text("grading…").first).to_be_visible(timeout=30_000)
     shot(page, "queued-grading")

@@ -82,15 +82,18 @@ def test_every_kind_has_a_script_that_registers_it_and_index_loads_it():
         assert f'registerKind("{kind}"' in script
 
 
-def test_a_wheel_ships_every_front_end_file():
+@pytest.mark.parametrize("package", ["dashboard.common.animation", "dashboard.common.code_editor"])
+def test_a_wheel_ships_every_front_end_file(package):
     # An installed (non-editable) wheel carries only what pyproject's package-data names.
     import fnmatch
+    import importlib
     import tomllib
 
     pyproject = tomllib.loads((Path(__file__).parents[3] / "pyproject.toml").read_text(encoding="utf-8"))
-    globs = pyproject["tool"]["setuptools"]["package-data"]["dashboard.common.animation"]
-    package = FRONTEND.parent
-    for path in FRONTEND.rglob("*"):
-        if path.is_file():
-            relative = path.relative_to(package).as_posix()
-            assert any(fnmatch.fnmatch(relative, g) and relative.count("/") == g.count("/") for g in globs), relative
+    globs = pyproject["tool"]["setuptools"]["package-data"][package]
+    folder = Path(importlib.import_module(package).__file__).parent
+    files = [p for p in (folder / "frontend").rglob("*") if p.is_file()]
+    assert files
+    for path in files:
+        relative = path.relative_to(folder).as_posix()
+        assert any(fnmatch.fnmatch(relative, g) and relative.count("/") == g.count("/") for g in globs), relative

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from grader import Gradebook
-from tests.dashboard.helpers import page_test
+from tests.dashboard.helpers import code_editor_args, page_test, type_code
 from tests.exercises.code_solutions import CORRECT, WRONG
 from tests.sandbox import need_sandbox
 
@@ -30,8 +30,7 @@ def open_code_page(exercise_id: str = KL):
 
 
 def submit_code(at, exercise_id: str, code: str):
-    at.text_area(key=f"answer:{exercise_id}").set_value(code)
-    return at.button[0].click().run()
+    return type_code(at, f"answer:{exercise_id}", code).button[0].click().run()
 
 
 def stored(db_url: str) -> list[dict]:
@@ -45,10 +44,23 @@ def stored(db_url: str) -> list[dict]:
 def test_the_code_area_starts_from_the_signature(db_url):
     at = open_code_page()
     assert not at.exception and not at.error
-    area = at.text_area(key=f"answer:{KL}")
-    assert "def kl_divergence(p, q):" in area.value
-    assert "`kl_divergence(p, q)`" in area.label
+    editor = code_editor_args(at, f"answer:{KL}")
+    assert "def kl_divergence(p, q):" in editor["value"]
+    assert editor["label"] == "Your code: define kl_divergence(p, q)"
     assert any("Python code defining `kl_divergence(p, q)`" in c.value for c in at.caption)
+    assert any("only numpy, math may be imported" in c.value for c in at.caption)
+
+
+def test_the_starter_code_is_what_is_graded_when_nothing_is_typed(db_url, sandbox):
+    # Under AppTest no browser sends the editor's text: the page submits the initial text.
+    at = open_code_page()
+    starter = code_editor_args(at, f"answer:{KL}")["value"]
+    at = at.button[0].click().run()
+    assert not at.exception
+    (shown,) = at.code
+    assert shown.value.splitlines() == starter.splitlines()
+    (row,) = stored(db_url)
+    assert row["answer"] == {"code": starter}
 
 
 def test_a_correct_function_scores_full_marks_beside_its_numbered_code(db_url, sandbox):

@@ -24,7 +24,7 @@ from grader import Gradebook, parse_submission
 from grader.code_queue import JOBS, grade_or_queue, job_status, pending_jobs, prepare_jobs
 from grader.course import COURSE_ENV, current_course
 from grader.variants import SECRET_ENV
-from tests.dashboard.helpers import page_test
+from tests.dashboard.helpers import page_test, type_code
 from tests.exercises.code_solutions import CORRECT
 from tests.grader.sandbox.queue_helpers import (
     fresh_queue_database,
@@ -76,8 +76,7 @@ def exercise_page(token: str, exercise_id: str = KL) -> AppTest:
 
 
 def submit_code(at: AppTest, exercise_id: str, code: str) -> AppTest:
-    at.text_area(key=f"answer:{exercise_id}").set_value(code)
-    return at.button[0].click().run()
+    return type_code(at, f"answer:{exercise_id}", code).button[0].click().run()
 
 
 def shown(at: AppTest) -> str:
