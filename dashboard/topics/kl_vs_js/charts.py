@@ -11,8 +11,10 @@ from dashboard.common.chart_style import HEIGHT, check_frame, concept_scale, in_
 __all__ = [
     "divergence_sweep_chart",
     "gaussian_densities_chart",
+    "integrand_title",
     "kl_integrand_chart",
     "mixture_fit_chart",
+    "sweep_ticks",
 ]
 
 #: Legend label -> concept colour for the divergences (the compute module's labels).
@@ -57,6 +59,12 @@ def gaussian_densities_chart(curves: pd.DataFrame) -> alt.Chart:
     )
 
 
+def sweep_ticks(sweep: pd.DataFrame, js_bound: float) -> tuple[float, ...]:
+    """The sweep's y ticks: the 1-2-5 ladder up to the data's maximum (or the bound)."""
+    top = float(sweep["nats"].max()) if len(sweep) else 1.0
+    return tuple(t for t in _SYMLOG_TICKS if t <= max(top, js_bound))
+
+
 def divergence_sweep_chart(
     sweep: pd.DataFrame, *, js_bound: float, current_separation: float | None = None
 ) -> alt.LayerChart:
@@ -79,8 +87,7 @@ def divergence_sweep_chart(
     """
     check_frame(sweep, "sweep", ("separation", "divergence", "nats"))
     order = in_order(sweep["divergence"])
-    top = float(sweep["nats"].max()) if len(sweep) else 1.0
-    ticks = [t for t in _SYMLOG_TICKS if t <= max(top, js_bound)]
+    ticks = list(sweep_ticks(sweep, js_bound))
     lines = (
         alt.Chart(sweep)
         .mark_line(strokeWidth=2.5)
@@ -142,10 +149,12 @@ def kl_integrand_chart(integrand: pd.DataFrame, *, kl: float | None) -> alt.Laye
         y=alt.Y("integrand:Q", title="p(x)·log(p(x)/q(x)), nats"),
     )
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=palette.GREY).encode(y="y:Q")
-    return alt.LayerChart(
-        layer=[area, zero], height=HEIGHT,
-        title="Where KL(P‖Q) comes from" if kl is None else f"Where KL(P‖Q) = {kl:.4f} nats comes from",
-    )
+    return alt.LayerChart(layer=[area, zero], height=HEIGHT, title=integrand_title(kl))
+
+
+def integrand_title(kl: float | None) -> str:
+    """The integrand chart's title, with KL(P‖Q) when it may be shown."""
+    return "Where KL(P‖Q) comes from" if kl is None else f"Where KL(P‖Q) = {kl:.4f} nats comes from"
 
 
 def mixture_fit_chart(curves: pd.DataFrame) -> alt.Chart:

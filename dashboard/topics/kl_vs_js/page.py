@@ -3,17 +3,21 @@ comes from, and one Gaussian fitted to two modes by each direction of KL."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.common import widgets
 from dashboard.common.exercise_links import show_exercise_links
 from dashboard.common.ui import (
     Metric,
+    chart_shape,
     chart_spec,
     format_number,
     metric_row,
     show_chart,
     show_input_error,
+    with_data,
+    with_rows,
 )
 from dashboard.practice.reveal import HIDDEN, show_reveal_note
 from dashboard.topics.kl_vs_js import charts, compute, mixture_fit
@@ -70,8 +74,13 @@ def two_gaussians() -> None:
                help="JS reaches this value only when P and Q do not overlap at all."),
     ], revealed=revealed)
     col_density, col_integrand = st.columns(2)
-    show_chart(chart_spec(charts.gaussian_densities_chart, curves), name="gaussian-densities", where=col_density)
-    show_chart(chart_spec(charts.kl_integrand_chart, integrand, kl=divergences.kl_pq if revealed else None), name="kl-integrand", where=col_integrand)
+    # Each chart's spec is built once per shape; a rerun only swaps in the new rows.
+    densities = with_data(chart_shape(charts.gaussian_densities_chart, (), curves), curves)
+    show_chart(densities, name="gaussian-densities", where=col_density)
+    kl_shown = divergences.kl_pq if revealed else None
+    where_kl = with_rows(chart_shape(charts.kl_integrand_chart, (), integrand, kl=kl_shown), integrand)
+    where_kl["title"] = charts.integrand_title(kl_shown)
+    show_chart(where_kl, name="kl-integrand", where=col_integrand)
     col_integrand.caption(
         "Above zero where P is more likely than Q, below where Q is; the signed area is "
         "KL(P‖Q), which is never negative. Most of it sits where P has mass and Q does not."
@@ -84,10 +93,10 @@ def two_gaussians() -> None:
         "ln 2 line. The dotted line marks your inputs. The y axis is logarithmic above "
         "0.1 nats, so the bounded and the unbounded curves both stay readable."
     )
-    show_chart(
-        chart_spec(charts.divergence_sweep_chart, sweep, js_bound=compute.JS_BOUND_NATS, current_separation=separation),
-        name="kl-js-sweep",
-    )
+    ticks = charts.sweep_ticks(sweep, compute.JS_BOUND_NATS)
+    sweep_spec = chart_shape(charts.divergence_sweep_chart, (ticks,), sweep, js_bound=compute.JS_BOUND_NATS,
+                             current_separation=separation)
+    show_chart(with_rows(sweep_spec, sweep, pd.DataFrame({"separation": [separation]})), name="kl-js-sweep")
 
 
 @st.fragment

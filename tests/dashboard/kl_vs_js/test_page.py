@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from scipy import stats
 
 from tests.dashboard import reference
 from tests.dashboard.helpers import chart_specs, metric, page_test
@@ -95,3 +96,26 @@ def test_a_non_positive_sigma_in_the_url_falls_back_to_the_default():
     assert not at.exception
     assert at.number_input(key="sigma1").value == 1.0
     assert shown(at, "KL(P‖Q), nats") == pytest.approx(32.0, abs=DISPLAY_TOL)
+
+
+def chart_rows_of(at, index: int) -> dict[str, list[dict]]:
+    """The rows of each dataset of the page's chart ``index``, as the browser receives them."""
+    import pyarrow as pa
+
+    element = at.get("vega_lite_chart")[index]
+    return {d.name: pa.ipc.open_stream(d.data.data).read_all().to_pylist() for d in element.proto.datasets}
+
+
+def test_after_a_change_every_chart_draws_the_new_inputs_rows(at):
+    # The specs are built once per shape and their rows swapped: the rows must be the new ones.
+    at.slider(key="mu2").set_value(3.0).run()
+    assert not at.exception
+    densities = next(iter(chart_rows_of(at, 0).values()))
+    q_x = [r["x"] for r in densities if r["distribution"] == "Q"]
+    assert min(q_x) == pytest.approx(3.0 - 4 * 1.5) and max(q_x) == pytest.approx(3.0 + 4 * 1.5)  # mean ± 4 sd
+    integrand = next(rows for rows in chart_rows_of(at, 1).values() if rows and "integrand" in rows[0])
+    peak = max(integrand, key=lambda r: r["integrand"])
+    p, q = stats.norm.pdf(peak["x"], 0, 1), stats.norm.pdf(peak["x"], 3.0, 1.5)  # scipy, the reference
+    assert peak["integrand"] == pytest.approx(p * math.log(p / q), rel=1e-3)
+    sweep = chart_rows_of(at, 2)
+    assert [{"separation": 3.0}] in sweep.values()  # the dotted rule at the new distance
