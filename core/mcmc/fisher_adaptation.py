@@ -11,7 +11,7 @@ and its gradient).
 The schedule follows nuts-rs 0.18 (``src/adapt_strategy.rs``,
 ``src/transform/adapt/diagonal.rs`` and ``src/stepsize/``), the sampler inside nutpie:
 the first mass matrix is 1/|∇log π| at the start point; two running estimators (a
-foreground and a background one) see every draw that moved; the mass matrix is
+foreground and a background one) see every draw that left its start; the mass matrix is
 recomputed from the foreground one after every draw (a coordinate whose ratio is
 undefined keeps its entry); at each switch the background estimator becomes the
 foreground and a fresh one starts. Switches come every 10 draws over the first 30% of
@@ -26,10 +26,10 @@ restarts once, at the first mass-matrix update, from nuts-rs's step-size search 
 momentum, doubling or halving ε from 0.1). The step size is jittered by ±10% every
 iteration, in warm-up and after.
 
-Not copied: nuts-rs accumulates Σ(x − x̄_old)² where Welford's update (used here, the
-sample variance) has Σ(x − x̄_old)(x − x̄_new), and it counts a divergent transition's
-draw only when it lies more than 4 steps from the start of the trajectory (here: when it
-moved at all).
+As in nuts-rs, the estimators accumulate Σ(x − x̄_old)² (Welford's update has
+Σ(x − x̄_old)(x − x̄_new)) and divide by n − 1, and a transition's draw feeds them when
+it left the start of the trajectory, or, for a divergent transition, when it lies more
+than 4 leapfrog steps from it (``DrawGradCollector::register_draw``).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from numpy.typing import NDArray
 
 from core.mcmc.adaptation import DualAveraging
 
-__all__ = ["DrawGradVariance", "FisherWarmup", "fisher_diagonal", "gradient_diagonal"]
+__all__ = ["DrawGradVariance", "FisherWarmup", "feeds_estimator", "fisher_diagonal", "gradient_diagonal"]
 
 Array = NDArray[np.float64]
 
@@ -98,8 +98,29 @@ def gradient_diagonal(g: Array) -> Array:
     return np.where(np.isfinite(inv), inv, 1.0)
 
 
+#: A divergent transition's draw feeds the estimators only this many steps from the start.
+DIVERGENT_MIN_INDEX = 4
+
+
+def feeds_estimator(index: int, divergent: bool) -> bool:
+    """Whether a transition's draw feeds the mass-matrix estimators (nuts-rs's rule).
+
+    ``index`` is the draw's position in the trajectory (0 at the start point).
+
+    Examples
+    --------
+    >>> feeds_estimator(1, False), feeds_estimator(0, False), feeds_estimator(-4, True), feeds_estimator(5, True)
+    (True, False, False, True)
+    """
+    return abs(index) > DIVERGENT_MIN_INDEX if divergent else index != 0
+
+
 class DrawGradVariance:
-    """Running means and variances (Welford) of draws and of their gradients."""
+    """Running means and variances of draws and of their gradients, as nuts-rs keeps them.
+
+    Each new value adds (x − x̄_old)², the deviation from the mean before the update, and
+    the variance is that sum over n − 1 (``RunningVariance`` in nuts-rs).
+    """
 
     def __init__(self, dim: int) -> None:
         self.n = 0
@@ -110,12 +131,16 @@ class DrawGradVariance:
 
     def add(self, x: Array, g: Array) -> None:
         self.n += 1
+        if self.n == 1:  # the first value is the mean, with nothing to deviate from
+            self.mean_x = x.copy()
+            self.mean_g = g.copy()
+            return
         dx = x - self.mean_x
         self.mean_x += dx / self.n
-        self.m2_x += dx * (x - self.mean_x)
+        self.m2_x += dx * dx
         dg = g - self.mean_g
         self.mean_g += dg / self.n
-        self.m2_g += dg * (g - self.mean_g)
+        self.m2_g += dg * dg
 
     def inv_metric(self, previous: Array | None = None) -> Array:
         """The Fisher diagonal from the sample variances (needs n ≥ 2); see fisher_diagonal."""
@@ -223,7 +248,7 @@ class FisherWarmup:
             early = i < self.early_end
             if i == self.early_end:
                 self.window = max(self.window, self.bg.n)
-            if moved:
+            if feeds_estimator(stats[8], stats[4]):
                 self.fg.add(q, g)
                 self.bg.add(q, g)
             if early:

@@ -144,7 +144,7 @@ def run_gradient_sampler(
     ``windows`` is Stan's (init_buffer, window, term_buffer), see metric_window_ends;
     ``adaptation`` is ``"stan"`` (core.mcmc.adaptation) or ``"fisher"`` (core.mcmc.fisher_adaptation).
     A transition's stats are (accept, ε, depth, n_leapfrog, divergent, H, ΔH,
-    symmetric accept); the first seven are kept per draw. ``keep_moves`` gives each
+    symmetric accept, the draw's index in the trajectory); the first seven are kept per draw. ``keep_moves`` gives each
     chain a PointRecorder for its kept draws (core.mcmc.moves).
     """
     report = Progress(progress, n_chains * (n_warmup + n_draws))
@@ -364,7 +364,8 @@ def hmc(
             if rec is not None:
                 rec.end(moved, divergent)
             traj = None if path is None else np.array(path)
-            stats = (accept, e, 0, steps, divergent, h, error, symmetric_accept(error))
+            stats = (accept, e, 0, steps, divergent, h, error, symmetric_accept(error),
+                     steps if moved else 0)
             return q, logp, g, stats, traj
 
         return transition

@@ -72,6 +72,7 @@ class _NutsTransition:
         # the tree's end in that direction, and where the U-turn or divergence stopped it.
         self.rec: PointRecorder | None = None
         self.direction = 1
+        self.pos = 0  # the newest leaf's index in the trajectory (start 0, backward < 0)
         self.edge_local = self.edge_time = 0
         self.stop_span: tuple[int, int] | None = None
 
@@ -89,6 +90,7 @@ class _NutsTransition:
         if h != h:  # nan energy: treat as infinite, hence divergent
             h = math.inf
         self.n_leapfrog += 1
+        self.pos += self.direction
         log_w = self.h0 - h
         if -log_w > DIVERGENCE_THRESHOLD:
             self.divergent = True
@@ -103,12 +105,12 @@ class _NutsTransition:
             self.edge_local = rec.add(q, p, self.edge_local, self.edge_time)
             if self.divergent and self.stop_span is None:
                 self.stop_span = (self.edge_local, self.edge_local)
-        return (not self.divergent, (q, p, g, logp), (q, logp, g, h), ps, ps, p, p, p, log_w)
+        return (not self.divergent, (q, p, g, logp), (q, logp, g, h, self.pos), ps, ps, p, p, p, log_w)
 
     def _build(self, depth: int, edge: tuple[Any, ...]) -> tuple[Any, ...]:
         """Stan's build_tree: 2^depth leapfrog steps from ``edge`` (q, p, g, logp).
 
-        Returns (valid, new edge, proposal (q, logp, g, H), p♯_begin, p♯_end, ρ,
+        Returns (valid, new edge, proposal (q, logp, g, H, index in trajectory), p♯_begin, p♯_end, ρ,
         p_begin, p_end, log Σ weights).
         """
         if depth == 0:
@@ -176,12 +178,13 @@ class _NutsTransition:
         bck_path: list[Array] | None = [] if chain.keep else None
         rec = self.rec = chain.recorder
         ends = {1: (0, 0), -1: (0, 0)}  # (local index, time) of the tree's two ends
+        end_pos = {1: 0, -1: 0}  # the two ends' indices in the trajectory
         if rec is not None:
             rec.begin(q, p)
             self.stop_span = None
 
         edge_fwd = edge_bck = (q, p, g, logp)
-        sample = (q, logp, g, h0)
+        sample = (q, logp, g, h0, 0)
         p_fwd_fwd = p_fwd_bck = p_bck_fwd = p_bck_bck = p
         ps_fwd_fwd = ps_fwd_bck = ps_bck_fwd = ps_bck_bck = ps
         rho = p
@@ -190,8 +193,9 @@ class _NutsTransition:
         while depth < self.max_depth:
             forward = self.random() > 0.5
             first = 0
+            self.direction = 1 if forward else -1
+            self.pos = end_pos[self.direction]
             if rec is not None:
-                self.direction = 1 if forward else -1
                 self.edge_local, self.edge_time = ends[self.direction]
                 first = rec.n_local
             if forward:
@@ -206,6 +210,7 @@ class _NutsTransition:
                 self.step, self.half, self.path = step_bck, half_bck, bck_path
                 (valid, edge_bck, prop, ps_bck_fwd, ps_bck_bck, rho_bck, p_bck_fwd, p_bck_bck,
                  lsw_sub) = self._build(depth, edge_bck)  # fmt: skip
+            end_pos[self.direction] = self.pos
             if rec is not None:
                 ends[self.direction] = (self.edge_local, self.edge_time)
                 rec.doubling(self.direction, depth, first, rec.n_local - first)
@@ -235,7 +240,7 @@ class _NutsTransition:
                     self.stop_span = (0, rec.n_local - 1)  # the merged tree turned back
                 break
         chain.n_grad += self.n_leapfrog
-        q1, logp1, g1, h1 = sample
+        q1, logp1, g1, h1, index = sample
         accept = self.sum_metro / self.n_leapfrog
         traj = None
         if fwd_path is not None and bck_path is not None:
@@ -243,7 +248,7 @@ class _NutsTransition:
         sym = self.sum_sym / self.n_leapfrog
         if rec is not None:
             self._finish_record(rec, q1)
-        stats = (accept, eps, depth, self.n_leapfrog, self.divergent, h1, h1 - h0, sym)
+        stats = (accept, eps, depth, self.n_leapfrog, self.divergent, h1, h1 - h0, sym, index)
         return q1, logp1, g1, stats, traj
 
 

@@ -2,7 +2,7 @@
 
 References: closed forms for Gaussians (for N(0, diag σ²) the gradient is −x/σ², so
 √(var x / var ∇) is σ² on any sample; for the correlated Gaussian it tends to
-√(Σ_ii / (Σ⁻¹)_ii) = √(1 − ρ²)), numpy's sample variance, and the switch points of
+√(Σ_ii / (Σ⁻¹)_ii) = √(1 − ρ²)), nuts-rs's running variance recomputed from prefix means, and the switch points of
 nuts-rs's ``adapt_strategy.rs`` worked out by hand for 1,000 warm-up iterations.
 """
 
@@ -18,24 +18,51 @@ from core.mcmc.fisher_adaptation import (
     INITIAL_STEP,
     DrawGradVariance,
     FisherWarmup,
+    feeds_estimator,
     fisher_diagonal,
     gradient_diagonal,
     symmetric_accept,
 )
 from core.mcmc.hmc import HamiltonianChain
+from core.mcmc.nuts import _NutsTransition
 from tests.core.mcmc.test_samplers import assert_matches_truth
 
 SCALES = np.array([0.2, 1.0, 3.0, 10.0])
 
 
-def test_running_variances_match_numpy() -> None:
+def nuts_rs_variance(x: np.ndarray) -> np.ndarray:
+    """nuts-rs's running variance (``array_update_variance`` in src/math/cpu_math.rs).
+
+    Value k (k ≥ 2) adds (x_k − mean of the first k − 1 values)²; the sum is divided by
+    n − 1. Computed here from prefix means, not by a running update.
+    """
+    n = len(x)
+    prefix_means = np.cumsum(x, axis=0)[:-1] / np.arange(1, n)[:, None]
+    return ((x[1:] - prefix_means) ** 2).sum(axis=0) / (n - 1)
+
+
+def test_running_variances_follow_nuts_rs() -> None:
     rng = np.random.default_rng(3)
     x, g = rng.normal(size=(50, 3)) * [1, 2, 3], rng.normal(size=(50, 3))
     est = DrawGradVariance(3)
     for xi, gi in zip(x, g, strict=True):
         est.add(xi, gi)
-    expected = np.sqrt(x.var(axis=0, ddof=1) / g.var(axis=0, ddof=1))
+    np.testing.assert_allclose(est.mean_x, x.mean(axis=0), rtol=1e-12)
+    expected = np.sqrt(nuts_rs_variance(x) / nuts_rs_variance(g))
     np.testing.assert_allclose(est.inv_metric(), expected, rtol=1e-12)
+    # Each term is (1 + 1/(k − 1)) times Welford's, so it sits a little above numpy's.
+    welford = np.sqrt(x.var(axis=0, ddof=1) / g.var(axis=0, ddof=1))
+    assert not np.allclose(est.inv_metric(), welford, rtol=1e-6)
+    np.testing.assert_allclose(est.inv_metric(), welford, rtol=0.15)
+
+
+def test_two_values_give_their_squared_difference() -> None:
+    # nuts-rs: the first value only sets the mean; the second adds (x2 − x1)², over n − 1 = 1.
+    est = DrawGradVariance(1)
+    est.add(np.array([1.0]), np.array([0.0]))
+    est.add(np.array([4.0]), np.array([2.0]))
+    assert est.m2_x.tolist() == [9.0] and est.m2_g.tolist() == [4.0]
+    np.testing.assert_allclose(est.inv_metric(), [1.5])
 
 
 def test_undefined_ratio_falls_back_to_one() -> None:
@@ -183,7 +210,7 @@ def test_switch_points_follow_nuts_rs() -> None:
     rng = np.random.default_rng(1)
     for i in range(1000):
         x = rng.normal(size=2)
-        warmup.update(i, x, 0.0, -x, True, (0.8, 0.5, 1, 3, False, 0.0, 0.0, 0.8))
+        warmup.update(i, x, 0.0, -x, True, (0.8, 0.5, 1, 3, False, 0.0, 0.0, 0.8, 1))
     assert warmup.switches == [*range(8, 299, 10), 378, 498]
     assert warmup.final_step_size() == 0.5
 
@@ -193,8 +220,41 @@ def test_draws_that_did_not_move_are_not_counted() -> None:
     warmup = FisherWarmup(chain, 100, 0.8, 0.5)
     warmup.start(np.zeros(2), 0.0, np.zeros(2))
     for i in range(30):
-        warmup.update(i, np.ones(2), 0.0, -np.ones(2), False, (0.0,) * 8)
+        warmup.update(i, np.ones(2), 0.0, -np.ones(2), False, (0.0,) * 8 + (0,))
     assert warmup.switches == [] and warmup.fg.n == 1
+
+
+@pytest.mark.parametrize(("index", "divergent", "counted"),
+                         [(1, False, True), (-1, False, True), (0, False, False),
+                          (4, True, False), (-4, True, False), (5, True, True), (-7, True, True)])
+def test_a_divergent_draw_counts_only_far_from_the_start(index, divergent, counted) -> None:
+    # nuts-rs's DrawGradCollector::register_draw: |index| > 4 after a divergence, else ≠ 0.
+    chain = HamiltonianChain(tg.gaussian(2), np.random.default_rng(0), keep_trajectories=False)
+    warmup = FisherWarmup(chain, 100, 0.8, 0.5)
+    warmup.start(np.zeros(2), 0.0, np.zeros(2))
+    warmup.update(0, np.ones(2), 0.0, -np.ones(2), True, (0.5, 0.5, 3, 7, divergent, 0, 0, 0.5, index))
+    assert warmup.fg.n == (2 if counted else 1)
+    assert feeds_estimator(index, divergent) is counted
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_nuts_reports_the_draws_index_in_its_trajectory(seed) -> None:
+    # The trajectory kept for a draw is backward points reversed, the start, forward points.
+    target = tg.banana(0.1)
+    chain = HamiltonianChain(target, np.random.default_rng(seed), keep_trajectories=True)
+    transition = _NutsTransition(chain, 10)
+    q = np.array([0.5, -1.0])
+    logp, g = chain.grad_at(q)
+    seen = set()
+    for _ in range(40):
+        chain.inv_m = np.ones(2)
+        q1, logp, g, stats, traj = transition(q, logp, g, 0.9)
+        start = int(np.flatnonzero((traj == q).all(axis=1))[0])
+        assert np.array_equal(traj[start + stats[8]], q1)
+        assert (stats[8] == 0) == (q1 is q)
+        seen.add(np.sign(stats[8]))
+        q = q1
+    assert {-1, 1} <= seen  # both directions exercised
 
 
 @pytest.mark.parametrize("sampler", [mcmc.nuts, mcmc.hmc])
