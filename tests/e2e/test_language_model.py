@@ -52,6 +52,16 @@ def test_generate_writes_the_continuation(app_url, page):
     page.get_by_role("tab", name="Generate").click()
     page.get_by_role("button", name="Generate").click()
     expect(page.get_by_text("seed 0, 3 tokens")).to_be_visible(timeout=TIMEOUT)
+    shown = page.locator(".lm-generated").first.inner_text()  # the Generate tab comes before Two policies
+    # The URL now names the generation, and opening it draws the same tokens unasked.
+    page.wait_for_url("**generated=3**", timeout=TIMEOUT)
+    other = page.context.new_page()
+    other.goto(page.url)
+    wait_for_app(other, TIMEOUT)
+    other.get_by_role("tab", name="Generate").click()
+    expect(other.get_by_text("seed 0, 3 tokens")).to_be_visible(timeout=TIMEOUT)
+    assert other.locator(".lm-generated").first.inner_text() == shown
+    other.close()
 
 
 def drawn_tokens(lm, prompt: str, seed: int, steps: int, top_k: int) -> list[str]:

@@ -35,6 +35,8 @@ from dashboard.topics.language_model.params import COMPARE, PARAMS
 HIDDEN_METRIC = "hidden"
 #: Session key of the last generation's arguments (the Generate button sets it).
 GENERATION = "lm_generation"
+#: Set once this session has read a link's ``generated`` (so a later change does not redraw).
+GENERATION_READ = "lm_generation_read"
 #: Session key of the shown continuation's (length, seed) ("Draw the continuation" sets it).
 CONTINUATION = "lm_continuation"
 #: The longest generation ("Draw a token" stops growing it there).
@@ -155,6 +157,26 @@ def show_player(where: DeltaGenerator, result: compute.Generation, prompt_text: 
 
 
 # ------------------------------------------------------------------ generate
+def current_sampler() -> tuple[float, int, float]:
+    """The temperature, top-k and top-p the first tab's widgets hold now."""
+    return tuple(st.session_state.get(k, PARAMS[k].default) for k in ("temperature", "top_k", "top_p"))  # type: ignore[return-value]
+
+
+def generation_from_url(ids: tuple[int, ...], seed: int) -> None:
+    """A link's ``generated=N``: draw those N tokens again from the link's settings."""
+    raw = st.query_params.get("generated")
+    if raw is None:
+        return
+    try:
+        n_tokens = PARAMS["generated"].parse(raw)
+    except ValueError as exc:
+        st.warning(f"The link's value for “{PARAMS['generated'].label}” was ignored: {exc}",
+                   icon=":material/link_off:")
+        return
+    if n_tokens > 0:
+        st.session_state[GENERATION] = (ids, *current_sampler(), seed, n_tokens)
+
+
 @st.fragment
 def generate_tab(ids: tuple[int, ...] | None) -> None:
     st.markdown(
@@ -172,7 +194,7 @@ def generate_tab(ids: tuple[int, ...] | None) -> None:
     if ids is None:
         return widget_error("type a prompt above first", "prompt")
     if draw_one or run:
-        sampler = tuple(st.session_state.get(k, PARAMS[k].default) for k in ("temperature", "top_k", "top_p"))
+        sampler = current_sampler()
         n_tokens = steps
         if draw_one:
             # One more token after the shown ones: one uniform per step from the same seed
@@ -181,7 +203,17 @@ def generate_tab(ids: tuple[int, ...] | None) -> None:
             same = last is not None and tuple(last[:5]) == (ids, *sampler, seed)
             n_tokens = min(last[5] + 1, MAX_STEPS) if same else 1
         st.session_state[GENERATION] = (ids, *sampler, seed, n_tokens)
+    elif GENERATION not in st.session_state and not st.session_state.get(GENERATION_READ):
+        generation_from_url(ids, seed)
+    st.session_state[GENERATION_READ] = True
     args: Any = st.session_state.get(GENERATION)
+    current = args is not None and tuple(args[:5]) == (ids, *current_sampler(), seed)
+    # The URL names the shown generation only while the settings above are the ones it was
+    # drawn with, so a shared link never claims tokens the settings would not give.
+    if current and st.query_params.get("generated") != str(args[5]):
+        st.query_params["generated"] = str(args[5])
+    elif not current and "generated" in st.query_params:
+        del st.query_params["generated"]
     if args is None:
         st.info("Press **Generate** to draw tokens (or **Draw a token** for one).", icon=":material/play_arrow:")
         return

@@ -76,6 +76,16 @@ PARAMS = PageParams(
             help="How many tokens one generation draws, one step at a time.",
         ),
         Param(
+            "generated",
+            "Tokens generated",
+            "int",
+            0,
+            lo=0,
+            hi=50,
+            step=1,
+            help="How many tokens the shown generation drew (0: none yet); a link with it draws them again, with the same prompt, sampler settings and seed.",
+        ),
+        Param(
             "bars",
             "Tokens per step in the player",
             "int",

@@ -64,7 +64,7 @@ def surprisal_html(tokens: pd.DataFrame, unit: str) -> str:
 def generated_html(prompt: str, generated: str) -> str:
     """The prompt in grey followed by the generated text in bold, whitespace kept."""
     return (
-        '<div style="white-space:pre-wrap;font-family:monospace;font-size:1.05rem;padding:0.6rem;'
+        '<div class="lm-generated" style="white-space:pre-wrap;font-family:monospace;font-size:1.05rem;padding:0.6rem;'
         'border:1px solid rgba(128,128,128,0.35);border-radius:6px;margin:0.4rem 0">'
         f'<span style="opacity:0.6">{html.escape(prompt)}</span><b>{html.escape(generated)}</b></div>'
     )
