@@ -45,11 +45,12 @@ def test_the_warmup_player_shows_the_runs_own_warmup():
     np.testing.assert_allclose(frames["x"], trace.warmup_draws[:, its, 0], atol=1e-4)
     assert frames["windows"] == history.windows[0].tolist() and frames["adaptation"] == "stan"
     np.testing.assert_allclose(frames["true_var"], [1.0, 1.0])
-    # The store keeps the record (bounded) but only the last warm-up draw.
+    # The store keeps the record (bounded) but only the last warm-up draw. It is shared by
+    # the worker's tests, and a run another test made with no warm-up keeps none.
     stored = [r for r in runs.mcmc_runs().runs.values() if r.sampler == "hmc"]
     assert stored
     for run in stored:
-        assert run.trace.warmup_draws.shape[1] == 1
+        assert run.trace.warmup_draws.shape[1] == min(1, run.trace.warmup_history.step_size.shape[1])
         assert len(run.trace.warmup_history.metric_iteration) <= runs.MCMC_WARMUP_UPDATES
 
 

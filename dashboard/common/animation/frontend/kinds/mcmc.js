@@ -264,21 +264,26 @@ registerKind("mcmc", (() => {
         segment2(sx(0), sy(p.ref), sx(n), sy(p.ref), "#999", true);
         text(ctx, String(p.ref), box.diag.x + box.diag.w + 3, sy(p.ref) + 4, "left", "#777");
       }
-      text(ctx, p.hi.toFixed(p.digits ? 2 : 0), box.diag.x - 3, p.y + 10, "right", "#777");
+      // R-hat's axis stops at 2: higher values run along its top, dotted, and it says so.
+      const capped = p.values.some((v, m) => m <= k && v.some((r) => r !== null && r > p.hi));
+      text(ctx, p.hi.toFixed(p.digits ? 2 : 0) + (capped ? "+" : ""), box.diag.x - 3, p.y + 10, "right", "#777");
+      if (capped) text(ctx, `dotted: above ${p.hi.toFixed(2)}`, box.diag.x + box.diag.w - 4, p.y + 18, "right", "#777");
       text(ctx, String(p.lo), box.diag.x - 3, p.y + half, "right", "#777");
       text(ctx, `${d.draws[d.draws.length - 1]} draws`, box.diag.x + box.diag.w, p.y + half + 13, "right", "#777");
       const latest = [];
       for (let axis = 0; axis < 2; axis++) {
-        ctx.strokeStyle = axis ? "#E69F00" : "#0072B2"; ctx.lineWidth = 2; ctx.setLineDash(axis ? [4, 3] : []);
-        ctx.beginPath();
-        let started = false;
+        ctx.strokeStyle = axis ? "#E69F00" : "#0072B2"; ctx.lineWidth = 2;
+        let last = null;  // the previous checkpoint's [x, y, above the axis]
         for (let m = 0; m <= k; m++) {
           const v = p.values[m][axis];
-          if (v === null) { started = false; continue; }
-          const x = sx(d.draws[m]), y = sy(v);
-          if (!started) { ctx.moveTo(x, y); started = true; } else ctx.lineTo(x, y);
+          if (v === null) { last = null; continue; }
+          const point = [sx(d.draws[m]), sy(v), v > p.hi];
+          if (last !== null) {
+            ctx.setLineDash(last[2] || point[2] ? [1, 3] : axis ? [4, 3] : []);
+            ctx.beginPath(); ctx.moveTo(last[0], last[1]); ctx.lineTo(point[0], point[1]); ctx.stroke();
+          }
+          last = point;
         }
-        ctx.stroke();
         const v = k >= 0 ? p.values[k][axis] : null;
         latest.push(v === null ? "–" : v.toFixed(p.digits));
       }
