@@ -153,7 +153,6 @@ def warmup_frames(
         raise ValueError(f"`names` must name the first {min(dim, max_coordinates)} coordinates; got {len(names)}")
     # Chain 1's windows are shaded and counted (Stan's are every chain's; nutpie's differ a little).
     first = [(int(a), int(b)) for a, b in history.windows[0]] if history.windows else []
-    own_windows = len({tuple(map(tuple, np.asarray(w).tolist())) for w in history.windows})
     # Frames at Stan's closings for this warm-up length whatever the adaptation, so two runs
     # of one length played side by side show the same iteration at the same frame.
     its = frame_iterations(n, [end + 1 for end in metric_window_ends(n)[1]], max_frames)
@@ -175,8 +174,7 @@ def warmup_frames(
                 f"(median over chains), acceptance over the last {min(ACCEPT_WINDOW, it + 1)} "
                 f"{float(accept[:, j].mean()):.2f} (target {history.target_accept:g})")
         if first:
-            whose = "" if own_windows == 1 else "chain 1 (shaded; each chain switches on its own): "
-            text += f"; {whose}{sum(1 for _, b in first if b <= it)} of {len(first)} windows closed"
+            text += f"; {sum(1 for _, b in first if b <= it)} of {len(first)} windows closed"
         labels.append(text + ".")
     return {
         "adaptation": history.adaptation,

@@ -77,15 +77,6 @@ def test_stans_closings_are_frames_and_the_metric_changes_exactly_there():
     assert "5 of 5 windows closed" in f["labels"][-1] and "0 of 5 windows closed" in f["labels"][0]
 
 
-def test_fishers_label_says_whose_windows_it_counts():
-    tr = mcmc.nuts(TARGET, n_chains=2, n_warmup=1000, n_draws=10, rng=1, adaptation="fisher")
-    h = tr.warmup_history
-    assert h.windows[0].tolist() != h.windows[1].tolist()  # each chain switches on its own
-    f = wm.warmup_frames(h, tr.warmup_draws, NAMES)
-    n = len(h.windows[0])
-    assert f"; chain 1 (shaded; each chain switches on its own): {n} of {n} windows closed" in f["labels"][-1]
-
-
 def test_two_runs_of_one_length_share_their_frames():
     stan = mcmc.nuts(TARGET, n_chains=2, n_warmup=1000, n_draws=10, rng=1)
     fisher = mcmc.nuts(TARGET, n_chains=2, n_warmup=1000, n_draws=10, rng=1, adaptation="fisher")
