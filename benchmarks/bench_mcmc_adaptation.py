@@ -1,22 +1,23 @@
 """NUTS warm-up: Stan's adaptation, ours after nutpie (``adaptation="fisher"``), and nutpie.
 
 Same runs as bench_mcmc (4 chains × 1,000 draws after 1,000 warm-up iterations, one
-core), over three seeds per target. Efficiency is the smallest bulk-ESS over the
+core), over three seeds per target (or ``PROBSTATS_ADAPTATION_SEEDS``). Efficiency is the smallest bulk-ESS over the
 coordinates per 1,000 gradient evaluations after warm-up, so the machine's load does
 not change it. nutpie is an optional reference like PyMC (``pip install ".[bench]"``;
 its models are PyMC models compiled with numba); its end-to-end row includes the
 compile, which dominates it.
 
-Three seeds cannot separate fisher from nutpie on the Gaussians: the figure's SD per
-seed is about 4 / 13 / 11 on gauss2 / gauss10 / gauss100 in both (min bulk-ESS over the
-coordinates of 4,000 draws), so a 3-seed mean carries an SE of about 2.5 / 7.5 / 6. Over 40
-seeds paired by seed (SEED + 15 onward) fisher and nutpie 0.16.8 gave 45.2 and 45.2,
-262.0 and 261.3, 214.8 and 212.5 (SE about 2), with step sizes within 0.5%. On those
-Gaussians the Fisher diagonal is exact (iid) or isotropic (ρ = 0.9), so only the step
-size and the NUTS transition, both nuts-rs's, set the figure; it rises steeply with the
-step size (×1.4 on gauss10 for a step 10% larger), which the target acceptance fixes.
-The banana's figure ranges from 0.4 to 19 between seeds; over the same 40 seeds fisher
-gave 5.5 and nutpie 5.0 (SE 0.6 each).
+Three seeds cannot separate fisher from nutpie: the figure's SD per seed is about
+4 / 13 / 11 on gauss2 / gauss10 / gauss100 in both (min bulk-ESS over the coordinates of
+4,000 draws), so a 3-seed mean carries an SE of about 2.5 / 7.5 / 6, and the banana's
+figure ranges from 0.3 to 19 between seeds. The rows give fisher's paired difference
+from nutpie (same seed in both) with its standard error. With
+``PROBSTATS_ADAPTATION_SEEDS=40`` (seeds SEED to SEED + 39) fisher minus nutpie 0.16.8 was
++0.6 ± 1.0 / −2.5 ± 2.3 / +0.5 ± 2.3 / +1.9 ± 0.9 (gauss2 / gauss10 / gauss100 / banana),
+and over seeds SEED + 15 to SEED + 54 +0.5 ± 0.8 / +0.6 ± 2.9 / +1.6 ± 2.4 / +0.7 ± 0.9.
+On the Gaussians the Fisher diagonal is exact (iid) or isotropic (ρ = 0.9), so only the
+step size and the NUTS transition, both nuts-rs's, set the figure; it rises steeply with
+the step size (×1.4 on gauss10 for a step 10% larger), which the target acceptance fixes.
 """
 
 from __future__ import annotations
