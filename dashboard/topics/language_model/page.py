@@ -167,12 +167,12 @@ def generation_from_url(ids: tuple[int, ...], seed: int) -> None:
     raw = st.query_params.get("generated")
     if raw is None:
         return
-    try:
+    # normalise_query has read it already: a value it rewrote or refused (and warned about)
+    # is in the session state, anything else is canonical.
+    if "generated" in st.session_state:
+        n_tokens = st.session_state["generated"]
+    else:
         n_tokens = PARAMS["generated"].parse(raw)
-    except ValueError as exc:
-        st.warning(f"The link's value for “{PARAMS['generated'].label}” was ignored: {exc}",
-                   icon=":material/link_off:")
-        return
     if n_tokens > 0:
         st.session_state[GENERATION] = (ids, *current_sampler(), seed, n_tokens)
 
