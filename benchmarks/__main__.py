@@ -1,7 +1,8 @@
 """Run every benchmark module and print one markdown table.
 
 Usage: ``python -m benchmarks [NAME ...]`` where NAME filters modules (``information``
-runs ``bench_information``).
+runs ``bench_information``). ``PROBSTATS_ADAPTATION_SEEDS=N`` runs the NUTS adaptation
+rows (``adaptation``) over N seeds instead of 3.
 """
 
 from __future__ import annotations
